@@ -1,0 +1,70 @@
+//! The content: questions, notes, FAQ and topics; loading them (embedded or from a directory) and
+//! checking them.
+mod faq;
+mod load;
+mod note;
+mod question;
+pub mod stats;
+mod validate;
+
+use std::collections::HashMap;
+
+pub use faq::{FaqEntry, Topic};
+pub use load::{ContentSource, LoadError, SourceFile, read_source};
+pub use note::{FrontMatterError, Note, parse_note};
+pub use question::{AnswerOption, Domain, Kind, MissingField, Question, count_word};
+pub use validate::{Problem, SOURCE_HOSTS, Severity, check};
+
+/// A loaded bank. Built only through [`Bank::load`] or [`check`], so ids are unique and
+/// every cross-reference resolves.
+#[derive(Debug, Clone, Default)]
+pub struct Bank {
+    pub topics: Vec<Topic>,
+    pub questions: Vec<Question>,
+    pub notes: Vec<Note>,
+    pub faq: Vec<FaqEntry>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Bank {
+    fn new(mut topics: Vec<Topic>, questions: Vec<Question>, mut notes: Vec<Note>, faq: Vec<FaqEntry>) -> Bank {
+        topics.sort_by_key(|t| t.order);
+        let topic_order: HashMap<&str, u32> = topics.iter().map(|t| (t.id.as_str(), t.order)).collect();
+        notes.sort_by_key(|n| (topic_order.get(n.topic.as_str()).copied().unwrap_or(u32::MAX), n.order));
+        let by_id = questions.iter().enumerate().map(|(i, q)| (q.id.clone(), i)).collect();
+        Bank { topics, questions, notes, faq, by_id }
+    }
+
+    /// Loads and checks a bank; any problem is an error listing all of them.
+    pub fn load(source: &ContentSource) -> Result<Bank, LoadError> {
+        let files = read_source(source)?;
+        let (bank, mut problems) = check(&files);
+        problems.retain(|p| p.severity == Severity::Error);
+        if problems.is_empty() { Ok(bank) } else { Err(LoadError::Invalid { origin: source.describe(), problems }) }
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.by_id.get(id).map(|&i| &self.questions[i])
+    }
+
+    pub fn note(&self, id: &str) -> Option<&Note> {
+        self.notes.iter().find(|n| n.id == id)
+    }
+
+    pub fn topic(&self, id: &str) -> Option<&Topic> {
+        self.topics.iter().find(|t| t.id == id)
+    }
+
+    pub fn topic_title<'a>(&'a self, id: &'a str) -> &'a str {
+        self.topic(id).map_or(id, |t| t.title.as_str())
+    }
+
+    pub fn questions_in_topic<'a>(&'a self, topic: &'a str) -> impl Iterator<Item = &'a Question> + 'a {
+        self.questions.iter().filter(move |q| q.topic == topic)
+    }
+
+    /// Questions that point at a note, or share its topic.
+    pub fn questions_for_note<'a>(&'a self, note: &'a Note) -> impl Iterator<Item = &'a Question> + 'a {
+        self.questions.iter().filter(move |q| q.notes.contains(&note.id) || q.topic == note.topic)
+    }
+}

@@ -1,0 +1,74 @@
+//! Counts over a bank, for `gatewise bank stats` and the content-minimum tests.
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Bank, Kind};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KindCounts {
+    pub single: usize,
+    pub multiple: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BankStats {
+    pub questions: usize,
+    pub notes: usize,
+    pub faq: usize,
+    pub topics: usize,
+    pub by_topic: BTreeMap<String, usize>,
+    pub by_domain: BTreeMap<String, usize>,
+    pub by_kind: KindCounts,
+    pub by_difficulty: BTreeMap<String, usize>,
+}
+
+pub fn bank_stats(bank: &Bank) -> BankStats {
+    let mut by_topic: BTreeMap<String, usize> = bank.topics.iter().map(|t| (t.id.clone(), 0)).collect();
+    let mut by_domain: BTreeMap<String, usize> = super::Domain::ALL.iter().map(|d| (d.id().to_string(), 0)).collect();
+    let mut by_difficulty: BTreeMap<String, usize> = (1..=3).map(|d| (d.to_string(), 0)).collect();
+    let mut by_kind = KindCounts { single: 0, multiple: 0 };
+    for q in &bank.questions {
+        *by_topic.entry(q.topic.clone()).or_default() += 1;
+        *by_domain.entry(q.domain.id().to_string()).or_default() += 1;
+        *by_difficulty.entry(q.difficulty.to_string()).or_default() += 1;
+        match q.kind {
+            Kind::Single => by_kind.single += 1,
+            Kind::Multiple => by_kind.multiple += 1,
+        }
+    }
+    BankStats {
+        questions: bank.questions.len(),
+        notes: bank.notes.len(),
+        faq: bank.faq.len(),
+        topics: bank.topics.len(),
+        by_topic,
+        by_domain,
+        by_kind,
+        by_difficulty,
+    }
+}
+
+impl BankStats {
+    /// A human-readable table.
+    pub fn to_text(&self, bank: &Bank) -> String {
+        let mut s = format!(
+            "{} questions ({} single, {} multiple response), {} notes, {} FAQ entries, {} topics\n\nBy topic:\n",
+            self.questions, self.by_kind.single, self.by_kind.multiple, self.notes, self.faq, self.topics
+        );
+        for t in &bank.topics {
+            s += &format!("  {:<44} {:>4}\n", t.title, self.by_topic.get(&t.id).copied().unwrap_or(0));
+        }
+        s += "\nBy CLF-C02 domain:\n";
+        for d in super::Domain::ALL {
+            let n = self.by_domain.get(d.id()).copied().unwrap_or(0);
+            let pct = if self.questions == 0 { 0.0 } else { 100.0 * n as f64 / self.questions as f64 };
+            s += &format!("  {:<44} {:>4}  ({pct:.0}%; exam weight {}%)\n", d.title(), n, d.weight_percent());
+        }
+        s += "\nBy difficulty:\n";
+        for (d, n) in &self.by_difficulty {
+            s += &format!("  {d:<44} {n:>4}\n");
+        }
+        s
+    }
+}
