@@ -26,6 +26,9 @@ pub enum Command {
     /// Check and describe a question bank.
     #[command(subcommand)]
     Bank(BankCommand),
+    /// Export, import or reset the progress database.
+    #[command(subcommand)]
+    Progress(ProgressCommand),
     /// Print a shell completion script.
     Completions {
         /// bash, zsh, fish, elvish or powershell
@@ -47,5 +50,25 @@ pub enum BankCommand {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProgressCommand {
+    /// Write all progress as versioned JSON to FILE (default: standard output).
+    Export {
+        /// Where to write; the file is written whole or not at all.
+        file: Option<PathBuf>,
+    },
+    /// Load a progress export into an empty database; all or nothing.
+    Import {
+        /// A file written by `gatewise progress export`.
+        file: PathBuf,
+    },
+    /// Move the progress database aside as a timestamped backup and start afresh.
+    Reset {
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
     },
 }

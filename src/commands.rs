@@ -1,12 +1,15 @@
 //! Dispatch of each command to the layers below; non-interactive commands print and return.
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 
 use crate::bank::{self, Bank, ContentSource};
-use crate::cli::{BankCommand, Cli, Command};
+use crate::cli::{BankCommand, Cli, Command, ProgressCommand};
+use crate::clock;
+use crate::store::Db;
 
 fn content_source(cli: &Cli) -> ContentSource {
     cli.content.clone().map_or(ContentSource::Embedded, ContentSource::Dir)
@@ -16,9 +19,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         None => {
             let bank = Bank::load(&content_source(&cli))?;
-            crate::tui::run(&bank)?;
+            let db = open_db(&cli)?;
+            crate::tui::run(&bank, db)?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Progress(cmd)) => progress(&cli, cmd),
         Some(Command::Bank(BankCommand::Check { dir })) => {
             let source = dir.clone().map_or_else(|| content_source(&cli), ContentSource::Dir);
             bank_check(&source)
@@ -65,4 +70,75 @@ fn bank_check(source: &ContentSource) -> Result<ExitCode> {
         if warnings > 0 { format!(" ({warnings} warning(s))") } else { String::new() }
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The database path: `--db`, `GATEWISE_DB` (both through clap), else the user's data directory.
+pub fn db_path(cli: &Cli) -> Result<PathBuf> {
+    match &cli.db {
+        Some(p) => Ok(p.clone()),
+        None => {
+            let p = crate::paths::default_db_path()
+                .context("no data directory: set XDG_DATA_HOME or HOME, or pass --db PATH")?;
+            if let Some(dir) = p.parent() {
+                // Only the default location is created; an explicit --db must name an existing directory.
+                std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            Ok(p)
+        }
+    }
+}
+
+pub fn open_db(cli: &Cli) -> Result<Db> {
+    Ok(Db::open(&db_path(cli)?)?)
+}
+
+fn progress(cli: &Cli, cmd: &ProgressCommand) -> Result<ExitCode> {
+    match cmd {
+        ProgressCommand::Export { file } => {
+            let db = open_db(cli)?;
+            let json = db.export_json(clock::now_ms())?;
+            match file {
+                Some(path) => crate::fsutil::write_atomic(path, json.as_bytes())
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => println!("{json}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ProgressCommand::Import { file } => {
+            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let mut db = open_db(cli)?;
+            let n = db.import_json(&text).with_context(|| format!("importing {}", file.display()))?;
+            println!("imported {n} records from {} into {}", file.display(), db.path());
+            Ok(ExitCode::SUCCESS)
+        }
+        ProgressCommand::Reset { yes } => {
+            let path = db_path(cli)?;
+            if !path.exists() {
+                println!("no progress database at {}; nothing to reset", path.display());
+                return Ok(ExitCode::SUCCESS);
+            }
+            if !yes
+                && !confirm(&format!("Move {} aside as a backup and start with no progress? [y/N] ", path.display()))?
+            {
+                println!("nothing changed");
+                return Ok(ExitCode::FAILURE);
+            }
+            let backup = crate::store::move_aside(&path, &clock::stamp(clock::now_ms()))
+                .with_context(|| format!("cannot move {} aside", path.display()))?;
+            if let Some(b) = backup {
+                println!("moved {} to {}; a new database starts on next use", path.display(), b.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Asks on the terminal; end of input counts as "no".
+fn confirm(prompt: &str) -> Result<bool> {
+    let mut err = std::io::stderr();
+    write!(err, "{prompt}")?;
+    err.flush()?;
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
 }

@@ -3,11 +3,15 @@
 //! Layers (arrows point down only, see the README):
 //! - [`cli`] parses arguments and dispatches; [`tui`] is the full-screen app.
 //! - [`bank`] is the content: questions, notes, FAQ, loading and checking.
-//! - [`paths`] says where progress lives.
+//! - [`store`] keeps progress in SQLite; [`paths`] says where it lives.
+//! - [`clock`] is the only wall-clock reader; [`fsutil`] writes files atomically.
 pub mod bank;
 pub mod cli;
+pub mod clock;
 mod commands;
+pub mod fsutil;
 pub mod paths;
+pub mod store;
 pub mod tui;
 
 pub use commands::run;

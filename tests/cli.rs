@@ -107,3 +107,68 @@ fn completions_and_help() {
         gatewise().args(args).assert().success().stdout(predicate::str::contains("Usage"));
     }
 }
+
+#[test]
+fn progress_export_import_and_reset() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("p.db");
+    {
+        let mut d = gatewise::store::Db::open(&db).expect("db");
+        d.set_setting("theme", "light").expect("setting");
+    }
+    let export = dir.path().join("out.json");
+    gatewise().arg("--db").arg(&db).args(["progress", "export"]).arg(&export).assert().success();
+    let text = fs::read_to_string(&export).expect("export written");
+    assert!(text.contains("\"format\": \"gatewise-progress\""));
+
+    // Reset asks first; "n" changes nothing.
+    gatewise().arg("--db").arg(&db).args(["progress", "reset"]).write_stdin("n\n").assert().failure();
+    assert!(db.exists());
+    gatewise()
+        .arg("--db")
+        .arg(&db)
+        .args(["progress", "reset"])
+        .write_stdin("y\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".bak-"));
+    assert!(!db.exists());
+    let backups: Vec<_> = fs::read_dir(dir.path())
+        .expect("ls")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("p.db.bak-"))
+        .collect();
+    assert!(!backups.is_empty(), "the old database is kept as a backup");
+
+    // Import into the fresh database, all or nothing.
+    gatewise().arg("--db").arg(&db).args(["progress", "import"]).arg(&export).assert().success();
+    let d = gatewise::store::Db::open(&db).expect("db");
+    assert_eq!(d.setting("theme").expect("read").as_deref(), Some("light"));
+    drop(d);
+    gatewise()
+        .arg("--db")
+        .arg(&db)
+        .args(["progress", "import"])
+        .arg(&export)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("already holds progress"));
+    gatewise().arg("--db").arg(&db).args(["progress", "reset", "--yes"]).assert().success();
+}
+
+#[test]
+fn a_bad_database_gets_a_message_naming_it_and_the_way_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("notes.txt");
+    fs::write(&db, "not sqlite at all, just some text that is long enough to be a header").expect("write");
+    let before = fs::read(&db).expect("read");
+    gatewise()
+        .arg("--db")
+        .arg(&db)
+        .args(["progress", "export"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(db.display().to_string()))
+        .stderr(predicate::str::contains("gatewise progress reset"));
+    assert_eq!(fs::read(&db).expect("read"), before);
+}

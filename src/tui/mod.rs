@@ -7,6 +7,7 @@ use anyhow::Result;
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 
 use crate::bank::Bank;
+use crate::store::Db;
 
 /// What a key press asks the app to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +30,7 @@ pub fn action_for(code: KeyCode, modifiers: KeyModifiers) -> Option<Action> {
 
 /// Runs the app until the learner quits. `ratatui::init` installs a panic hook that restores
 /// the terminal, so a panic never leaves it in raw mode.
-pub fn run(bank: &Bank) -> Result<()> {
+pub fn run(bank: &Bank, _db: Db) -> Result<()> {
     let mut terminal = ratatui::init();
     let mut home = home::Home::default();
     let result = (|| -> Result<()> {

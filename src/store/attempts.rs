@@ -1,0 +1,250 @@
+//! Answer attempts, practice sessions, and the roll-ups the statistics read.
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use super::{Db, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    Practice,
+    Exam,
+    /// Practice that must not change the spaced-repetition schedule.
+    Cram,
+    Lab,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Practice => "practice",
+            Mode::Exam => "exam",
+            Mode::Cram => "cram",
+            Mode::Lab => "lab",
+        }
+    }
+
+    fn parse(s: &str) -> Mode {
+        match s {
+            "exam" => Mode::Exam,
+            "cram" => Mode::Cram,
+            "lab" => Mode::Lab,
+            _ => Mode::Practice,
+        }
+    }
+}
+
+/// An answer to record. `choices` are option indices in the bank's file order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAttempt<'a> {
+    pub bank: &'a str,
+    pub question_id: &'a str,
+    pub choices: &'a [usize],
+    pub correct: bool,
+    pub confidence: Option<u8>,
+    pub seconds: f64,
+    pub mode: Mode,
+    pub session_id: Option<i64>,
+    pub exam_id: Option<i64>,
+    /// Unix time in milliseconds.
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attempt {
+    pub id: i64,
+    pub bank: String,
+    pub question_id: String,
+    pub choices: Vec<usize>,
+    pub correct: bool,
+    pub confidence: Option<u8>,
+    pub seconds: f64,
+    pub mode: Mode,
+    pub answered_at: i64,
+}
+
+/// One day's answers in one mode at one confidence level (0 = not given).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DailyStat {
+    pub day: i64,
+    pub mode: Mode,
+    pub confidence: u8,
+    pub answered: i64,
+    pub correct: i64,
+    pub seconds: f64,
+}
+
+/// Everything answered on one question so far.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionStat {
+    pub bank: String,
+    pub question_id: String,
+    pub answered: i64,
+    pub correct: i64,
+    pub last_at: i64,
+    pub last_correct: bool,
+    /// Bit i is the result of the i-th most recent attempt (up to 16).
+    pub recent: u16,
+}
+
+impl QuestionStat {
+    /// How many of the last `n` (≤ 16) attempts were right, and how many there were.
+    pub fn recent_results(&self, n: u32) -> (u32, u32) {
+        let n = n.min(16).min(u32::try_from(self.answered).unwrap_or(16));
+        let mask = if n == 16 { u16::MAX } else { (1u16 << n) - 1 };
+        ((self.recent & mask).count_ones(), n)
+    }
+}
+
+pub(super) fn insert_attempt(conn: &rusqlite::Connection, a: &NewAttempt) -> rusqlite::Result<i64> {
+    let choices = serde_json::to_string(a.choices).unwrap_or_else(|_| "[]".to_string());
+    let mut st = conn.prepare_cached(
+        "INSERT INTO attempts (bank, question_id, choices, correct, confidence, seconds, mode, session_id, exam_id, answered_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    st.execute(params![
+        a.bank,
+        a.question_id,
+        choices,
+        a.correct,
+        a.confidence,
+        a.seconds.max(0.0),
+        a.mode.as_str(),
+        a.session_id,
+        a.exam_id,
+        a.at
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+impl Db {
+    /// Records one answer in its own transaction; when this returns, the answer is on disk.
+    pub fn record_attempt(&mut self, a: &NewAttempt) -> Result<i64> {
+        let path = self.path.clone();
+        let err = |e| super::classify(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        let id = insert_attempt(&tx, a).map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(id)
+    }
+
+    /// Records many answers in one transaction (imports, benchmarks, fixtures).
+    pub fn record_attempts_bulk(&mut self, attempts: &[NewAttempt]) -> Result<()> {
+        let path = self.path.clone();
+        let err = |e| super::classify(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        for a in attempts {
+            insert_attempt(&tx, a).map_err(err)?;
+        }
+        tx.commit().map_err(err)
+    }
+
+    /// Starts a practice (or cram, or lab) session and returns its id.
+    pub fn start_session(&mut self, bank: &str, mode: Mode, filter: &str, at: i64) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO sessions (bank, mode, filter, started_at) VALUES (?1, ?2, ?3, ?4)",
+                params![bank, mode.as_str(), filter, at],
+            )
+            .map_err(self.err())?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn end_session(&mut self, id: i64, at: i64) -> Result<()> {
+        self.conn.execute("UPDATE sessions SET ended_at = ?2 WHERE id = ?1", params![id, at]).map_err(self.err())?;
+        Ok(())
+    }
+
+    /// The most recent attempts, newest first.
+    pub fn recent_attempts(&self, limit: usize) -> Result<Vec<Attempt>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT id, bank, question_id, choices, correct, confidence, seconds, mode, answered_at
+                 FROM attempts ORDER BY answered_at DESC, id DESC LIMIT ?1",
+            )
+            .map_err(self.err())?;
+        let rows = st
+            .query_map([limit as i64], |r| {
+                let choices: String = r.get(3)?;
+                Ok(Attempt {
+                    id: r.get(0)?,
+                    bank: r.get(1)?,
+                    question_id: r.get(2)?,
+                    choices: serde_json::from_str(&choices).unwrap_or_default(),
+                    correct: r.get(4)?,
+                    confidence: r.get(5)?,
+                    seconds: r.get(6)?,
+                    mode: Mode::parse(&r.get::<_, String>(7)?),
+                    answered_at: r.get(8)?,
+                })
+            })
+            .map_err(self.err())?;
+        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+    }
+
+    pub fn attempt_count(&self) -> Result<i64> {
+        self.conn.query_row("SELECT count(*) FROM attempts", [], |r| r.get(0)).map_err(self.err())
+    }
+
+    /// Per-day roll-ups from `since_day` (days since the Unix epoch, UTC) on.
+    pub fn daily_stats(&self, since_day: i64) -> Result<Vec<DailyStat>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT day, mode, confidence, answered, correct, seconds FROM daily_stats
+                 WHERE day >= ?1 ORDER BY day, mode, confidence",
+            )
+            .map_err(self.err())?;
+        let rows = st
+            .query_map([since_day], |r| {
+                Ok(DailyStat {
+                    day: r.get(0)?,
+                    mode: Mode::parse(&r.get::<_, String>(1)?),
+                    confidence: r.get(2)?,
+                    answered: r.get(3)?,
+                    correct: r.get(4)?,
+                    seconds: r.get(5)?,
+                })
+            })
+            .map_err(self.err())?;
+        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+    }
+
+    /// Totals per question in one bank.
+    pub fn question_stats(&self, bank: &str) -> Result<Vec<QuestionStat>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT bank, question_id, answered, correct, last_at, last_correct, recent
+                 FROM question_stats WHERE bank = ?1",
+            )
+            .map_err(self.err())?;
+        let rows = st
+            .query_map([bank], |r| {
+                Ok(QuestionStat {
+                    bank: r.get(0)?,
+                    question_id: r.get(1)?,
+                    answered: r.get(2)?,
+                    correct: r.get(3)?,
+                    last_at: r.get(4)?,
+                    last_correct: r.get(5)?,
+                    recent: r.get(6)?,
+                })
+            })
+            .map_err(self.err())?;
+        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+    }
+
+    /// The last attempt on a question, if any.
+    pub fn last_attempt_at(&self, bank: &str, question_id: &str) -> Result<Option<i64>> {
+        self.conn
+            .query_row(
+                "SELECT last_at FROM question_stats WHERE bank = ?1 AND question_id = ?2",
+                params![bank, question_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.err())
+    }
+}

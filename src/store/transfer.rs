@@ -1,0 +1,177 @@
+//! Progress export and import as versioned JSON; import is all-or-nothing.
+use std::collections::BTreeMap;
+
+use rusqlite::types::{Value as Sql, ValueRef};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{Db, StoreError, migrations};
+
+pub const EXPORT_FORMAT: &str = "gatewise-progress";
+const EXPORT_VERSION: u32 = 1;
+
+/// Tables in an order that satisfies their foreign keys. The roll-ups (`daily_stats`,
+/// `question_stats`) are not exported: the attempt triggers rebuild them on import.
+const TABLES: [&str; 9] = [
+    "sessions",
+    "exams",
+    "exam_items",
+    "attempts",
+    "note_progress",
+    "srs_cards",
+    "review_log",
+    "lab_completions",
+    "settings",
+];
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExportFile {
+    format: String,
+    version: u32,
+    schema: i64,
+    exported_at: i64,
+    tables: BTreeMap<String, Vec<Map<String, Value>>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("not a gatewise progress export: {0}")]
+    Invalid(String),
+    #[error(
+        "this database already holds progress; import only into an empty one \
+         (`gatewise progress reset` moves the current one aside first, keeping it as a backup)"
+    )]
+    NotEmpty,
+    #[error("{table} row {row}: {message}; nothing was imported")]
+    Row { table: String, row: usize, message: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn to_json(v: ValueRef) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::from(i),
+        ValueRef::Real(f) => Value::from(f),
+        ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::from(b.to_vec()),
+    }
+}
+
+fn to_sql(v: &Value) -> Option<Sql> {
+    Some(match v {
+        Value::Null => Sql::Null,
+        Value::Bool(b) => Sql::Integer(i64::from(*b)),
+        Value::Number(n) => n.as_i64().map_or_else(|| Sql::Real(n.as_f64().unwrap_or(0.0)), Sql::Integer),
+        Value::String(s) => Sql::Text(s.clone()),
+        Value::Array(_) | Value::Object(_) => return None,
+    })
+}
+
+impl Db {
+    fn columns(&self, table: &str) -> Result<Vec<String>, StoreError> {
+        let mut st = self.conn.prepare(&format!("PRAGMA table_info({table})")).map_err(self.err())?;
+        let rows = st.query_map([], |r| r.get::<_, String>(1)).map_err(self.err())?;
+        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+    }
+
+    /// Everything the learner has done, as pretty JSON.
+    pub fn export_json(&self, now: i64) -> Result<String, StoreError> {
+        let mut tables = BTreeMap::new();
+        for table in TABLES {
+            let cols = self.columns(table)?;
+            // A full scan returns rowid tables in rowid order and WITHOUT ROWID ones by key.
+            let mut st = self.conn.prepare(&format!("SELECT * FROM {table}")).map_err(self.err())?;
+            let rows = st
+                .query_map([], |r| {
+                    let mut m = Map::new();
+                    for (i, c) in cols.iter().enumerate() {
+                        m.insert(c.clone(), to_json(r.get_ref(i)?));
+                    }
+                    Ok(m)
+                })
+                .map_err(self.err())?;
+            tables.insert(table.to_string(), rows.collect::<rusqlite::Result<Vec<_>>>().map_err(self.err())?);
+        }
+        let file = ExportFile {
+            format: EXPORT_FORMAT.into(),
+            version: EXPORT_VERSION,
+            schema: migrations::latest(),
+            exported_at: now,
+            tables,
+        };
+        serde_json::to_string_pretty(&file)
+            .map_err(|e| StoreError::ReadOnly { path: self.path.clone(), detail: e.to_string() })
+    }
+
+    /// True when nothing has been recorded yet.
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        for table in TABLES {
+            let n: i64 =
+                self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).map_err(self.err())?;
+            if n > 0 {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Imports an export into this (empty) database, in one transaction: either every row
+    /// lands or none does.
+    pub fn import_json(&mut self, text: &str) -> Result<usize, ExportError> {
+        let file: ExportFile = serde_json::from_str(text).map_err(|e| ExportError::Invalid(e.to_string()))?;
+        if file.format != EXPORT_FORMAT {
+            return Err(ExportError::Invalid(format!("format is {:?}, expected {EXPORT_FORMAT:?}", file.format)));
+        }
+        if file.version != EXPORT_VERSION {
+            return Err(ExportError::Invalid(format!(
+                "export version {} is not supported (this gatewise reads {EXPORT_VERSION})",
+                file.version
+            )));
+        }
+        if file.schema != migrations::latest() {
+            return Err(ExportError::Invalid(format!(
+                "it was written with schema version {}, this gatewise uses {}",
+                file.schema,
+                migrations::latest()
+            )));
+        }
+        if let Some(unknown) = file.tables.keys().find(|t| !TABLES.contains(&t.as_str())) {
+            return Err(ExportError::Invalid(format!("unknown table {unknown:?}")));
+        }
+        if !self.is_empty()? {
+            return Err(ExportError::NotEmpty);
+        }
+        let mut columns = BTreeMap::new();
+        for table in TABLES {
+            columns.insert(table, self.columns(table)?);
+        }
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| super::classify(&path, e))?;
+        let mut count = 0;
+        for table in TABLES {
+            let Some(rows) = file.tables.get(table) else { continue };
+            let cols = &columns[table];
+            for (i, row) in rows.iter().enumerate() {
+                let bad = |message: String| ExportError::Row { table: table.to_string(), row: i + 1, message };
+                let mut names = Vec::with_capacity(row.len());
+                let mut values = Vec::with_capacity(row.len());
+                for (k, v) in row {
+                    if !cols.contains(k) {
+                        return Err(bad(format!("unknown field {k:?}")));
+                    }
+                    names.push(k.as_str());
+                    values.push(to_sql(v).ok_or_else(|| bad(format!("field {k:?} must be a number, string or null")))?);
+                }
+                let marks = vec!["?"; names.len()].join(", ");
+                let sql = format!("INSERT INTO {table} ({}) VALUES ({marks})", names.join(", "));
+                tx.execute(&sql, rusqlite::params_from_iter(values)).map_err(|e| bad(e.to_string()))?;
+                count += 1;
+            }
+        }
+        // Dropping the transaction on any early return above rolls everything back.
+        tx.commit().map_err(|e| ExportError::Store(super::classify(&path, e)))?;
+        Ok(count)
+    }
+}
