@@ -17,8 +17,18 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub content: Option<PathBuf>,
 
+    /// Colour theme for the terminal app (also a stored setting). NO_COLOR is respected.
+    #[arg(long, global = true, value_enum)]
+    pub theme: Option<ThemeArg>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ThemeArg {
+    Dark,
+    Light,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,9 +7,28 @@ use anyhow::{Context, Result};
 use clap::CommandFactory;
 
 use crate::bank::{self, Bank, ContentSource};
-use crate::cli::{BankCommand, Cli, Command, ProgressCommand};
+use crate::cli::{BankCommand, Cli, Command, ProgressCommand, ThemeArg};
 use crate::clock;
 use crate::store::Db;
+use crate::tui::theme::{Theme, ThemeName};
+
+/// The name progress is kept under for the bundled bank.
+pub const BUILTIN: &str = "builtin";
+
+/// `--theme`, else the stored setting, else dark; NO_COLOR (non-empty) turns colour off.
+fn resolve_theme(cli: &Cli, db: &Db) -> Result<Theme> {
+    let stored = db.setting("theme")?;
+    let name = cli
+        .theme
+        .map(|t| match t {
+            ThemeArg::Dark => ThemeName::Dark,
+            ThemeArg::Light => ThemeName::Light,
+        })
+        .or_else(|| stored.as_deref().and_then(Theme::parse))
+        .unwrap_or(ThemeName::Dark);
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    Ok(Theme::new(name, no_color))
+}
 
 fn content_source(cli: &Cli) -> ContentSource {
     cli.content.clone().map_or(ContentSource::Embedded, ContentSource::Dir)
@@ -20,7 +39,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         None => {
             let bank = Bank::load(&content_source(&cli))?;
             let db = open_db(&cli)?;
-            crate::tui::run(&bank, db)?;
+            let theme = resolve_theme(&cli, &db)?;
+            crate::tui::run(bank, BUILTIN, db, theme)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Progress(cmd)) => progress(&cli, cmd),

@@ -12,6 +12,7 @@ mod commands;
 pub mod fsutil;
 pub mod paths;
 pub mod store;
+pub mod study;
 pub mod tui;
 
 pub use commands::run;

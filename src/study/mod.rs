@@ -1,0 +1,7 @@
+//! Learning logic as plain functions and state machines: practice queues, grading, exams,
+//! scheduling, statistics. No SQL, no terminal, no clock reads: time and a seeded RNG come in.
+pub mod practice;
+pub mod stats;
+
+/// Milliseconds since the Unix epoch, passed in by the caller.
+pub type Millis = i64;

@@ -1,0 +1,34 @@
+//! What a key press asks the app to do, independent of which key it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Back,
+    Help,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    /// Choose the n-th item or option (0-based).
+    Pick(usize),
+    Toggle,
+    Submit,
+    Next,
+    Prev,
+    Search,
+    SearchNext,
+    SearchPrev,
+    Confidence,
+    OpenNote,
+    PractiseTopic,
+    SwitchTab,
+    Flag,
+    ReviewList,
+    Finish,
+    Filter,
+    Drill,
+    /// Advance the virtual clock or fire requests in the lab (its own meaning per screen).
+    Fire,
+}

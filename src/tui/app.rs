@@ -1,0 +1,247 @@
+//! The app model: shared context, the screen stack, and dispatch of events to screens.
+use std::collections::{HashMap, HashSet};
+
+use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use ratatui::layout::Rect;
+
+use super::action::Action;
+use super::keymap::{self, Context};
+use super::markdown::{self, Document};
+use super::screens::{home, practice, study};
+use super::theme::Theme;
+use crate::bank::Bank;
+use crate::store::Db;
+use crate::study::Millis;
+use crate::study::stats::{self, Glance};
+
+/// What every screen may use: content, storage, time, randomness, look.
+pub struct Ctx {
+    pub bank: Bank,
+    /// Progress is kept per bank; the bundled one is "builtin".
+    pub bank_name: String,
+    pub db: Db,
+    pub theme: Theme,
+    /// The time of the event being handled, set by the loop (tests set it by hand).
+    pub now: Millis,
+    pub rng: StdRng,
+    /// The terminal size, kept up to date from resize events.
+    pub size: Rect,
+    pub glance: Glance,
+    pub notes_read: HashSet<String>,
+    /// A one-line message for the learner (an error, a confirmation).
+    pub status: Option<String>,
+    docs: HashMap<String, Document>,
+}
+
+impl Ctx {
+    pub fn new(bank: Bank, bank_name: &str, db: Db, theme: Theme, now: Millis, seed: u64, size: Rect) -> Ctx {
+        let mut ctx = Ctx {
+            bank,
+            bank_name: bank_name.to_string(),
+            db,
+            theme,
+            now,
+            rng: StdRng::seed_from_u64(seed),
+            size,
+            glance: Glance::default(),
+            notes_read: HashSet::new(),
+            status: None,
+            docs: HashMap::new(),
+        };
+        ctx.refresh();
+        ctx
+    }
+
+    /// Re-reads the progress figures shown on Home.
+    pub fn refresh(&mut self) {
+        let per_q = self.db.question_stats(&self.bank_name);
+        let daily = self.db.daily_stats(0);
+        match (per_q, daily) {
+            (Ok(q), Ok(d)) => self.glance = stats::glance(&self.bank, &q, &d, self.now),
+            (Err(e), _) | (_, Err(e)) => self.status = Some(e.to_string()),
+        }
+        match self.db.notes_read(&self.bank_name) {
+            Ok(ids) => self.notes_read = ids.into_iter().collect(),
+            Err(e) => self.status = Some(e.to_string()),
+        }
+    }
+
+    /// A note parsed once and kept: Markdown is not re-parsed per frame.
+    pub fn doc(&mut self, note_id: &str) -> Option<&Document> {
+        if !self.docs.contains_key(note_id) {
+            let body = self.bank.note(note_id)?.body.clone();
+            self.docs.insert(note_id.to_string(), markdown::parse(&body, &self.theme));
+        }
+        self.docs.get(note_id)
+    }
+}
+
+pub enum Screen {
+    Home(home::Home),
+    Study(study::StudyList),
+    Note(study::NoteView),
+    Setup(practice::Setup),
+    Practice(Box<practice::Practice>),
+    Summary(practice::SummaryView),
+}
+
+impl Screen {
+    pub fn context(&self) -> Context {
+        match self {
+            Screen::Home(_) => Context::Home,
+            Screen::Study(s) => s.context(),
+            Screen::Note(_) => Context::Note,
+            Screen::Setup(_) => Context::PracticeSetup,
+            Screen::Practice(p) => p.context(),
+            Screen::Summary(_) => Context::Summary,
+        }
+    }
+
+    pub fn title(&self) -> &'static str {
+        match self {
+            Screen::Home(_) => "Home",
+            Screen::Study(_) | Screen::Note(_) => "Study",
+            Screen::Setup(_) | Screen::Practice(_) | Screen::Summary(_) => "Practice",
+        }
+    }
+}
+
+/// What a screen's update asks of the app.
+pub enum Nav {
+    Stay,
+    Push(Screen),
+    Replace(Screen),
+    Pop,
+    Quit,
+}
+
+pub struct App {
+    pub ctx: Ctx,
+    pub screens: Vec<Screen>,
+    pub help: bool,
+    pub quit: bool,
+}
+
+/// The smallest terminal the app draws in; below it, it says so instead.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 20;
+
+impl App {
+    pub fn new(ctx: Ctx) -> App {
+        App { ctx, screens: vec![Screen::Home(home::Home::default())], help: false, quit: false }
+    }
+
+    pub fn screen(&self) -> &Screen {
+        // The stack is never empty: Pop on the last screen goes Home instead.
+        self.screens.last().unwrap_or_else(|| unreachable!("screen stack is never empty"))
+    }
+
+    pub fn context(&self) -> Context {
+        self.screen().context()
+    }
+
+    /// Whether the current screen is taking typed text (search), so keys are characters.
+    fn typing(&self) -> bool {
+        matches!(self.screens.last(), Some(Screen::Note(n)) if n.typing())
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) {
+        if self.typing() {
+            if let Some(Screen::Note(n)) = self.screens.last_mut() {
+                n.on_text_key(key, &self.ctx);
+            }
+            return;
+        }
+        if let Some(action) = keymap::lookup(self.context(), key) {
+            self.on_action(action);
+        }
+    }
+
+    pub fn on_action(&mut self, action: Action) {
+        self.ctx.status = None;
+        if self.help {
+            // Any key closes the overlay; `q` still quits.
+            self.help = false;
+            if action == Action::Quit {
+                self.quit = true;
+            }
+            return;
+        }
+        let nav = match action {
+            Action::Help => {
+                self.help = true;
+                Nav::Stay
+            }
+            Action::Quit => Nav::Quit,
+            _ => self.dispatch(action),
+        };
+        self.apply(nav);
+    }
+
+    fn dispatch(&mut self, action: Action) -> Nav {
+        let ctx = &mut self.ctx;
+        let Some(screen) = self.screens.last_mut() else { return Nav::Stay };
+        let nav = match screen {
+            Screen::Home(s) => home::update(s, ctx, action),
+            Screen::Study(s) => s.update(ctx, action),
+            Screen::Note(s) => s.update(ctx, action),
+            Screen::Setup(s) => s.update(ctx, action),
+            Screen::Practice(s) => s.update(ctx, action),
+            Screen::Summary(_) => match action {
+                Action::Back | Action::Open | Action::Next => Nav::Pop,
+                _ => Nav::Stay,
+            },
+        };
+        match (action, nav) {
+            (Action::Back, Nav::Stay) if !matches!(self.screens.last(), Some(Screen::Home(_))) => Nav::Pop,
+            (_, nav) => nav,
+        }
+    }
+
+    fn apply(&mut self, nav: Nav) {
+        match nav {
+            Nav::Stay => {}
+            Nav::Push(s) => self.screens.push(s),
+            Nav::Replace(s) => {
+                self.screens.pop();
+                self.screens.push(s);
+            }
+            Nav::Pop => {
+                self.screens.pop();
+                if self.screens.is_empty() {
+                    self.screens.push(Screen::Home(home::Home::default()));
+                }
+                self.ctx.refresh();
+            }
+            Nav::Quit => self.quit = true,
+        }
+    }
+
+    pub fn on_mouse(&mut self, m: MouseEvent) {
+        let area = super::ui::body_area(self.ctx.size);
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                let hit = match self.screens.last() {
+                    Some(Screen::Practice(p)) => p.option_at(&self.ctx, area, m.column, m.row),
+                    Some(Screen::Home(_)) => home::item_at(area, m.column, m.row),
+                    _ => None,
+                };
+                if let Some(i) = hit {
+                    self.on_action(Action::Pick(i));
+                }
+            }
+            MouseEventKind::ScrollDown => self.on_action(Action::Down),
+            MouseEventKind::ScrollUp => self.on_action(Action::Up),
+            _ => {}
+        }
+    }
+
+    pub fn on_resize(&mut self, width: u16, height: u16) {
+        self.ctx.size = Rect::new(0, 0, width, height);
+        if let Some(Screen::Note(n)) = self.screens.last_mut() {
+            n.relayout(&mut self.ctx);
+        }
+    }
+}

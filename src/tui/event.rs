@@ -1,0 +1,108 @@
+//! The terminal loop: one channel carries key, mouse, resize, tick and signal events; the
+//! terminal is restored on quit, on panic and on SIGINT/SIGTERM/SIGHUP.
+use std::io::stdout;
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use anyhow::Result;
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind};
+use crossterm::execute;
+use ratatui::layout::Rect;
+
+use super::app::{App, Ctx};
+use super::theme::Theme;
+use super::ui;
+use crate::bank::Bank;
+use crate::clock;
+use crate::store::Db;
+
+/// Everything that can wake the loop.
+pub enum AppEvent {
+    Term(Event),
+    Tick,
+    Signal,
+}
+
+fn restore() {
+    let _ = execute!(stdout(), DisableMouseCapture);
+    ratatui::restore();
+}
+
+/// Runs the app until the learner quits.
+pub fn run(bank: Bank, bank_name: &str, db: Db, theme: Theme) -> Result<()> {
+    let (tx, rx) = mpsc::channel::<AppEvent>();
+
+    // Signals first, so a SIGTERM during start-up still restores the terminal.
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ])?;
+    let sig_tx = tx.clone();
+    thread::spawn(move || {
+        for _ in signals.forever() {
+            if sig_tx.send(AppEvent::Signal).is_err() {
+                break;
+            }
+        }
+    });
+
+    // ratatui::init enters raw mode and the alternate screen, and installs a panic hook that
+    // restores them; chain one that also turns mouse reporting off.
+    let mut terminal = ratatui::init();
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(stdout(), DisableMouseCapture);
+        hook(info);
+    }));
+    let _ = execute!(stdout(), EnableMouseCapture);
+
+    let result = (|| -> Result<()> {
+        let size = terminal.size()?;
+        let now = clock::now_ms();
+        let ctx = Ctx::new(bank, bank_name, db, theme, now, now as u64, Rect::new(0, 0, size.width, size.height));
+        let mut app = App::new(ctx);
+
+        let in_tx = tx.clone();
+        thread::spawn(move || {
+            loop {
+                match event::poll(Duration::from_millis(250)) {
+                    Ok(true) => match event::read() {
+                        Ok(e) => {
+                            if in_tx.send(AppEvent::Term(e)).is_err() {
+                                break;
+                            }
+                        }
+                        Err(_) => break,
+                    },
+                    Ok(false) => {
+                        if in_tx.send(AppEvent::Tick).is_err() {
+                            break;
+                        }
+                    }
+                    Err(_) => break,
+                }
+            }
+        });
+
+        terminal.draw(|f| ui::render(f, &app))?;
+        while let Ok(ev) = rx.recv() {
+            app.ctx.now = clock::now_ms();
+            match ev {
+                AppEvent::Term(Event::Key(k)) if k.kind == KeyEventKind::Press => app.on_key(k),
+                AppEvent::Term(Event::Mouse(m)) => app.on_mouse(m),
+                AppEvent::Term(Event::Resize(w, h)) => app.on_resize(w, h),
+                AppEvent::Term(_) | AppEvent::Tick => {}
+                AppEvent::Signal => app.quit = true,
+            }
+            if app.quit {
+                break;
+            }
+            terminal.draw(|f| ui::render(f, &app))?;
+        }
+        Ok(())
+    })();
+    restore();
+    result
+}

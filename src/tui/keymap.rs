@@ -1,0 +1,150 @@
+//! The keymap: one table per context that both dispatches keys and draws the help bar and
+//! the `?` overlay, so what the screen says is always what the keys do.
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Action;
+
+/// Where the learner is, as far as keys are concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Home,
+    StudyList,
+    Note,
+    Faq,
+    PracticeSetup,
+    Question,
+    Feedback,
+    Summary,
+    Exam,
+    ExamReview,
+    Results,
+    Review,
+    Lab,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [KeyCode],
+    pub label: &'static str,
+    pub help: &'static str,
+    pub action: Action,
+    /// Shown in the one-line help bar (the rest only in the `?` overlay).
+    pub bar: bool,
+}
+
+const fn b(keys: &'static [KeyCode], label: &'static str, help: &'static str, action: Action, bar: bool) -> Binding {
+    Binding { keys, label, help, action, bar }
+}
+
+use KeyCode::{Char as C, Down, End, Enter, Esc, Home as HomeKey, PageDown, PageUp, Tab, Up};
+
+const NAV: [Binding; 4] = [
+    b(&[Up, C('k')], "↑/k", "move up", Action::Up, false),
+    b(&[Down, C('j')], "↓/j", "move down", Action::Down, false),
+    b(&[PageUp], "PgUp", "page up", Action::PageUp, false),
+    b(&[PageDown], "PgDn", "page down", Action::PageDown, false),
+];
+const COMMON: [Binding; 3] = [
+    b(&[C('?')], "?", "show all keys", Action::Help, true),
+    b(&[Esc], "Esc", "back", Action::Back, true),
+    b(&[C('q')], "q", "quit", Action::Quit, true),
+];
+
+const HOME: &[Binding] = &[b(&[Enter], "Enter", "open", Action::Open, true)];
+const STUDY_LIST: &[Binding] = &[
+    b(&[Enter], "Enter", "read note", Action::Open, true),
+    b(&[Tab], "Tab", "FAQ", Action::SwitchTab, true),
+    b(&[C('p')], "p", "practise topic", Action::PractiseTopic, true),
+];
+const NOTE: &[Binding] = &[
+    b(&[C('g'), HomeKey], "g", "top", Action::Top, false),
+    b(&[C('G'), End], "G", "bottom", Action::Bottom, false),
+    b(&[C('/')], "/", "search", Action::Search, true),
+    b(&[C('n')], "n", "next match", Action::SearchNext, true),
+    b(&[C('N')], "N", "previous match", Action::SearchPrev, false),
+    b(&[C('p')], "p", "practise this topic", Action::PractiseTopic, true),
+    b(&[C(' ')], "Space", "page down", Action::PageDown, false),
+];
+const FAQ: &[Binding] = &[
+    b(&[Enter, C(' ')], "Enter", "expand/collapse", Action::Toggle, true),
+    b(&[Tab], "Tab", "notes", Action::SwitchTab, true),
+];
+const SETUP: &[Binding] =
+    &[b(&[Enter], "Enter", "start", Action::Open, true), b(&[C(' ')], "Space", "toggle topic", Action::Toggle, true)];
+const QUESTION: &[Binding] = &[
+    b(&[C('1'), C('a')], "1-6/a-f", "choose an option", Action::Pick(0), true),
+    b(&[C(' ')], "Space", "toggle highlighted", Action::Toggle, true),
+    b(&[Enter], "Enter", "submit", Action::Submit, true),
+    b(&[Tab], "Tab", "confidence", Action::Confidence, true),
+];
+const FEEDBACK: &[Binding] = &[
+    b(&[Enter, C('n')], "Enter", "next question", Action::Next, true),
+    b(&[C('o')], "o", "open related note", Action::OpenNote, true),
+];
+const SUMMARY: &[Binding] = &[b(&[Enter], "Enter", "done", Action::Back, true)];
+
+/// The bindings of a context, most specific first; navigation and common keys last.
+pub fn bindings(ctx: Context) -> Vec<Binding> {
+    let specific: &[Binding] = match ctx {
+        Context::Home => HOME,
+        Context::StudyList => STUDY_LIST,
+        Context::Note => NOTE,
+        Context::Faq => FAQ,
+        Context::PracticeSetup => SETUP,
+        Context::Question => QUESTION,
+        Context::Feedback => FEEDBACK,
+        Context::Summary => SUMMARY,
+        Context::Exam | Context::ExamReview | Context::Results | Context::Review | Context::Lab => &[],
+    };
+    specific.iter().chain(NAV.iter()).chain(COMMON.iter()).copied().collect()
+}
+
+/// The action for a key in a context. Digits and a–f pick options where options exist.
+pub fn lookup(ctx: Context, key: KeyEvent) -> Option<Action> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, C('c')) {
+        return Some(Action::Quit);
+    }
+    if matches!(ctx, Context::Question) {
+        match key.code {
+            C(d @ '1'..='6') => return Some(Action::Pick(usize::from(d as u8 - b'1'))),
+            C(l @ 'a'..='f') => return Some(Action::Pick(usize::from(l as u8 - b'a'))),
+            _ => {}
+        }
+    }
+    if matches!(ctx, Context::Home) {
+        if let C(d @ '1'..='6') = key.code {
+            return Some(Action::Pick(usize::from(d as u8 - b'1')));
+        }
+    }
+    bindings(ctx).into_iter().find(|bd| bd.keys.contains(&key.code)).map(|bd| bd.action)
+}
+
+/// The one-line help bar for a context.
+pub fn help_bar(ctx: Context) -> String {
+    bindings(ctx).iter().filter(|b| b.bar).map(|b| format!("{} {}", b.label, b.help)).collect::<Vec<_>>().join("  ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn options_by_digit_and_letter() {
+        assert_eq!(lookup(Context::Question, key(C('3'))), Some(Action::Pick(2)));
+        assert_eq!(lookup(Context::Question, key(C('c'))), Some(Action::Pick(2)));
+        assert_eq!(lookup(Context::Question, key(Enter)), Some(Action::Submit));
+        assert_eq!(lookup(Context::Note, key(C('/'))), Some(Action::Search));
+        assert_eq!(lookup(Context::Note, key(C('q'))), Some(Action::Quit));
+        assert_eq!(lookup(Context::Home, KeyEvent::new(C('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+    }
+
+    #[test]
+    fn the_help_bar_comes_from_the_table() {
+        assert!(help_bar(Context::Note).contains("/ search"));
+        assert!(help_bar(Context::Question).contains("Enter submit"));
+    }
+}

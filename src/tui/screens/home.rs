@@ -1,0 +1,147 @@
+//! Home: the menu and progress at a glance.
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
+
+use crate::tui::action::Action;
+use crate::tui::app::{Ctx, Nav, Screen};
+use crate::tui::screens::{practice, study};
+
+#[derive(Debug, Default)]
+pub struct Home {
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    Study,
+    Practice,
+    Exam,
+    Review,
+    Lab,
+}
+
+pub const ENTRIES: [(Entry, &str, &str); 5] = [
+    (Entry::Study, "Study", "concept notes and the FAQ"),
+    (Entry::Practice, "Practice", "scenario questions with explanations"),
+    (Entry::Exam, "Exam", "timed mock exams in the CLF-C02 format"),
+    (Entry::Review, "Review", "progress dashboard and spaced repetition"),
+    (Entry::Lab, "Lab", "hands-on mini API Gateway"),
+];
+
+/// Menu entries whose feature is not in this version yet, and what to use meanwhile.
+fn not_built(e: Entry) -> Option<&'static str> {
+    match e {
+        Entry::Exam => Some("Timed exams are not in this version yet — use Practice meanwhile."),
+        Entry::Review => Some("The Review dashboard is not in this version yet; Home shows your totals."),
+        Entry::Lab => Some("The Lab is not in this version yet."),
+        _ => None,
+    }
+}
+
+pub fn update(state: &mut Home, ctx: &mut Ctx, action: Action) -> Nav {
+    match action {
+        Action::Up => state.selected = state.selected.saturating_sub(1),
+        Action::Down => state.selected = (state.selected + 1).min(ENTRIES.len() - 1),
+        Action::Pick(i) if i < ENTRIES.len() => {
+            state.selected = i;
+            return open(ENTRIES[i].0, ctx);
+        }
+        Action::Open => return open(ENTRIES[state.selected].0, ctx),
+        _ => {}
+    }
+    Nav::Stay
+}
+
+fn open(entry: Entry, ctx: &mut Ctx) -> Nav {
+    if let Some(msg) = not_built(entry) {
+        ctx.status = Some(msg.to_string());
+        return Nav::Stay;
+    }
+    match entry {
+        Entry::Study => Nav::Push(Screen::Study(study::StudyList::default())),
+        Entry::Practice => Nav::Push(Screen::Setup(practice::Setup::new(ctx))),
+        _ => Nav::Stay,
+    }
+}
+
+fn menu_area(area: Rect) -> Rect {
+    let [menu, _] = Layout::horizontal([Constraint::Length(46), Constraint::Min(0)]).areas(area);
+    menu
+}
+
+/// The menu entry under a mouse click, if any.
+pub fn item_at(area: Rect, col: u16, row: u16) -> Option<usize> {
+    let menu = menu_area(area);
+    let inner = Rect::new(menu.x + 1, menu.y + 1, menu.width.saturating_sub(2), menu.height.saturating_sub(2));
+    if col < inner.x || col >= inner.right() || row < inner.y {
+        return None;
+    }
+    // Each entry takes two rows: its name and its description.
+    let i = usize::from((row - inner.y) / 2);
+    (i < ENTRIES.len()).then_some(i)
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &Home, ctx: &Ctx) {
+    let t = &ctx.theme;
+    let [menu, glance] = Layout::horizontal([Constraint::Length(46), Constraint::Min(0)]).areas(area);
+    let items: Vec<ListItem> = ENTRIES
+        .iter()
+        .enumerate()
+        .map(|(i, (e, name, desc))| {
+            let style = if not_built(*e).is_some() { t.muted } else { t.text };
+            ListItem::new(vec![
+                Line::from(vec![Span::styled(format!("{} ", i + 1), t.accent), Span::styled(*name, style)]),
+                Line::from(Span::styled(format!("  {desc}"), t.muted)),
+            ])
+        })
+        .collect();
+    let mut ls = ListState::default().with_selected(Some(state.selected));
+    frame.render_stateful_widget(
+        List::new(items).block(Block::bordered().title(" Menu ")).highlight_style(t.selected),
+        menu,
+        &mut ls,
+    );
+
+    let g = &ctx.glance;
+    let pct = |n: usize| (n * 100).checked_div(g.total).unwrap_or(0);
+    let accuracy =
+        g.accuracy().map_or_else(|| "no answers yet".to_string(), |a| format!("{a:.0}% of {} answers", g.answered));
+    let lines = vec![
+        Line::from(vec![
+            Span::styled("Questions seen   ", t.muted),
+            Span::raw(format!("{} of {} ({}%)", g.seen, g.total, pct(g.seen))),
+        ]),
+        Line::from(vec![
+            Span::styled("Mastered         ", t.muted),
+            Span::raw(format!("{} ({}%)", g.mastered, pct(g.mastered))),
+        ]),
+        Line::from(vec![Span::styled("Accuracy         ", t.muted), Span::raw(accuracy)]),
+        Line::from(vec![
+            Span::styled("Study streak     ", t.muted),
+            Span::raw(format!("{} day{}", g.streak, if g.streak == 1 { "" } else { "s" })),
+        ]),
+        Line::from(vec![
+            Span::styled("Notes read       ", t.muted),
+            Span::raw(format!("{} of {}", ctx.notes_read.len(), ctx.bank.notes.len())),
+        ]),
+        Line::default(),
+        Line::from(Span::styled("Mastered = the last three answers to a question were right.", t.muted)),
+        Line::default(),
+        Line::from(Span::styled(
+            format!(
+                "Bank: {} questions on {} topics, {} notes, {} FAQ entries.",
+                ctx.bank.questions.len(),
+                ctx.bank.topics.len(),
+                ctx.bank.notes.len(),
+                ctx.bank.faq.len()
+            ),
+            t.muted,
+        )),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(" Progress ")),
+        glance,
+    );
+}

@@ -1,0 +1,4 @@
+//! One module per screen: its state, how actions change it, and how it is drawn.
+pub mod home;
+pub mod practice;
+pub mod study;

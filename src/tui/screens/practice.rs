@@ -1,0 +1,516 @@
+//! Practice: choosing what to practise, answering one question at a time, feedback, summary.
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
+
+use crate::bank::{Domain, Kind, Question, count_word};
+use crate::store::{Mode, NewAttempt};
+use crate::study::practice::{self as logic, Filter, Grade, Presented, Session, Summary};
+use crate::tui::action::Action;
+use crate::tui::app::{Ctx, Nav, Screen};
+use crate::tui::keymap::Context;
+use crate::tui::markdown::wrap_spans;
+use crate::tui::screens::study::NoteView;
+
+/// A row of the set-up list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Row {
+    Mixed,
+    Domain(Domain),
+    Topic(String),
+}
+
+pub struct Setup {
+    rows: Vec<(Row, String, usize)>,
+    pub selected: usize,
+    pub chosen: Vec<String>,
+}
+
+impl Setup {
+    pub fn new(ctx: &Ctx) -> Setup {
+        let bank = &ctx.bank;
+        let mut rows = vec![(Row::Mixed, "Mixed: every topic".to_string(), bank.questions.len())];
+        for d in Domain::ALL {
+            let n = bank.questions.iter().filter(|q| q.domain == d).count();
+            rows.push((Row::Domain(d), format!("Domain: {} ({}% of the exam)", d.title(), d.weight_percent()), n));
+        }
+        for t in &bank.topics {
+            rows.push((
+                Row::Topic(t.id.clone()),
+                format!("Topic: {}", t.title),
+                bank.questions_in_topic(&t.id).count(),
+            ));
+        }
+        Setup { rows, selected: 0, chosen: Vec::new() }
+    }
+
+    pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
+        let last = self.rows.len().saturating_sub(1);
+        match action {
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down => self.selected = (self.selected + 1).min(last),
+            Action::PageUp => self.selected = self.selected.saturating_sub(10),
+            Action::PageDown => self.selected = (self.selected + 10).min(last),
+            Action::Toggle => {
+                if let Some((Row::Topic(t), _, _)) = self.rows.get(self.selected) {
+                    if let Some(i) = self.chosen.iter().position(|c| c == t) {
+                        self.chosen.remove(i);
+                    } else {
+                        self.chosen.push(t.clone());
+                    }
+                }
+            }
+            Action::Open => {
+                let filter = if !self.chosen.is_empty() {
+                    Filter::Topics(self.chosen.clone())
+                } else {
+                    match &self.rows[self.selected].0 {
+                        Row::Mixed => Filter::Mixed,
+                        Row::Domain(d) => Filter::Domain(*d),
+                        Row::Topic(t) => Filter::Topics(vec![t.clone()]),
+                    }
+                };
+                return match start(ctx, filter) {
+                    Some(p) => Nav::Replace(Screen::Practice(Box::new(p))),
+                    None => Nav::Stay,
+                };
+            }
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let items: Vec<ListItem> = self
+            .rows
+            .iter()
+            .map(|(row, label, n)| {
+                let mark = match row {
+                    Row::Topic(id) if self.chosen.contains(id) => "[x] ",
+                    Row::Topic(_) => "[ ] ",
+                    _ => "    ",
+                };
+                ListItem::new(Line::from(vec![
+                    Span::styled(mark, t.accent),
+                    Span::styled(label.clone(), t.text),
+                    Span::styled(format!("  {n} questions"), t.muted),
+                ]))
+            })
+            .collect();
+        let title = if self.chosen.is_empty() {
+            " Practise what? Enter starts the highlighted row; Space picks several topics ".to_string()
+        } else {
+            format!(" {} topics picked — Enter starts ", self.chosen.len())
+        };
+        let mut ls = ListState::default().with_selected(Some(self.selected));
+        frame.render_stateful_widget(
+            List::new(items).block(Block::bordered().title(title)).highlight_style(t.selected),
+            area,
+            &mut ls,
+        );
+    }
+}
+
+/// Starts a session on one topic (from Study).
+pub fn start_topic(ctx: &mut Ctx, topic: &str) -> Nav {
+    match start(ctx, Filter::Topics(vec![topic.to_string()])) {
+        Some(p) => Nav::Push(Screen::Practice(Box::new(p))),
+        None => Nav::Stay,
+    }
+}
+
+fn start(ctx: &mut Ctx, filter: Filter) -> Option<Practice> {
+    let queue = logic::build_queue(&ctx.bank, &filter, &mut ctx.rng);
+    if queue.is_empty() {
+        ctx.status = Some("No questions match that choice.".into());
+        return None;
+    }
+    let session_id = match ctx.db.start_session(&ctx.bank_name, Mode::Practice, &filter.describe(&ctx.bank), ctx.now) {
+        Ok(id) => id,
+        Err(e) => {
+            ctx.status = Some(e.to_string());
+            return None;
+        }
+    };
+    let session = Session::new(filter, queue, ctx.now);
+    let mut p = Practice {
+        session,
+        session_id,
+        presented: None,
+        selected: Vec::new(),
+        cursor: 0,
+        confidence: None,
+        shown_at: ctx.now,
+        feedback: None,
+        scroll: 0,
+    };
+    p.present(ctx);
+    Some(p)
+}
+
+pub struct Feedback {
+    pub grade: Grade,
+    /// Chosen options as file indices.
+    pub chosen: Vec<usize>,
+}
+
+pub struct Practice {
+    pub session: Session,
+    pub session_id: i64,
+    pub presented: Option<Presented>,
+    /// Chosen display positions.
+    pub selected: Vec<usize>,
+    pub cursor: usize,
+    pub confidence: Option<u8>,
+    pub shown_at: i64,
+    pub feedback: Option<Feedback>,
+    pub scroll: u16,
+}
+
+pub struct SummaryView {
+    pub summary: Summary,
+    pub filter: String,
+}
+
+const LETTERS: [char; 6] = ['A', 'B', 'C', 'D', 'E', 'F'];
+const CONFIDENCE: [&str; 3] = ["unsure", "fairly sure", "sure"];
+
+impl Practice {
+    pub fn context(&self) -> Context {
+        if self.feedback.is_some() { Context::Feedback } else { Context::Question }
+    }
+
+    fn question<'a>(&self, ctx: &'a Ctx) -> Option<&'a Question> {
+        ctx.bank.question(self.session.current()?)
+    }
+
+    fn present(&mut self, ctx: &mut Ctx) {
+        let id = self.session.current().map(str::to_string);
+        let (bank, rng) = (&ctx.bank, &mut ctx.rng);
+        self.presented = id.and_then(|id| bank.question(&id)).map(|q| Presented::new(q, rng));
+        self.selected.clear();
+        self.cursor = 0;
+        self.confidence = None;
+        self.feedback = None;
+        self.scroll = 0;
+        self.shown_at = ctx.now;
+    }
+
+    fn pick(&mut self, q: &Question, i: usize) {
+        if i >= q.options.len() {
+            return;
+        }
+        self.cursor = i;
+        match q.kind {
+            Kind::Single => self.selected = vec![i],
+            Kind::Multiple => {
+                if let Some(pos) = self.selected.iter().position(|&s| s == i) {
+                    self.selected.remove(pos);
+                } else {
+                    self.selected.push(i);
+                }
+            }
+        }
+    }
+
+    pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
+        let Some(q) = self.question(ctx).cloned() else { return self.finish(ctx) };
+        if self.feedback.is_some() {
+            match action {
+                Action::Next | Action::Submit | Action::Open => {
+                    self.session.advance();
+                    if self.session.is_finished() {
+                        return self.finish(ctx);
+                    }
+                    self.present(ctx);
+                }
+                Action::Up => self.scroll = self.scroll.saturating_sub(1),
+                Action::Down => self.scroll = self.scroll.saturating_add(1),
+                Action::PageUp => self.scroll = self.scroll.saturating_sub(10),
+                Action::PageDown => self.scroll = self.scroll.saturating_add(10),
+                Action::OpenNote => {
+                    let note = q
+                        .notes
+                        .first()
+                        .cloned()
+                        .or_else(|| ctx.bank.notes.iter().find(|n| n.topic == q.topic).map(|n| n.id.clone()));
+                    if let Some(id) = note {
+                        return Nav::Push(Screen::Note(NoteView::open(ctx, &id)));
+                    }
+                }
+                Action::Back => return self.finish(ctx),
+                _ => {}
+            }
+            return Nav::Stay;
+        }
+        match action {
+            Action::Pick(i) => self.pick(&q, i),
+            Action::Up => self.cursor = self.cursor.saturating_sub(1),
+            Action::Down => self.cursor = (self.cursor + 1).min(q.options.len().saturating_sub(1)),
+            Action::Toggle => self.pick(&q, self.cursor),
+            Action::Confidence => {
+                self.confidence = match self.confidence {
+                    None => Some(1),
+                    Some(c) if c < 3 => Some(c + 1),
+                    Some(_) => None,
+                }
+            }
+            Action::PageDown => self.scroll = self.scroll.saturating_add(5),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(5),
+            Action::Submit => self.submit(ctx, &q),
+            Action::Back => return self.finish(ctx),
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    /// Grades and stores the answer; feedback appears only once the store has committed it.
+    fn submit(&mut self, ctx: &mut Ctx, q: &Question) {
+        let Some(presented) = &self.presented else { return };
+        if !logic::ready_to_submit(q, self.selected.len()) {
+            let need = match q.kind {
+                Kind::Single => "Choose one option".to_string(),
+                Kind::Multiple => {
+                    format!("Choose {} options (you have {})", count_word(q.answer_count()), self.selected.len())
+                }
+            };
+            ctx.status = Some(format!("{need}, then press Enter."));
+            return;
+        }
+        let chosen = presented.to_file_indices(&self.selected);
+        let grade = logic::grade(q, &chosen);
+        let seconds = ((ctx.now - self.shown_at).max(0) as f64) / 1000.0;
+        let attempt = NewAttempt {
+            bank: &ctx.bank_name,
+            question_id: &q.id,
+            choices: &chosen,
+            correct: grade.correct,
+            confidence: self.confidence,
+            seconds,
+            mode: Mode::Practice,
+            session_id: Some(self.session_id),
+            exam_id: None,
+            at: ctx.now,
+        };
+        if let Err(e) = ctx.db.record_attempt(&attempt) {
+            ctx.status = Some(format!("Your answer was not saved, so it is not graded yet: {e}"));
+            return;
+        }
+        self.session.record(q, grade.correct, seconds);
+        self.feedback = Some(Feedback { grade, chosen });
+        self.scroll = 0;
+    }
+
+    fn finish(&mut self, ctx: &mut Ctx) -> Nav {
+        if let Err(e) = ctx.db.end_session(self.session_id, ctx.now) {
+            ctx.status = Some(e.to_string());
+        }
+        if self.session.answered.is_empty() {
+            return Nav::Pop;
+        }
+        ctx.refresh();
+        Nav::Replace(Screen::Summary(SummaryView {
+            summary: self.session.summary(&ctx.bank, ctx.now),
+            filter: self.session.filter.describe(&ctx.bank),
+        }))
+    }
+
+    /// The lines of the current view, and for each line the option (display position) it belongs to.
+    pub fn lines(&self, ctx: &Ctx, width: u16) -> (Vec<Line<'static>>, Vec<Option<usize>>) {
+        let t = &ctx.theme;
+        let w = usize::from(width.max(1));
+        let mut lines = Vec::new();
+        let mut owner = Vec::new();
+        let (Some(q), Some(p)) = (self.question(ctx), &self.presented) else { return (lines, owner) };
+        let mut push = |ls: Vec<Line<'static>>, o: Option<usize>, lines: &mut Vec<Line<'static>>| {
+            for l in ls {
+                lines.push(l);
+                owner.push(o);
+            }
+        };
+        let total = self.session.queue.len();
+        let dots =
+            "●".repeat(usize::from(q.difficulty)) + &"○".repeat(3usize.saturating_sub(usize::from(q.difficulty)));
+        let conf = self.confidence.map_or("—", |c| CONFIDENCE[usize::from(c - 1)]);
+        let header = vec![
+            Span::styled(format!("Question {} of {total}", self.session.pos + 1), t.accent),
+            Span::styled(
+                format!(" · {} · {} · difficulty {dots}", ctx.bank.topic_title(&q.topic), q.domain.title()),
+                t.muted,
+            ),
+        ];
+        push(wrap_spans(&[], &[], &header, w), None, &mut lines);
+        if let Some(fb) = &self.feedback {
+            let (mark, style) = if fb.grade.correct { ("✓ Correct", t.good) } else { ("✗ Not quite", t.bad) };
+            push(vec![Line::from(Span::styled(mark, style))], None, &mut lines);
+        } else {
+            push(
+                vec![Line::from(Span::styled(format!("Confidence: {conf} (Tab to change)"), t.muted))],
+                None,
+                &mut lines,
+            );
+        }
+        push(vec![Line::default()], None, &mut lines);
+        push(wrap_spans(&[], &[], &[Span::styled(q.stem.clone(), t.text)], w), None, &mut lines);
+        push(vec![Line::default()], None, &mut lines);
+        if q.kind == Kind::Multiple {
+            push(
+                vec![Line::from(Span::styled(format!("Choose {}.", count_word(q.answer_count())), t.warn))],
+                None,
+                &mut lines,
+            );
+        }
+        for (pos, &file_idx) in p.order.iter().enumerate() {
+            let opt = &q.options[file_idx];
+            let chosen = self.selected.contains(&pos);
+            let box_ = match (q.kind, chosen) {
+                (Kind::Single, true) => "(•)",
+                (Kind::Single, false) => "( )",
+                (Kind::Multiple, true) => "[x]",
+                (Kind::Multiple, false) => "[ ]",
+            };
+            let (prefix, style) = match &self.feedback {
+                None => {
+                    let style = if pos == self.cursor { t.selected } else { t.text };
+                    (format!("{box_} {}. ", LETTERS[pos]), style)
+                }
+                Some(fb) => {
+                    let mine = fb.chosen.contains(&file_idx);
+                    let mark = match (opt.correct, mine) {
+                        (true, _) => "✓",
+                        (false, true) => "✗",
+                        (false, false) => " ",
+                    };
+                    let style = if opt.correct {
+                        t.good
+                    } else if mine {
+                        t.bad
+                    } else {
+                        t.text
+                    };
+                    (format!("{mark} {box_} {}. ", LETTERS[pos]), style)
+                }
+            };
+            let indent = " ".repeat(prefix.chars().count());
+            push(
+                wrap_spans(
+                    &[Span::styled(prefix, style)],
+                    &[Span::raw(indent.clone())],
+                    &[Span::styled(opt.text.clone(), style)],
+                    w,
+                ),
+                Some(pos),
+                &mut lines,
+            );
+            if let Some(fb) = &self.feedback {
+                let mine = if fb.chosen.contains(&file_idx) { "Your choice. " } else { "" };
+                let verdict = if opt.correct { "Right: " } else { "Wrong: " };
+                push(
+                    wrap_spans(
+                        &[Span::raw(indent.clone())],
+                        &[Span::raw(indent)],
+                        &[
+                            Span::styled(format!("{mine}{verdict}"), t.accent),
+                            Span::styled(opt.explanation.clone(), t.muted),
+                        ],
+                        w,
+                    ),
+                    Some(pos),
+                    &mut lines,
+                );
+                push(vec![Line::default()], None, &mut lines);
+            }
+        }
+        if self.feedback.is_some() {
+            push(vec![Line::from(Span::styled("Why", t.heading))], None, &mut lines);
+            push(wrap_spans(&[], &[], &[Span::styled(q.explanation.clone(), t.text)], w), None, &mut lines);
+            push(vec![Line::default()], None, &mut lines);
+            for s in &q.sources {
+                push(
+                    wrap_spans(&[Span::styled("Source: ", t.muted)], &[], &[Span::styled(s.clone(), t.link)], w),
+                    None,
+                    &mut lines,
+                );
+            }
+            let note = q
+                .notes
+                .first()
+                .and_then(|n| ctx.bank.note(n))
+                .or_else(|| ctx.bank.notes.iter().find(|n| n.topic == q.topic));
+            if let Some(n) = note {
+                push(
+                    vec![Line::from(vec![
+                        Span::styled("Related note: ", t.muted),
+                        Span::styled(n.title.clone(), t.accent),
+                        Span::styled(" (press o)", t.muted),
+                    ])],
+                    None,
+                    &mut lines,
+                );
+            }
+        }
+        (lines, owner)
+    }
+
+    fn inner(area: Rect) -> Rect {
+        Rect::new(area.x + 2, area.y + 1, area.width.saturating_sub(4), area.height.saturating_sub(2))
+    }
+
+    /// The option (display position) under a mouse click, if any.
+    pub fn option_at(&self, ctx: &Ctx, area: Rect, col: u16, row: u16) -> Option<usize> {
+        if self.feedback.is_some() {
+            return None;
+        }
+        let inner = Self::inner(area);
+        if col < inner.x || col >= inner.right() || row < inner.y || row >= inner.bottom() {
+            return None;
+        }
+        let (_, owner) = self.lines(ctx, inner.width);
+        let idx = usize::from(row - inner.y) + usize::from(self.scroll);
+        owner.get(idx).copied().flatten()
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let inner = Self::inner(area);
+        let (lines, _) = self.lines(ctx, inner.width);
+        let max = lines.len().saturating_sub(usize::from(inner.height));
+        let scroll = usize::from(self.scroll).min(max);
+        let more = if max > scroll { " more below (PgDn) " } else { "" };
+        let title = format!(" Practice · {} ", self.session.filter.describe(&ctx.bank));
+        frame.render_widget(Block::bordered().title(title).title_bottom(Line::from(more).right_aligned()), area);
+        frame.render_widget(Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(0), 0)), inner);
+    }
+}
+
+pub fn render_summary(frame: &mut Frame, area: Rect, s: &SummaryView, ctx: &Ctx) {
+    let t = &ctx.theme;
+    let sm = &s.summary;
+    let mins = (sm.seconds / 60.0).floor();
+    let secs = sm.seconds - mins * 60.0;
+    let mut lines = vec![
+        Line::from(Span::styled(format!("Session complete — {}", s.filter), t.heading)),
+        Line::default(),
+        Line::from(vec![
+            Span::styled("Score       ", t.muted),
+            Span::raw(format!("{} of {} ({:.0}%)", sm.correct, sm.answered, sm.percent())),
+        ]),
+        Line::from(vec![Span::styled("Time        ", t.muted), Span::raw(format!("{mins:.0} min {secs:.0} s"))]),
+        Line::default(),
+    ];
+    if sm.revisit.is_empty() {
+        lines.push(Line::from(Span::styled("Nothing missed. Well done.", t.good)));
+    } else {
+        lines.push(Line::from(Span::styled("Topics to revisit", t.heading)));
+        for (topic, n) in &sm.revisit {
+            lines.push(Line::from(format!("  {topic} — {n} missed")));
+        }
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled("Every answer is saved. Press Enter to go back.", t.muted)));
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(" Summary ")),
+        area,
+    );
+}

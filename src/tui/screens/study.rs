@@ -1,0 +1,358 @@
+//! Study: the notes list with read marks, the FAQ browser, and the note reader with search.
+use std::collections::HashSet;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Tabs};
+
+use crate::tui::action::Action;
+use crate::tui::app::{Ctx, Nav, Screen};
+use crate::tui::keymap::Context;
+use crate::tui::markdown::{self, line_text};
+use crate::tui::screens::practice;
+use crate::tui::ui::body_area;
+
+#[derive(Debug, Default)]
+pub struct StudyList {
+    pub faq_tab: bool,
+    pub note_sel: usize,
+    pub faq_sel: usize,
+    pub expanded: HashSet<usize>,
+}
+
+impl StudyList {
+    pub fn context(&self) -> Context {
+        if self.faq_tab { Context::Faq } else { Context::StudyList }
+    }
+
+    pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
+        let (sel, len) = if self.faq_tab {
+            (&mut self.faq_sel, ctx.bank.faq.len())
+        } else {
+            (&mut self.note_sel, ctx.bank.notes.len())
+        };
+        let last = len.saturating_sub(1);
+        match action {
+            Action::Up => *sel = sel.saturating_sub(1),
+            Action::Down => *sel = (*sel + 1).min(last),
+            Action::PageUp => *sel = sel.saturating_sub(10),
+            Action::PageDown => *sel = (*sel + 10).min(last),
+            Action::SwitchTab => self.faq_tab = !self.faq_tab,
+            Action::Toggle if self.faq_tab && !self.expanded.remove(&self.faq_sel) => {
+                self.expanded.insert(self.faq_sel);
+            }
+            Action::Open if !self.faq_tab => {
+                if let Some(note) = ctx.bank.notes.get(self.note_sel) {
+                    let id = note.id.clone();
+                    return Nav::Push(Screen::Note(NoteView::open(ctx, &id)));
+                }
+            }
+            Action::PractiseTopic if !self.faq_tab => {
+                if let Some(note) = ctx.bank.notes.get(self.note_sel) {
+                    let topic = note.topic.clone();
+                    return practice::start_topic(ctx, &topic);
+                }
+            }
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        frame.render_widget(
+            Tabs::new(vec![" Notes ", " FAQ "])
+                .select(usize::from(self.faq_tab))
+                .style(t.muted)
+                .highlight_style(t.selected),
+            tabs,
+        );
+        if self.faq_tab {
+            self.render_faq(frame, body, ctx);
+            return;
+        }
+        let items: Vec<ListItem> = ctx
+            .bank
+            .notes
+            .iter()
+            .map(|n| {
+                let read = ctx.notes_read.contains(&n.id);
+                let count = ctx.bank.questions_for_note(n).count();
+                ListItem::new(Line::from(vec![
+                    Span::styled(if read { "✓ " } else { "· " }, if read { t.good } else { t.muted }),
+                    Span::styled(n.title.clone(), t.text),
+                    Span::styled(format!("  {} · {count} questions", ctx.bank.topic_title(&n.topic)), t.muted),
+                ]))
+            })
+            .collect();
+        let read = ctx.notes_read.len();
+        let mut ls = ListState::default().with_selected(Some(self.note_sel));
+        frame.render_stateful_widget(
+            List::new(items)
+                .block(Block::bordered().title(format!(" Notes · {read} of {} read ", ctx.bank.notes.len())))
+                .highlight_style(t.selected),
+            body,
+            &mut ls,
+        );
+    }
+
+    fn render_faq(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let width = area.width.saturating_sub(4);
+        let mut lines: Vec<Line> = Vec::new();
+        let mut selected_row = 0;
+        for (i, f) in ctx.bank.faq.iter().enumerate() {
+            let open = self.expanded.contains(&i);
+            if i == self.faq_sel {
+                selected_row = lines.len();
+            }
+            let style = if i == self.faq_sel { t.selected } else { t.text };
+            let marker = if open { "▾ " } else { "▸ " };
+            for l in markdown::wrap_spans(
+                &[Span::styled(marker, t.accent)],
+                &[Span::raw("  ")],
+                &[Span::styled(f.question.clone(), style)],
+                usize::from(width),
+            ) {
+                lines.push(l);
+            }
+            if open {
+                let doc = markdown::parse(&f.answer, t);
+                for l in doc.lines(width.saturating_sub(2)) {
+                    let mut spans = vec![Span::raw("    ")];
+                    spans.extend(l.spans);
+                    lines.push(Line::from(spans));
+                }
+                for s in &f.sources {
+                    lines
+                        .push(Line::from(vec![Span::styled("    Source: ", t.muted), Span::styled(s.clone(), t.link)]));
+                }
+                lines.push(Line::default());
+            }
+        }
+        let inner_h = usize::from(area.height.saturating_sub(2));
+        let scroll = selected_row.saturating_sub(inner_h / 3);
+        let title = format!(" FAQ · {} entries · Enter expands ", ctx.bank.faq.len());
+        frame.render_widget(
+            Paragraph::new(lines)
+                .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
+                .block(Block::bordered().title(title)),
+            area,
+        );
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Search {
+    pub typing: bool,
+    pub query: String,
+    pub matches: Vec<usize>,
+    pub current: usize,
+}
+
+pub struct NoteView {
+    pub id: String,
+    pub scroll: usize,
+    pub lines: Vec<Line<'static>>,
+    pub width: u16,
+    pub search: Search,
+}
+
+/// The text area of the note reader for a terminal size: inside the border, one column of padding.
+fn text_area(size: Rect) -> Rect {
+    let body = body_area(size);
+    Rect::new(body.x + 2, body.y + 1, body.width.saturating_sub(4), body.height.saturating_sub(2))
+}
+
+impl NoteView {
+    pub fn open(ctx: &mut Ctx, id: &str) -> NoteView {
+        let mut v = NoteView { id: id.to_string(), scroll: 0, lines: Vec::new(), width: 0, search: Search::default() };
+        v.relayout(ctx);
+        v.mark_if_seen(ctx);
+        v
+    }
+
+    pub fn typing(&self) -> bool {
+        self.search.typing
+    }
+
+    /// Lays the note out for the current width (parsed once per note, wrapped once per width).
+    pub fn relayout(&mut self, ctx: &mut Ctx) {
+        let width = text_area(ctx.size).width.max(1);
+        if width == self.width && !self.lines.is_empty() {
+            return;
+        }
+        let Some(note) = ctx.bank.note(&self.id).cloned() else { return };
+        let count = ctx.bank.questions_for_note(&note).count();
+        let t = ctx.theme;
+        let mut lines = ctx.doc(&self.id).map(|d| d.lines(width)).unwrap_or_default();
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled("─".repeat(usize::from(width.min(60))), t.muted)));
+        lines.push(Line::from(vec![
+            Span::styled(format!("{count} questions"), t.accent),
+            Span::styled(" on this note's topic — press p to practise them.", t.muted),
+        ]));
+        if let Some(lab) = &note.lab {
+            lines.push(Line::from(vec![
+                Span::styled("Lab scenario: ", t.muted),
+                Span::styled(lab.clone(), t.accent),
+                Span::styled(" (the Lab is not in this version yet)", t.muted),
+            ]));
+        }
+        self.lines = lines;
+        self.width = width;
+        self.scroll = self.scroll.min(self.max_scroll(ctx));
+        self.find();
+    }
+
+    fn page(ctx: &Ctx) -> usize {
+        usize::from(text_area(ctx.size).height.max(1))
+    }
+
+    fn max_scroll(&self, ctx: &Ctx) -> usize {
+        self.lines.len().saturating_sub(Self::page(ctx))
+    }
+
+    /// A note counts as read once its last line has been on screen.
+    fn mark_if_seen(&self, ctx: &mut Ctx) {
+        if self.scroll >= self.max_scroll(ctx) && !ctx.notes_read.contains(&self.id) {
+            match ctx.db.mark_note_read(&ctx.bank_name, &self.id, ctx.now) {
+                Ok(()) => {
+                    ctx.notes_read.insert(self.id.clone());
+                }
+                Err(e) => ctx.status = Some(e.to_string()),
+            }
+        }
+    }
+
+    fn find(&mut self) {
+        let q = self.search.query.to_lowercase();
+        self.search.matches = if q.is_empty() {
+            Vec::new()
+        } else {
+            self.lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| line_text(l).to_lowercase().contains(&q))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        self.search.current = self.search.current.min(self.search.matches.len().saturating_sub(1));
+    }
+
+    fn jump(&mut self, ctx: &Ctx, forward: bool) {
+        let m = &self.search.matches;
+        if m.is_empty() {
+            return;
+        }
+        let n = m.len();
+        self.search.current = if forward { (self.search.current + 1) % n } else { (self.search.current + n - 1) % n };
+        self.scroll_to_match(ctx);
+    }
+
+    fn scroll_to_match(&mut self, ctx: &Ctx) {
+        if let Some(&line) = self.search.matches.get(self.search.current) {
+            self.scroll = line.saturating_sub(2).min(self.max_scroll(ctx));
+        }
+    }
+
+    pub fn on_text_key(&mut self, key: KeyEvent, ctx: &Ctx) {
+        match key.code {
+            KeyCode::Enter => {
+                self.search.typing = false;
+                self.find();
+                // Start from the first match at or below the current position.
+                self.search.current = self.search.matches.iter().position(|&l| l >= self.scroll).unwrap_or(0);
+                self.scroll_to_match(ctx);
+            }
+            KeyCode::Esc => {
+                self.search = Search::default();
+            }
+            KeyCode::Backspace => {
+                self.search.query.pop();
+                self.find();
+            }
+            KeyCode::Char(c) => {
+                self.search.query.push(c);
+                self.find();
+            }
+            _ => {}
+        }
+    }
+
+    pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
+        self.relayout(ctx);
+        let page = Self::page(ctx);
+        let max = self.max_scroll(ctx);
+        match action {
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down => self.scroll = (self.scroll + 1).min(max),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(page.saturating_sub(1)),
+            Action::PageDown => self.scroll = (self.scroll + page.saturating_sub(1)).min(max),
+            Action::Top => self.scroll = 0,
+            Action::Bottom => self.scroll = max,
+            Action::Search => {
+                self.search = Search { typing: true, ..Search::default() };
+            }
+            Action::SearchNext => self.jump(ctx, true),
+            Action::SearchPrev => self.jump(ctx, false),
+            Action::PractiseTopic => {
+                if let Some(topic) = ctx.bank.note(&self.id).map(|n| n.topic.clone()) {
+                    return practice::start_topic(ctx, &topic);
+                }
+            }
+            _ => {}
+        }
+        self.mark_if_seen(ctx);
+        Nav::Stay
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let title = ctx.bank.note(&self.id).map_or_else(String::new, |n| n.title.clone());
+        let inner = Rect::new(area.x + 2, area.y + 1, area.width.saturating_sub(4), area.height.saturating_sub(2));
+        let h = usize::from(inner.height);
+        let current = self.search.matches.get(self.search.current).copied();
+        let visible: Vec<Line> = self
+            .lines
+            .iter()
+            .enumerate()
+            .skip(self.scroll)
+            .take(h)
+            .map(|(i, l)| {
+                if Some(i) == current {
+                    l.clone().patch_style(t.selected)
+                } else if self.search.matches.binary_search(&i).is_ok() {
+                    l.clone().patch_style(ratatui::style::Style::new().add_modifier(Modifier::UNDERLINED))
+                } else {
+                    l.clone()
+                }
+            })
+            .collect();
+        let pos =
+            if self.lines.is_empty() { 100 } else { (self.scroll + h).min(self.lines.len()) * 100 / self.lines.len() };
+        let mut block =
+            Block::bordered().title(format!(" {title} ")).title_bottom(Line::from(format!(" {pos}% ")).right_aligned());
+        if self.search.typing || !self.search.query.is_empty() {
+            let info = if self.search.typing {
+                format!(" /{}▏ ", self.search.query)
+            } else if self.search.matches.is_empty() {
+                format!(" /{} — no match ", self.search.query)
+            } else {
+                format!(
+                    " /{} — match {} of {} (n/N) ",
+                    self.search.query,
+                    self.search.current + 1,
+                    self.search.matches.len()
+                )
+            };
+            block = block.title_bottom(Line::from(Span::styled(info, t.accent)));
+        }
+        frame.render_widget(block, area);
+        frame.render_widget(Paragraph::new(visible), inner);
+    }
+}

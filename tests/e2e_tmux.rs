@@ -1,0 +1,100 @@
+//! End to end in a real terminal (tmux): start the binary on a temp database, answer a
+//! practice question, quit, and check the terminal and the database afterwards.
+use std::path::Path;
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+pub struct Tmux {
+    pub name: String,
+}
+
+impl Tmux {
+    pub fn start(name: &str, cmd: &str, w: u16, h: u16) -> Tmux {
+        let _ = Command::new("tmux").args(["kill-session", "-t", name]).status();
+        let ok = Command::new("tmux")
+            .args(["new-session", "-d", "-s", name, "-x", &w.to_string(), "-y", &h.to_string(), cmd])
+            .env_remove("NO_COLOR")
+            .status()
+            .expect("tmux is installed (.ci/run installs it)");
+        assert!(ok.success());
+        Tmux { name: name.to_string() }
+    }
+
+    pub fn send(&self, keys: &[&str]) {
+        for k in keys {
+            assert!(Command::new("tmux").args(["send-keys", "-t", &self.name, k]).status().expect("send").success());
+            sleep(Duration::from_millis(60));
+        }
+    }
+
+    pub fn screen(&self) -> String {
+        let out = Command::new("tmux").args(["capture-pane", "-p", "-t", &self.name]).output().expect("capture");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until the screen contains `text`, or panics with what it shows.
+    pub fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                panic!("timed out waiting for {text:?}; screen:\n{s}");
+            }
+            sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.name]).status();
+    }
+}
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_gatewise")
+}
+
+#[test]
+fn practice_one_question_in_a_real_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("e2e.db");
+    let marker = dir.path().join("stty.txt");
+    // After gatewise exits, record the terminal modes, then keep the pane open to read it.
+    let cmd = format!("{} --db {}; echo EXIT=$?; stty -a > {}; sleep 30", bin(), db.display(), marker.display());
+    let t = Tmux::start("gatewise-e2e-practice", &cmd, 100, 30);
+    t.wait_for("Progress");
+    t.send(&["2"]);
+    t.wait_for("Practise what?");
+    t.send(&["Enter"]);
+    t.wait_for("Question 1 of");
+    // a, then b, then c: single-answer questions take the first, multiple response the rest.
+    for k in ["a", "b", "c", "d"] {
+        t.send(&[k, "Enter"]);
+        sleep(Duration::from_millis(200));
+        let s = t.screen();
+        if s.contains("✓ Correct") || s.contains("✗ Not quite") {
+            break;
+        }
+    }
+    let s = t.screen();
+    assert!(s.contains("✓ Correct") || s.contains("✗ Not quite"), "{s}");
+    t.send(&["q"]);
+    let s = t.wait_for("EXIT=0");
+    assert!(!s.contains("Practice ·"), "the alternate screen was left:\n{s}");
+    // Canonical mode and echo are back: the terminal is usable.
+    let start = Instant::now();
+    while !Path::new(&marker).exists() && start.elapsed() < Duration::from_secs(5) {
+        sleep(Duration::from_millis(50));
+    }
+    sleep(Duration::from_millis(100));
+    let modes = std::fs::read_to_string(&marker).expect("stty output");
+    assert!(modes.contains(" icanon") && modes.contains(" echo "), "{modes}");
+
+    let store = gatewise::store::Db::open(&db).expect("db");
+    assert_eq!(store.attempt_count().expect("count"), 1);
+}

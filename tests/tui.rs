@@ -1,0 +1,219 @@
+//! Screens through the app model: keys → actions → state, snapshots on TestBackend, and a
+//! property test that any terminal size renders without a panic.
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use gatewise::bank::{Bank, ContentSource};
+use gatewise::store::Db;
+use gatewise::tui::app::{App, Ctx, Screen};
+use gatewise::tui::theme::{Theme, ThemeName};
+use gatewise::tui::ui;
+use proptest::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+
+const NOW: i64 = 1_795_625_162_000; // 2026-11-25T16:46:02Z
+
+fn app(w: u16, h: u16) -> App {
+    let bank = Bank::load(&ContentSource::Embedded).expect("bank");
+    let db = Db::open_in_memory().expect("db");
+    App::new(Ctx::new(bank, "builtin", db, Theme::new(ThemeName::Dark, false), NOW, 7, Rect::new(0, 0, w, h)))
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn keys(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn draw(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| ui::render(f, app)).expect("draw");
+    t.backend().to_string()
+}
+
+/// Goes to each screen the way a learner would, returning the app there.
+fn at(screen: &str, w: u16, h: u16) -> App {
+    let mut a = app(w, h);
+    match screen {
+        "home" => {}
+        "study" => keys(&mut a, "1"),
+        "faq" => {
+            keys(&mut a, "1");
+            key(&mut a, KeyCode::Tab);
+            key(&mut a, KeyCode::Down);
+            key(&mut a, KeyCode::Enter);
+        }
+        "note" => {
+            keys(&mut a, "1");
+            key(&mut a, KeyCode::Down);
+            key(&mut a, KeyCode::Enter);
+        }
+        "setup" => keys(&mut a, "2"),
+        "question" => {
+            keys(&mut a, "2");
+            key(&mut a, KeyCode::Enter);
+            keys(&mut a, "b");
+        }
+        "feedback" => {
+            keys(&mut a, "2");
+            key(&mut a, KeyCode::Enter);
+            answer_current(&mut a);
+        }
+        "summary" => {
+            keys(&mut a, "2");
+            key(&mut a, KeyCode::Enter);
+            answer_current(&mut a);
+            key(&mut a, KeyCode::Esc);
+        }
+        "help" => {
+            keys(&mut a, "1");
+            key(&mut a, KeyCode::Down);
+            key(&mut a, KeyCode::Enter);
+            keys(&mut a, "?");
+        }
+        other => panic!("unknown screen {other}"),
+    }
+    a
+}
+
+/// Picks options a, b, c… until the answer is accepted (works for any `choose`).
+fn answer_current(a: &mut App) {
+    for c in ['a', 'b', 'c', 'd'] {
+        keys(a, &c.to_string());
+        key(a, KeyCode::Enter);
+        if matches!(a.screen(), Screen::Practice(p) if p.feedback.is_some()) {
+            return;
+        }
+    }
+    panic!("no answer was accepted");
+}
+
+const SCREENS: [&str; 9] = ["home", "study", "faq", "note", "setup", "question", "feedback", "summary", "help"];
+
+#[test]
+fn snapshots_at_80x24_and_120x40() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        for s in SCREENS {
+            let a = at(s, w, h);
+            insta::assert_snapshot!(format!("{s}_{w}x{h}"), draw(&a, w, h));
+        }
+    }
+}
+
+#[test]
+fn too_small_says_so() {
+    let a = app(50, 10);
+    let out = draw(&a, 50, 10);
+    assert!(out.contains("needs a terminal of at least 60x20"), "{out}");
+}
+
+#[test]
+fn submitting_stores_the_attempt_before_feedback() {
+    let mut a = at("question", 100, 30);
+    // "b" alone may not be enough for a multiple-response question: then nothing is stored.
+    key(&mut a, KeyCode::Enter);
+    let stored = a.ctx.db.attempt_count().expect("count");
+    let shown = matches!(a.screen(), Screen::Practice(p) if p.feedback.is_some());
+    assert_eq!(stored == 1, shown, "feedback is shown exactly when the attempt is stored");
+    if !shown {
+        assert!(a.ctx.status.as_deref().unwrap_or_default().starts_with("Choose "));
+        answer_current(&mut a);
+    }
+    let last = a.ctx.db.recent_attempts(1).expect("recent");
+    assert_eq!(last.len(), 1);
+    assert_eq!(last[0].bank, "builtin");
+    // Esc ends the session with a summary; Enter returns to the set-up screen's parent (Home).
+    key(&mut a, KeyCode::Esc);
+    assert!(matches!(a.screen(), Screen::Summary(_)));
+    key(&mut a, KeyCode::Enter);
+    assert!(matches!(a.screen(), Screen::Home(_)));
+    assert_eq!(a.ctx.glance.seen, 1, "home refreshed");
+}
+
+#[test]
+fn a_missed_question_comes_back_in_the_same_session() {
+    let mut a = at("question", 100, 30);
+    let Screen::Practice(p) = a.screen() else { panic!("practice") };
+    let first = p.session.current().expect("q").to_string();
+    let q = a.ctx.bank.question(&first).expect("q").clone();
+    let presented = p.presented.clone().expect("presented");
+    // Choose wrong options on purpose: the first display positions whose options are wrong.
+    let wrong: Vec<usize> =
+        (0..q.options.len()).filter(|&d| !q.options[presented.order[d]].correct).take(q.answer_count()).collect();
+    keys(&mut a, "b"); // undo the "b" from at(): toggles off for multiple, replaced for single
+    for d in &wrong {
+        keys(&mut a, &((b'a' + *d as u8) as char).to_string());
+    }
+    key(&mut a, KeyCode::Enter);
+    let Screen::Practice(p) = a.screen() else { panic!("practice") };
+    assert!(p.feedback.as_ref().is_some_and(|f| !f.grade.correct));
+    assert_eq!(p.session.queue.iter().filter(|id| **id == first).count(), 2);
+}
+
+#[test]
+fn note_search_and_scroll() {
+    let mut a = at("note", 80, 24);
+    keys(&mut a, "/");
+    keys(&mut a, "exam tip");
+    key(&mut a, KeyCode::Enter);
+    let Screen::Note(n) = a.screen() else { panic!("note") };
+    assert!(!n.search.matches.is_empty());
+    assert!(n.scroll > 0 || n.search.matches[0] < 20);
+    keys(&mut a, "G");
+    let Screen::Note(n) = a.screen() else { panic!("note") };
+    assert!(n.scroll > 0);
+    // Seeing the end marks the note read.
+    assert!(a.ctx.notes_read.contains(&n.id));
+    assert_eq!(a.ctx.db.notes_read("builtin").expect("read"), vec![n.id.clone()]);
+    keys(&mut a, "g");
+    let Screen::Note(n) = a.screen() else { panic!("note") };
+    assert_eq!(n.scroll, 0);
+    // "p" practises the note's topic.
+    keys(&mut a, "p");
+    let Screen::Practice(p) = a.screen() else { panic!("practice") };
+    let topic = a.ctx.bank.question(p.session.current().expect("q")).expect("q").topic.clone();
+    assert!(p.session.queue.iter().all(|id| a.ctx.bank.question(id).is_some_and(|q| q.topic == topic)));
+}
+
+#[test]
+fn unbuilt_menu_entries_say_so() {
+    let mut a = app(80, 24);
+    keys(&mut a, "5");
+    assert!(matches!(a.screen(), Screen::Home(_)));
+    assert!(a.ctx.status.as_deref().unwrap_or_default().contains("not in this version"));
+}
+
+#[test]
+fn mouse_clicks_select_options() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut a = at("question", 100, 30);
+    // Find the row of option C on screen and click it.
+    let screen = draw(&a, 100, 30);
+    let row = screen.lines().position(|l| l.contains(" C. ")).expect("option C on screen") as u16;
+    a.on_mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 10,
+        row,
+        modifiers: KeyModifiers::NONE,
+    });
+    let Screen::Practice(p) = a.screen() else { panic!("practice") };
+    assert!(p.selected.contains(&2), "{:?}", p.selected);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #[test]
+    fn any_size_renders_without_panic(w in 1u16..=300, h in 1u16..=100, s in 0usize..SCREENS.len()) {
+        let mut a = at(SCREENS[s], 100, 30);
+        a.on_resize(w, h);
+        let _ = draw(&a, w, h);
+        // And keys still work at that size.
+        key(&mut a, KeyCode::Down);
+        key(&mut a, KeyCode::PageDown);
+        let _ = draw(&a, w, h);
+    }
+}
