@@ -1,5 +1,6 @@
 //! The progress store: the only module that speaks SQL. [`Db`] owns the SQLite connection.
 mod attempts;
+mod exams;
 mod migrations;
 mod misc;
 mod transfer;
@@ -10,6 +11,7 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use attempts::{Attempt, DailyStat, Mode, NewAttempt, QuestionStat};
+pub use exams::{ExamItemRow, ExamRow};
 pub use migrations::latest as schema_version;
 pub use transfer::{EXPORT_FORMAT, ExportError};
 

@@ -1,5 +1,6 @@
 //! Learning logic as plain functions and state machines: practice queues, grading, exams,
 //! scheduling, statistics. No SQL, no terminal, no clock reads: time and a seeded RNG come in.
+pub mod exam;
 pub mod practice;
 pub mod stats;
 

@@ -6,6 +6,7 @@ pub mod markdown;
 pub mod screens;
 pub mod theme;
 pub mod ui;
+pub mod widgets;
 
 mod event;
 

@@ -10,8 +10,8 @@ use crate::study::practice::{self as logic, Filter, Grade, Presented, Session, S
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
 use crate::tui::keymap::Context;
-use crate::tui::markdown::wrap_spans;
 use crate::tui::screens::study::NoteView;
+use crate::tui::widgets::question::{self, QuestionView};
 
 /// A row of the set-up list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,7 +174,6 @@ pub struct SummaryView {
     pub filter: String,
 }
 
-const LETTERS: [char; 6] = ['A', 'B', 'C', 'D', 'E', 'F'];
 const CONFIDENCE: [&str; 3] = ["unsure", "fairly sure", "sure"];
 
 impl Practice {
@@ -320,138 +319,30 @@ impl Practice {
     /// The lines of the current view, and for each line the option (display position) it belongs to.
     pub fn lines(&self, ctx: &Ctx, width: u16) -> (Vec<Line<'static>>, Vec<Option<usize>>) {
         let t = &ctx.theme;
-        let w = usize::from(width.max(1));
-        let mut lines = Vec::new();
-        let mut owner = Vec::new();
-        let (Some(q), Some(p)) = (self.question(ctx), &self.presented) else { return (lines, owner) };
-        let mut push = |ls: Vec<Line<'static>>, o: Option<usize>, lines: &mut Vec<Line<'static>>| {
-            for l in ls {
-                lines.push(l);
-                owner.push(o);
-            }
-        };
+        let (Some(q), Some(p)) = (self.question(ctx), &self.presented) else { return (Vec::new(), Vec::new()) };
         let total = self.session.queue.len();
-        let dots =
-            "●".repeat(usize::from(q.difficulty)) + &"○".repeat(3usize.saturating_sub(usize::from(q.difficulty)));
-        let conf = self.confidence.map_or("—", |c| CONFIDENCE[usize::from(c - 1)]);
-        let header = vec![
+        let dots = "●".repeat(usize::from(q.difficulty)) + &"○".repeat(3usize.saturating_sub(usize::from(q.difficulty)));
+        let mut header = vec![Line::from(vec![
             Span::styled(format!("Question {} of {total}", self.session.pos + 1), t.accent),
-            Span::styled(
-                format!(" · {} · {} · difficulty {dots}", ctx.bank.topic_title(&q.topic), q.domain.title()),
-                t.muted,
-            ),
-        ];
-        push(wrap_spans(&[], &[], &header, w), None, &mut lines);
-        if let Some(fb) = &self.feedback {
-            let (mark, style) = if fb.grade.correct { ("✓ Correct", t.good) } else { ("✗ Not quite", t.bad) };
-            push(vec![Line::from(Span::styled(mark, style))], None, &mut lines);
-        } else {
-            push(
-                vec![Line::from(Span::styled(format!("Confidence: {conf} (Tab to change)"), t.muted))],
-                None,
-                &mut lines,
-            );
-        }
-        push(vec![Line::default()], None, &mut lines);
-        push(wrap_spans(&[], &[], &[Span::styled(q.stem.clone(), t.text)], w), None, &mut lines);
-        push(vec![Line::default()], None, &mut lines);
-        if q.kind == Kind::Multiple {
-            push(
-                vec![Line::from(Span::styled(format!("Choose {}.", count_word(q.answer_count())), t.warn))],
-                None,
-                &mut lines,
-            );
-        }
-        for (pos, &file_idx) in p.order.iter().enumerate() {
-            let opt = &q.options[file_idx];
-            let chosen = self.selected.contains(&pos);
-            let box_ = match (q.kind, chosen) {
-                (Kind::Single, true) => "(•)",
-                (Kind::Single, false) => "( )",
-                (Kind::Multiple, true) => "[x]",
-                (Kind::Multiple, false) => "[ ]",
-            };
-            let (prefix, style) = match &self.feedback {
-                None => {
-                    let style = if pos == self.cursor { t.selected } else { t.text };
-                    (format!("{box_} {}. ", LETTERS[pos]), style)
-                }
-                Some(fb) => {
-                    let mine = fb.chosen.contains(&file_idx);
-                    let mark = match (opt.correct, mine) {
-                        (true, _) => "✓",
-                        (false, true) => "✗",
-                        (false, false) => " ",
-                    };
-                    let style = if opt.correct {
-                        t.good
-                    } else if mine {
-                        t.bad
-                    } else {
-                        t.text
-                    };
-                    (format!("{mark} {box_} {}. ", LETTERS[pos]), style)
-                }
-            };
-            let indent = " ".repeat(prefix.chars().count());
-            push(
-                wrap_spans(
-                    &[Span::styled(prefix, style)],
-                    &[Span::raw(indent.clone())],
-                    &[Span::styled(opt.text.clone(), style)],
-                    w,
-                ),
-                Some(pos),
-                &mut lines,
-            );
-            if let Some(fb) = &self.feedback {
-                let mine = if fb.chosen.contains(&file_idx) { "Your choice. " } else { "" };
-                let verdict = if opt.correct { "Right: " } else { "Wrong: " };
-                push(
-                    wrap_spans(
-                        &[Span::raw(indent.clone())],
-                        &[Span::raw(indent)],
-                        &[
-                            Span::styled(format!("{mine}{verdict}"), t.accent),
-                            Span::styled(opt.explanation.clone(), t.muted),
-                        ],
-                        w,
-                    ),
-                    Some(pos),
-                    &mut lines,
-                );
-                push(vec![Line::default()], None, &mut lines);
+            Span::styled(format!(" · {} · {} · difficulty {dots}", ctx.bank.topic_title(&q.topic), q.domain.title()), t.muted),
+        ])];
+        header.push(match &self.feedback {
+            Some(fb) if fb.grade.correct => Line::from(Span::styled("✓ Correct", t.good)),
+            Some(_) => Line::from(Span::styled("✗ Not quite", t.bad)),
+            None => {
+                let conf = self.confidence.map_or("—", |c| CONFIDENCE[usize::from(c - 1)]);
+                Line::from(Span::styled(format!("Confidence: {conf} (Tab to change)"), t.muted))
             }
-        }
-        if self.feedback.is_some() {
-            push(vec![Line::from(Span::styled("Why", t.heading))], None, &mut lines);
-            push(wrap_spans(&[], &[], &[Span::styled(q.explanation.clone(), t.text)], w), None, &mut lines);
-            push(vec![Line::default()], None, &mut lines);
-            for s in &q.sources {
-                push(
-                    wrap_spans(&[Span::styled("Source: ", t.muted)], &[], &[Span::styled(s.clone(), t.link)], w),
-                    None,
-                    &mut lines,
-                );
-            }
-            let note = q
-                .notes
-                .first()
-                .and_then(|n| ctx.bank.note(n))
-                .or_else(|| ctx.bank.notes.iter().find(|n| n.topic == q.topic));
-            if let Some(n) = note {
-                push(
-                    vec![Line::from(vec![
-                        Span::styled("Related note: ", t.muted),
-                        Span::styled(n.title.clone(), t.accent),
-                        Span::styled(" (press o)", t.muted),
-                    ])],
-                    None,
-                    &mut lines,
-                );
-            }
-        }
-        (lines, owner)
+        });
+        let view = QuestionView {
+            q,
+            order: &p.order,
+            selected: &self.selected,
+            cursor: Some(self.cursor),
+            reveal: self.feedback.as_ref().map(|f| f.chosen.as_slice()),
+            header,
+        };
+        question::lines(&view, ctx, width)
     }
 
     fn inner(area: Rect) -> Rect {

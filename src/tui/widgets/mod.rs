@@ -1,0 +1,2 @@
+//! Drawing pieces shared by several screens.
+pub mod question;
