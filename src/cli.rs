@@ -36,6 +36,8 @@ pub enum Command {
     /// Check and describe a question bank.
     #[command(subcommand)]
     Bank(BankCommand),
+    /// Sit a timed mock exam (default: 20 questions in 28 minutes), or list past exams.
+    Exam(ExamArgs),
     /// Export, import or reset the progress database.
     #[command(subcommand)]
     Progress(ProgressCommand),
@@ -80,5 +82,40 @@ pub enum ProgressCommand {
         /// Do not ask for confirmation.
         #[arg(long)]
         yes: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ExamArgs {
+    #[command(subcommand)]
+    pub command: Option<ExamCommand>,
+    /// The full mock: 65 questions in 90 minutes, drawn by the CLF-C02 domain weights.
+    #[arg(long, conflicts_with_all = ["questions", "minutes"])]
+    pub full: bool,
+    /// Number of questions for a custom exam (with --minutes).
+    #[arg(long, requires = "minutes", value_parser = clap::value_parser!(u16).range(1..))]
+    pub questions: Option<u16>,
+    /// Time limit in minutes for a custom exam (with --questions).
+    #[arg(long, requires = "questions", value_parser = clap::value_parser!(u32).range(1..=600))]
+    pub minutes: Option<u32>,
+    /// Only questions on this topic (repeatable); see `gatewise bank stats` for topic ids.
+    #[arg(long = "topic", value_name = "TOPIC")]
+    pub topics: Vec<String>,
+    /// Draw the same exam again: the seed is shown in `gatewise exam history`.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Resume the unfinished exam with its answers, flags, position and remaining time.
+    #[arg(long, conflicts_with_all = ["full", "questions", "minutes", "topics", "seed"])]
+    pub resume: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExamCommand {
+    /// Past exams with their scores.
+    History {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
     },
 }

@@ -7,9 +7,11 @@ use anyhow::{Context, Result};
 use clap::CommandFactory;
 
 use crate::bank::{self, Bank, ContentSource};
-use crate::cli::{BankCommand, Cli, Command, ProgressCommand, ThemeArg};
+use crate::cli::{BankCommand, Cli, Command, ExamArgs, ExamCommand, ProgressCommand, ThemeArg};
 use crate::clock;
 use crate::store::Db;
+use crate::study::exam::{ExamResult, ExamSpec};
+use crate::tui::Launch;
 use crate::tui::theme::{Theme, ThemeName};
 
 /// The name progress is kept under for the bundled bank.
@@ -40,10 +42,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let bank = Bank::load(&content_source(&cli))?;
             let db = open_db(&cli)?;
             let theme = resolve_theme(&cli, &db)?;
-            crate::tui::run(bank, BUILTIN, db, theme)?;
+            crate::tui::run(bank, BUILTIN, db, theme, Launch::Home)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Progress(cmd)) => progress(&cli, cmd),
+        Some(Command::Exam(args)) => exam(&cli, args),
         Some(Command::Bank(BankCommand::Check { dir })) => {
             let source = dir.clone().map_or_else(|| content_source(&cli), ContentSource::Dir);
             bank_check(&source)
@@ -161,4 +164,111 @@ fn confirm(prompt: &str) -> Result<bool> {
     let mut line = String::new();
     std::io::stdin().read_line(&mut line)?;
     Ok(matches!(line.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
+}
+
+fn exam(cli: &Cli, args: &ExamArgs) -> Result<ExitCode> {
+    let bank = Bank::load(&content_source(cli))?;
+    let db = open_db(cli)?;
+    if let Some(ExamCommand::History { json }) = &args.command {
+        return exam_history(&db, *json);
+    }
+    for t in &args.topics {
+        if bank.topic(t).is_none() {
+            let known: Vec<&str> = bank.topics.iter().map(|t| t.id.as_str()).collect();
+            anyhow::bail!("unknown topic {t:?}; topics are: {}", known.join(", "));
+        }
+    }
+    let launch = if args.resume {
+        if db.in_progress_exam(BUILTIN)?.is_none() {
+            anyhow::bail!("there is no unfinished exam to resume; start one with `gatewise exam`");
+        }
+        Launch::ResumeExam
+    } else {
+        let spec = match (args.full, args.questions, args.minutes) {
+            (true, _, _) => ExamSpec { topics: args.topics.clone(), ..ExamSpec::full() },
+            (false, Some(n), Some(m)) => ExamSpec::custom(usize::from(n), m, args.topics.clone()),
+            _ => ExamSpec { topics: args.topics.clone(), ..ExamSpec::quick() },
+        };
+        Launch::Exam { spec, seed: args.seed }
+    };
+    let theme = resolve_theme(cli, &db)?;
+    crate::tui::run(bank, BUILTIN, db, theme, launch)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(serde::Serialize)]
+struct HistoryRow {
+    id: i64,
+    label: String,
+    seed: u64,
+    started_at: i64,
+    submitted_at: Option<i64>,
+    questions: usize,
+    minutes: u32,
+    correct: usize,
+    total: usize,
+    unanswered: usize,
+    percent: f64,
+    scaled: u32,
+    passed: bool,
+    elapsed_ms: i64,
+}
+
+fn exam_history(db: &Db, json: bool) -> Result<ExitCode> {
+    let mut rows = Vec::new();
+    for e in db.exam_history(BUILTIN)? {
+        let (Ok(spec), Some(Ok(result))) =
+            (serde_json::from_str::<ExamSpec>(&e.spec), e.result.as_deref().map(serde_json::from_str::<ExamResult>))
+        else {
+            continue;
+        };
+        rows.push(HistoryRow {
+            id: e.id,
+            label: spec.label,
+            seed: e.seed,
+            started_at: e.created_at,
+            submitted_at: e.submitted_at,
+            questions: e.items.len(),
+            minutes: spec.minutes,
+            correct: result.correct,
+            total: result.total,
+            unanswered: result.unanswered,
+            percent: result.percent,
+            scaled: result.scaled,
+            passed: result.passed,
+            elapsed_ms: result.elapsed_ms,
+        });
+    }
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &rows)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if rows.is_empty() {
+        writeln!(out, "No exams submitted yet. Start one with `gatewise exam`.")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "{:<17} {:<40} {:>7} {:>5} {:>6} {:<7} {:>8}  seed",
+        "submitted (UTC)", "exam", "score", "%", "scaled", "result", "time"
+    )?;
+    for r in &rows {
+        let when = r.submitted_at.map_or_else(String::new, clock::datetime);
+        writeln!(
+            out,
+            "{:<17} {:<40} {:>7} {:>4.0}% {:>6} {:<7} {:>8}  {}",
+            when,
+            r.label,
+            format!("{}/{}", r.correct, r.total),
+            r.percent,
+            r.scaled,
+            if r.passed { "pass" } else { "not yet" },
+            crate::tui::screens::exam::clock_text(r.elapsed_ms),
+            r.seed
+        )?;
+    }
+    writeln!(out, "\nScaled scores are estimates: {}", crate::study::exam::SCALED_NOTE)?;
+    Ok(ExitCode::SUCCESS)
 }

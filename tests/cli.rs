@@ -172,3 +172,33 @@ fn a_bad_database_gets_a_message_naming_it_and_the_way_out() {
         .stderr(predicate::str::contains("gatewise progress reset"));
     assert_eq!(fs::read(&db).expect("read"), before);
 }
+
+#[test]
+fn exam_history_and_argument_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("h.db");
+    gatewise()
+        .arg("--db")
+        .arg(&db)
+        .args(["exam", "history"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No exams"));
+    gatewise().arg("--db").arg(&db).args(["exam", "history", "--json"]).assert().success().stdout("[]\n");
+    gatewise()
+        .arg("--db")
+        .arg(&db)
+        .args(["exam", "--topic", "nope"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("unknown topic \"nope\""));
+    gatewise()
+        .arg("--db")
+        .arg(&db)
+        .args(["exam", "--resume"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no unfinished exam"));
+    gatewise().arg("--db").arg(&db).args(["exam", "--questions", "5"]).assert().code(2);
+    gatewise().arg("--db").arg(&db).args(["exam", "--full", "--questions", "5", "--minutes", "3"]).assert().code(2);
+}

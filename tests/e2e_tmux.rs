@@ -98,3 +98,51 @@ fn practice_one_question_in_a_real_terminal() {
     let store = gatewise::store::Db::open(&db).expect("db");
     assert_eq!(store.attempt_count().expect("count"), 1);
 }
+
+#[test]
+fn an_exam_survives_sigkill_and_resumes_as_it_was() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("exam.db");
+    let pidfile = dir.path().join("pid");
+    let cmd = format!(
+        "sh -c 'echo $$ > {}; exec {} --db {} exam --questions 5 --minutes 10 --seed 11'",
+        pidfile.display(),
+        bin(),
+        db.display()
+    );
+    let t = Tmux::start("gatewise-e2e-exam", &cmd, 100, 30);
+    t.wait_for("Question 1 of 5");
+    t.send(&["a", "m", "n"]);
+    t.wait_for("Question 2 of 5");
+    t.send(&["b", "n"]);
+    t.wait_for("Question 3 of 5");
+    sleep(Duration::from_millis(300));
+    let pid = std::fs::read_to_string(&pidfile).expect("pid").trim().to_string();
+    assert!(Command::new("kill").args(["-9", &pid]).status().expect("kill").success());
+    drop(t);
+
+    // The store has everything as it was.
+    {
+        let store = gatewise::store::Db::open(&db).expect("db");
+        let e = store.in_progress_exam("builtin").expect("read").expect("an unfinished exam");
+        assert_eq!(e.position, 2);
+        assert!(e.items[0].flagged && e.items[0].answer.is_some());
+        assert!(!e.items[1].flagged && e.items[1].answer.is_some());
+        assert!(e.items[2].answer.is_none());
+    }
+
+    let cmd = format!("{} --db {} exam --resume", bin(), db.display());
+    let t = Tmux::start("gatewise-e2e-exam-resume", &cmd, 100, 30);
+    let s = t.wait_for("Question 3 of 5");
+    assert!(s.contains("2 answered · 1 flagged"), "{s}");
+    assert!(s.contains("Time while the exam was closed did not count"), "{s}");
+    t.send(&["r"]);
+    let s = t.wait_for("unanswered");
+    assert!(s.contains("1  answered    ⚑ flagged"), "{s}");
+    t.send(&["s", "Enter"]);
+    t.wait_for("estimated scaled score");
+    t.send(&["q"]);
+    sleep(Duration::from_millis(300));
+    let store = gatewise::store::Db::open(&db).expect("db");
+    assert_eq!(store.exam_history("builtin").expect("history").len(), 1);
+}

@@ -3,6 +3,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gatewise::bank::{Bank, ContentSource};
 use gatewise::store::Db;
+use gatewise::study::exam::ExamSpec;
+use gatewise::tui::Launch;
 use gatewise::tui::app::{App, Ctx, Screen};
 use gatewise::tui::theme::{Theme, ThemeName};
 use gatewise::tui::ui;
@@ -69,6 +71,25 @@ fn at(screen: &str, w: u16, h: u16) -> App {
             answer_current(&mut a);
             key(&mut a, KeyCode::Esc);
         }
+        "exam_start" => keys(&mut a, "3"),
+        "exam" => {
+            a.launch(Launch::Exam { spec: ExamSpec::quick(), seed: Some(5) });
+            keys(&mut a, "am");
+        }
+        "exam_review" => {
+            a.launch(Launch::Exam { spec: ExamSpec::quick(), seed: Some(5) });
+            keys(&mut a, "amnbr");
+        }
+        "exam_confirm" => {
+            a.launch(Launch::Exam { spec: ExamSpec::quick(), seed: Some(5) });
+            keys(&mut a, "as");
+        }
+        "results" => {
+            a.launch(Launch::Exam { spec: ExamSpec::custom(4, 6, Vec::new()), seed: Some(5) });
+            keys(&mut a, "amnb");
+            keys(&mut a, "s");
+            key(&mut a, KeyCode::Enter);
+        }
         "help" => {
             keys(&mut a, "1");
             key(&mut a, KeyCode::Down);
@@ -92,7 +113,22 @@ fn answer_current(a: &mut App) {
     panic!("no answer was accepted");
 }
 
-const SCREENS: [&str; 9] = ["home", "study", "faq", "note", "setup", "question", "feedback", "summary", "help"];
+const SCREENS: [&str; 14] = [
+    "home",
+    "study",
+    "faq",
+    "note",
+    "setup",
+    "question",
+    "feedback",
+    "summary",
+    "help",
+    "exam_start",
+    "exam",
+    "exam_review",
+    "exam_confirm",
+    "results",
+];
 
 #[test]
 fn snapshots_at_80x24_and_120x40() {
@@ -216,4 +252,42 @@ proptest! {
         key(&mut a, KeyCode::PageDown);
         let _ = draw(&a, w, h);
     }
+}
+
+#[test]
+fn time_up_submits_the_exam_with_the_answers_given() {
+    let mut a = app(100, 30);
+    a.launch(Launch::Exam { spec: ExamSpec::custom(3, 1, Vec::new()), seed: Some(1) });
+    keys(&mut a, "a");
+    a.ctx.now = NOW + 59_000;
+    a.on_tick();
+    assert!(matches!(a.screen(), Screen::Exam(_)));
+    a.ctx.now = NOW + 60_000;
+    a.on_tick();
+    let Screen::Results(r) = a.screen() else { panic!("results after time up") };
+    assert_eq!(r.result.unanswered, 2);
+    assert_eq!(r.result.elapsed_ms, 60_000);
+    let hist = a.ctx.db.exam_history("builtin").expect("history");
+    assert_eq!(hist.len(), 1);
+    assert!(hist[0].submitted);
+    assert_eq!(a.ctx.db.attempt_count().expect("attempts"), 1, "the one answer is kept as an exam attempt");
+}
+
+#[test]
+fn leaving_an_exam_pauses_it_and_home_resumes_it() {
+    let mut a = app(100, 30);
+    a.launch(Launch::Exam { spec: ExamSpec::quick(), seed: Some(2) });
+    keys(&mut a, "bmn");
+    a.ctx.now = NOW + 90_000;
+    key(&mut a, KeyCode::Esc);
+    assert!(matches!(a.screen(), Screen::Home(_)));
+    assert_eq!(a.ctx.unfinished_exam, Some((1, 20)));
+    // A day later: the clock resumes from 90 s, not from a day.
+    a.ctx.now = NOW + 86_400_000;
+    keys(&mut a, "3");
+    key(&mut a, KeyCode::Enter);
+    let Screen::Exam(e) = a.screen() else { panic!("exam") };
+    assert_eq!(e.pos, 1);
+    assert!(e.items[0].flagged && e.items[0].answer.is_some());
+    assert_eq!(e.clock.elapsed(a.ctx.now), 90_000);
 }

@@ -47,7 +47,9 @@ impl Db {
         let id = tx.last_insert_rowid();
         {
             let mut st = tx
-                .prepare_cached("INSERT INTO exam_items (exam_id, idx, question_id, option_order) VALUES (?1, ?2, ?3, ?4)")
+                .prepare_cached(
+                    "INSERT INTO exam_items (exam_id, idx, question_id, option_order) VALUES (?1, ?2, ?3, ?4)",
+                )
                 .map_err(err)?;
             for (i, item) in items.iter().enumerate() {
                 st.execute(params![id, i as i64, item.question_id, json(&item.order)]).map_err(err)?;
@@ -96,7 +98,14 @@ impl Db {
 
     /// Marks the exam submitted with its result and records the final answers as attempts,
     /// all in one transaction.
-    pub fn submit_exam(&mut self, exam_id: i64, result: &str, elapsed_ms: i64, attempts: &[NewAttempt], now: i64) -> Result<()> {
+    pub fn submit_exam(
+        &mut self,
+        exam_id: i64,
+        result: &str,
+        elapsed_ms: i64,
+        attempts: &[NewAttempt],
+        now: i64,
+    ) -> Result<()> {
         let path = self.path.clone();
         let err = |e| super::classify(&path, e);
         let tx = self.conn.transaction().map_err(err)?;
@@ -140,7 +149,9 @@ impl Db {
     fn exam_items(&self, exam_id: i64) -> Result<Vec<ExamItemRow>> {
         let mut st = self
             .conn
-            .prepare_cached("SELECT question_id, option_order, answer, flagged FROM exam_items WHERE exam_id = ?1 ORDER BY idx")
+            .prepare_cached(
+                "SELECT question_id, option_order, answer, flagged FROM exam_items WHERE exam_id = ?1 ORDER BY idx",
+            )
             .map_err(self.err())?;
         let rows = st
             .query_map([exam_id], |r| {
@@ -162,7 +173,10 @@ impl Db {
 
     /// The newest unfinished exam in a bank, if any.
     pub fn in_progress_exam(&self, bank: &str) -> Result<Option<ExamRow>> {
-        let sql = format!("{} WHERE bank = ?1 AND state = 'in-progress' ORDER BY created_at DESC, id DESC LIMIT 1", Self::EXAM_COLS);
+        let sql = format!(
+            "{} WHERE bank = ?1 AND state = 'in-progress' ORDER BY created_at DESC, id DESC LIMIT 1",
+            Self::EXAM_COLS
+        );
         Ok(self.exam_rows(&sql, &bank)?.into_iter().next())
     }
 

@@ -24,12 +24,22 @@ pub struct ExamSpec {
 impl ExamSpec {
     /// The real exam's shape: 65 questions in 90 minutes.
     pub fn full() -> ExamSpec {
-        ExamSpec { questions: 65, minutes: 90, topics: Vec::new(), label: "Full mock (65 questions, 90 minutes)".into() }
+        ExamSpec {
+            questions: 65,
+            minutes: 90,
+            topics: Vec::new(),
+            label: "Full mock (65 questions, 90 minutes)".into(),
+        }
     }
 
     /// 20 questions at the real exam's pace (90/65 minutes a question, rounded up).
     pub fn quick() -> ExamSpec {
-        ExamSpec { questions: 20, minutes: 28, topics: Vec::new(), label: "Quick exam (20 questions, 28 minutes)".into() }
+        ExamSpec {
+            questions: 20,
+            minutes: 28,
+            topics: Vec::new(),
+            label: "Quick exam (20 questions, 28 minutes)".into(),
+        }
     }
 
     pub fn custom(questions: usize, minutes: u32, topics: Vec<String>) -> ExamSpec {
@@ -151,14 +161,10 @@ impl Clock {
     pub fn warning_between(&self, before_ms: i64, now: Millis) -> Option<u32> {
         let left_before = self.limit_ms - before_ms;
         let left_now = self.remaining(now);
-        WARNINGS_MIN
-            .iter()
-            .copied()
-            .filter(|&m| i64::from(m) * 60_000 < self.limit_ms)
-            .find(|&m| {
-                let mark = i64::from(m) * 60_000;
-                left_before > mark && left_now <= mark
-            })
+        WARNINGS_MIN.iter().copied().filter(|&m| i64::from(m) * 60_000 < self.limit_ms).find(|&m| {
+            let mark = i64::from(m) * 60_000;
+            left_before > mark && left_now <= mark
+        })
     }
 }
 

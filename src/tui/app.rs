@@ -9,11 +9,12 @@ use ratatui::layout::Rect;
 use super::action::Action;
 use super::keymap::{self, Context};
 use super::markdown::{self, Document};
-use super::screens::{home, practice, study};
+use super::screens::{exam, home, practice, study};
 use super::theme::Theme;
 use crate::bank::Bank;
 use crate::store::Db;
 use crate::study::Millis;
+use crate::study::exam::ExamResult;
 use crate::study::stats::{self, Glance};
 
 /// What every screen may use: content, storage, time, randomness, look.
@@ -30,6 +31,10 @@ pub struct Ctx {
     pub size: Rect,
     pub glance: Glance,
     pub notes_read: HashSet<String>,
+    /// The latest submitted exam's result, for Home.
+    pub last_exam: Option<ExamResult>,
+    /// Answered and total questions of an unfinished exam, if there is one.
+    pub unfinished_exam: Option<(usize, usize)>,
     /// A one-line message for the learner (an error, a confirmation).
     pub status: Option<String>,
     docs: HashMap<String, Document>,
@@ -47,6 +52,8 @@ impl Ctx {
             size,
             glance: Glance::default(),
             notes_read: HashSet::new(),
+            last_exam: None,
+            unfinished_exam: None,
             status: None,
             docs: HashMap::new(),
         };
@@ -61,6 +68,16 @@ impl Ctx {
         match (per_q, daily) {
             (Ok(q), Ok(d)) => self.glance = stats::glance(&self.bank, &q, &d, self.now),
             (Err(e), _) | (_, Err(e)) => self.status = Some(e.to_string()),
+        }
+        match self.db.last_exam_result(&self.bank_name) {
+            Ok(r) => self.last_exam = r.and_then(|json| serde_json::from_str(&json).ok()),
+            Err(e) => self.status = Some(e.to_string()),
+        }
+        match self.db.in_progress_exam(&self.bank_name) {
+            Ok(r) => {
+                self.unfinished_exam = r.map(|e| (e.items.iter().filter(|i| i.answer.is_some()).count(), e.items.len()))
+            }
+            Err(e) => self.status = Some(e.to_string()),
         }
         match self.db.notes_read(&self.bank_name) {
             Ok(ids) => self.notes_read = ids.into_iter().collect(),
@@ -85,6 +102,9 @@ pub enum Screen {
     Setup(practice::Setup),
     Practice(Box<practice::Practice>),
     Summary(practice::SummaryView),
+    ExamStart(exam::ExamStart),
+    Exam(Box<exam::ExamScreen>),
+    Results(Box<exam::Results>),
 }
 
 impl Screen {
@@ -96,6 +116,9 @@ impl Screen {
             Screen::Setup(_) => Context::PracticeSetup,
             Screen::Practice(p) => p.context(),
             Screen::Summary(_) => Context::Summary,
+            Screen::ExamStart(_) => Context::ExamStart,
+            Screen::Exam(e) => e.context(),
+            Screen::Results(r) => r.context(),
         }
     }
 
@@ -104,6 +127,7 @@ impl Screen {
             Screen::Home(_) => "Home",
             Screen::Study(_) | Screen::Note(_) => "Study",
             Screen::Setup(_) | Screen::Practice(_) | Screen::Summary(_) => "Practice",
+            Screen::ExamStart(_) | Screen::Exam(_) | Screen::Results(_) => "Exam",
         }
     }
 }
@@ -131,6 +155,28 @@ pub const MIN_HEIGHT: u16 = 20;
 impl App {
     pub fn new(ctx: Ctx) -> App {
         App { ctx, screens: vec![Screen::Home(home::Home::default())], help: false, quit: false }
+    }
+
+    /// Opens the screen the command line asked for, on top of Home.
+    pub fn launch(&mut self, launch: super::Launch) {
+        match launch {
+            super::Launch::Home => {}
+            super::Launch::Exam { spec, seed } => {
+                let seed = seed.unwrap_or(self.ctx.now as u64);
+                match exam::ExamScreen::start(&mut self.ctx, spec, seed) {
+                    Ok(s) => self.screens.push(Screen::Exam(Box::new(s))),
+                    Err(e) => self.ctx.status = Some(e),
+                }
+            }
+            super::Launch::ResumeExam => match self.ctx.db.in_progress_exam(&self.ctx.bank_name) {
+                Ok(Some(row)) => {
+                    let s = exam::ExamScreen::resume(&mut self.ctx, &row);
+                    self.screens.push(Screen::Exam(Box::new(s)));
+                }
+                Ok(None) => self.ctx.status = Some("There is no unfinished exam.".into()),
+                Err(e) => self.ctx.status = Some(e.to_string()),
+            },
+        }
     }
 
     pub fn screen(&self) -> &Screen {
@@ -189,13 +235,18 @@ impl App {
             Screen::Note(s) => s.update(ctx, action),
             Screen::Setup(s) => s.update(ctx, action),
             Screen::Practice(s) => s.update(ctx, action),
+            Screen::ExamStart(s) => s.update(ctx, action),
+            Screen::Exam(s) => s.update(ctx, action),
+            Screen::Results(s) => s.update(ctx, action),
             Screen::Summary(_) => match action {
                 Action::Back | Action::Open | Action::Next => Nav::Pop,
                 _ => Nav::Stay,
             },
         };
+        // Esc leaves a screen unless the screen used it itself (closing a sub-view).
+        let handles_back = matches!(self.screens.last(), Some(Screen::Home(_) | Screen::Exam(_) | Screen::Results(_)));
         match (action, nav) {
-            (Action::Back, Nav::Stay) if !matches!(self.screens.last(), Some(Screen::Home(_))) => Nav::Pop,
+            (Action::Back, Nav::Stay) if !handles_back => Nav::Pop,
             (_, nav) => nav,
         }
     }
@@ -236,6 +287,15 @@ impl App {
             MouseEventKind::ScrollUp => self.on_action(Action::Up),
             _ => {}
         }
+    }
+
+    /// The clock moved on: timed screens react (exam warnings, saving, time up).
+    pub fn on_tick(&mut self) {
+        let nav = match self.screens.last_mut() {
+            Some(Screen::Exam(e)) => e.on_tick(&mut self.ctx),
+            _ => Nav::Stay,
+        };
+        self.apply(nav);
     }
 
     pub fn on_resize(&mut self, width: u16, height: u16) {

@@ -16,6 +16,7 @@ use super::ui;
 use crate::bank::Bank;
 use crate::clock;
 use crate::store::Db;
+use crate::study::exam::ExamSpec;
 
 /// Everything that can wake the loop.
 pub enum AppEvent {
@@ -29,8 +30,19 @@ fn restore() {
     ratatui::restore();
 }
 
+/// What the app opens on.
+pub enum Launch {
+    Home,
+    /// A new exam; without a seed, one is taken from the clock (and stored).
+    Exam {
+        spec: ExamSpec,
+        seed: Option<u64>,
+    },
+    ResumeExam,
+}
+
 /// Runs the app until the learner quits.
-pub fn run(bank: Bank, bank_name: &str, db: Db, theme: Theme) -> Result<()> {
+pub fn run(bank: Bank, bank_name: &str, db: Db, theme: Theme, launch: Launch) -> Result<()> {
     let (tx, rx) = mpsc::channel::<AppEvent>();
 
     // Signals first, so a SIGTERM during start-up still restores the terminal.
@@ -63,6 +75,7 @@ pub fn run(bank: Bank, bank_name: &str, db: Db, theme: Theme) -> Result<()> {
         let now = clock::now_ms();
         let ctx = Ctx::new(bank, bank_name, db, theme, now, now as u64, Rect::new(0, 0, size.width, size.height));
         let mut app = App::new(ctx);
+        app.launch(launch);
 
         let in_tx = tx.clone();
         thread::spawn(move || {
@@ -93,7 +106,8 @@ pub fn run(bank: Bank, bank_name: &str, db: Db, theme: Theme) -> Result<()> {
                 AppEvent::Term(Event::Key(k)) if k.kind == KeyEventKind::Press => app.on_key(k),
                 AppEvent::Term(Event::Mouse(m)) => app.on_mouse(m),
                 AppEvent::Term(Event::Resize(w, h)) => app.on_resize(w, h),
-                AppEvent::Term(_) | AppEvent::Tick => {}
+                AppEvent::Tick => app.on_tick(),
+                AppEvent::Term(_) => {}
                 AppEvent::Signal => app.quit = true,
             }
             if app.quit {

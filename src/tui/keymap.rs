@@ -15,9 +15,12 @@ pub enum Context {
     Question,
     Feedback,
     Summary,
+    ExamStart,
     Exam,
     ExamReview,
+    Confirm,
     Results,
+    ResultDetail,
     Review,
     Lab,
 }
@@ -45,7 +48,7 @@ const NAV: [Binding; 4] = [
     b(&[PageDown], "PgDn", "page down", Action::PageDown, false),
 ];
 const COMMON: [Binding; 3] = [
-    b(&[C('?')], "?", "show all keys", Action::Help, true),
+    b(&[C('?')], "?", "keys", Action::Help, true),
     b(&[Esc], "Esc", "back", Action::Back, true),
     b(&[C('q')], "q", "quit", Action::Quit, true),
 ];
@@ -82,6 +85,24 @@ const FEEDBACK: &[Binding] = &[
     b(&[C('o')], "o", "open related note", Action::OpenNote, true),
 ];
 const SUMMARY: &[Binding] = &[b(&[Enter], "Enter", "done", Action::Back, true)];
+const EXAM_START: &[Binding] = &[b(&[Enter], "Enter", "start", Action::Open, true)];
+const EXAM: &[Binding] = &[
+    b(&[C('1'), C('a')], "1-6/a-f", "choose", Action::Pick(0), true),
+    b(&[C(' ')], "Space", "toggle highlighted", Action::Toggle, false),
+    b(&[KeyCode::Right, C('n')], "→/n", "next", Action::Next, true),
+    b(&[KeyCode::Left, C('p')], "←/p", "prev", Action::Prev, true),
+    b(&[C('m')], "m", "flag", Action::Flag, true),
+    b(&[C('r')], "r", "review list", Action::ReviewList, true),
+    b(&[C('s')], "s", "submit", Action::Finish, true),
+];
+const EXAM_REVIEW: &[Binding] = &[
+    b(&[Enter], "Enter", "go to question", Action::Open, true),
+    b(&[C('s')], "s", "submit exam", Action::Finish, true),
+];
+const CONFIRM: &[Binding] = &[b(&[Enter, C('y')], "Enter/y", "submit the exam", Action::Submit, true)];
+const RESULTS: &[Binding] =
+    &[b(&[Enter], "Enter", "open question", Action::Open, true), b(&[Tab], "Tab", "filter", Action::Filter, true)];
+const RESULT_DETAIL: &[Binding] = &[b(&[C('o')], "o", "open related note", Action::OpenNote, true)];
 
 /// The bindings of a context, most specific first; navigation and common keys last.
 pub fn bindings(ctx: Context) -> Vec<Binding> {
@@ -94,7 +115,13 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
         Context::Question => QUESTION,
         Context::Feedback => FEEDBACK,
         Context::Summary => SUMMARY,
-        Context::Exam | Context::ExamReview | Context::Results | Context::Review | Context::Lab => &[],
+        Context::ExamStart => EXAM_START,
+        Context::Exam => EXAM,
+        Context::ExamReview => EXAM_REVIEW,
+        Context::Confirm => CONFIRM,
+        Context::Results => RESULTS,
+        Context::ResultDetail => RESULT_DETAIL,
+        Context::Review | Context::Lab => &[],
     };
     specific.iter().chain(NAV.iter()).chain(COMMON.iter()).copied().collect()
 }
@@ -104,7 +131,7 @@ pub fn lookup(ctx: Context, key: KeyEvent) -> Option<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, C('c')) {
         return Some(Action::Quit);
     }
-    if matches!(ctx, Context::Question) {
+    if matches!(ctx, Context::Question | Context::Exam) {
         match key.code {
             C(d @ '1'..='6') => return Some(Action::Pick(usize::from(d as u8 - b'1'))),
             C(l @ 'a'..='f') => return Some(Action::Pick(usize::from(l as u8 - b'a'))),

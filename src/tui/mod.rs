@@ -10,4 +10,4 @@ pub mod widgets;
 
 mod event;
 
-pub use event::run;
+pub use event::{Launch, run};

@@ -41,6 +41,9 @@ pub fn render(frame: &mut Frame, app: &App) {
         Screen::Setup(s) => s.render(frame, body, &app.ctx),
         Screen::Practice(s) => s.render(frame, body, &app.ctx),
         Screen::Summary(s) => practice::render_summary(frame, body, s, &app.ctx),
+        Screen::ExamStart(s) => s.render(frame, body, &app.ctx),
+        Screen::Exam(s) => s.render(frame, body, &app.ctx),
+        Screen::Results(s) => s.render(frame, body, &app.ctx),
     }
     let bar = match &app.ctx.status {
         Some(msg) => Line::from(Span::styled(msg.clone(), theme.warn)),

@@ -6,7 +6,7 @@ use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
-use crate::tui::screens::{practice, study};
+use crate::tui::screens::{exam, practice, study};
 
 #[derive(Debug, Default)]
 pub struct Home {
@@ -33,7 +33,6 @@ pub const ENTRIES: [(Entry, &str, &str); 5] = [
 /// Menu entries whose feature is not in this version yet, and what to use meanwhile.
 fn not_built(e: Entry) -> Option<&'static str> {
     match e {
-        Entry::Exam => Some("Timed exams are not in this version yet — use Practice meanwhile."),
         Entry::Review => Some("The Review dashboard is not in this version yet; Home shows your totals."),
         Entry::Lab => Some("The Lab is not in this version yet."),
         _ => None,
@@ -62,6 +61,7 @@ fn open(entry: Entry, ctx: &mut Ctx) -> Nav {
     match entry {
         Entry::Study => Nav::Push(Screen::Study(study::StudyList::default())),
         Entry::Practice => Nav::Push(Screen::Setup(practice::Setup::new(ctx))),
+        Entry::Exam => Nav::Push(Screen::ExamStart(exam::ExamStart::new(ctx))),
         _ => Nav::Stay,
     }
 }
@@ -126,6 +126,28 @@ pub fn render(frame: &mut Frame, area: Rect, state: &Home, ctx: &Ctx) {
             Span::styled("Notes read       ", t.muted),
             Span::raw(format!("{} of {}", ctx.notes_read.len(), ctx.bank.notes.len())),
         ]),
+        Line::from(vec![
+            Span::styled("Last exam        ", t.muted),
+            match &ctx.last_exam {
+                Some(r) => Span::styled(
+                    format!(
+                        "{} of {} · est. {} · {}",
+                        r.correct,
+                        r.total,
+                        r.scaled,
+                        if r.passed { "pass" } else { "not yet" }
+                    ),
+                    if r.passed { t.good } else { t.warn },
+                ),
+                None => Span::raw("none yet"),
+            },
+        ]),
+        match ctx.unfinished_exam {
+            Some((a, n)) => {
+                Line::from(Span::styled(format!("Unfinished exam: {a} of {n} answered — open Exam to resume."), t.warn))
+            }
+            None => Line::default(),
+        },
         Line::default(),
         Line::from(Span::styled("Mastered = the last three answers to a question were right.", t.muted)),
         Line::default(),

@@ -321,10 +321,14 @@ impl Practice {
         let t = &ctx.theme;
         let (Some(q), Some(p)) = (self.question(ctx), &self.presented) else { return (Vec::new(), Vec::new()) };
         let total = self.session.queue.len();
-        let dots = "●".repeat(usize::from(q.difficulty)) + &"○".repeat(3usize.saturating_sub(usize::from(q.difficulty)));
+        let dots =
+            "●".repeat(usize::from(q.difficulty)) + &"○".repeat(3usize.saturating_sub(usize::from(q.difficulty)));
         let mut header = vec![Line::from(vec![
             Span::styled(format!("Question {} of {total}", self.session.pos + 1), t.accent),
-            Span::styled(format!(" · {} · {} · difficulty {dots}", ctx.bank.topic_title(&q.topic), q.domain.title()), t.muted),
+            Span::styled(
+                format!(" · {} · {} · difficulty {dots}", ctx.bank.topic_title(&q.topic), q.domain.title()),
+                t.muted,
+            ),
         ])];
         header.push(match &self.feedback {
             Some(fb) if fb.grade.correct => Line::from(Span::styled("✓ Correct", t.good)),

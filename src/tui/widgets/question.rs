@@ -92,7 +92,10 @@ pub fn lines(v: &QuestionView, ctx: &Ctx, width: u16) -> (Vec<Line<'static>>, Ve
                 wrap_spans(
                     &[Span::raw(indent.clone())],
                     &[Span::raw(indent)],
-                    &[Span::styled(format!("{yours}{verdict}"), t.accent), Span::styled(opt.explanation.clone(), t.muted)],
+                    &[
+                        Span::styled(format!("{yours}{verdict}"), t.accent),
+                        Span::styled(opt.explanation.clone(), t.muted),
+                    ],
                     w,
                 ),
                 Some(pos),

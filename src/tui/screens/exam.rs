@@ -1,0 +1,678 @@
+//! Exams: choosing one, sitting it like the test centre (timer, flags, review list), and
+//! the results with a question-by-question review.
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap};
+
+use crate::bank::Kind;
+use crate::store::{ExamItemRow, ExamRow, Mode, NewAttempt};
+use crate::study::exam::{self, Clock, ExamResult, ExamSpec, Item, ReviewFilter, SCALED_NOTE};
+use crate::tui::action::Action;
+use crate::tui::app::{Ctx, Nav, Screen};
+use crate::tui::keymap::Context;
+use crate::tui::screens::study::NoteView;
+use crate::tui::widgets::question::{self, QuestionView};
+
+/// `h:mm:ss` or `m:ss`.
+pub fn clock_text(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+fn to_row(i: &Item) -> ExamItemRow {
+    ExamItemRow {
+        question_id: i.question_id.clone(),
+        order: i.order.clone(),
+        answer: i.answer.clone(),
+        flagged: i.flagged,
+    }
+}
+
+fn from_row(r: &ExamItemRow) -> Item {
+    Item { question_id: r.question_id.clone(), order: r.order.clone(), answer: r.answer.clone(), flagged: r.flagged }
+}
+
+// --- choosing an exam ---------------------------------------------------------------------
+
+pub struct ExamStart {
+    pub selected: usize,
+    pub resume: Option<ExamRow>,
+}
+
+impl ExamStart {
+    pub fn new(ctx: &mut Ctx) -> ExamStart {
+        let resume = match ctx.db.in_progress_exam(&ctx.bank_name) {
+            Ok(r) => r,
+            Err(e) => {
+                ctx.status = Some(e.to_string());
+                None
+            }
+        };
+        ExamStart { selected: 0, resume }
+    }
+
+    fn rows(&self) -> Vec<String> {
+        let mut rows = Vec::new();
+        if let Some(r) = &self.resume {
+            let spec: Option<ExamSpec> = serde_json::from_str(&r.spec).ok();
+            let answered = r.items.iter().filter(|i| i.answer.is_some()).count();
+            let left = spec.as_ref().map_or(0, |s| s.limit_ms() - r.elapsed_ms);
+            rows.push(format!(
+                "Resume: {} — {answered} of {} answered, {} left",
+                spec.map_or_else(|| "exam".to_string(), |s| s.label),
+                r.items.len(),
+                clock_text(left)
+            ));
+        }
+        rows.push(ExamSpec::quick().label);
+        rows.push(ExamSpec::full().label);
+        rows
+    }
+
+    pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
+        let n = self.rows().len();
+        match action {
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down => self.selected = (self.selected + 1).min(n - 1),
+            Action::Open => {
+                let offset = usize::from(self.resume.is_some());
+                if self.selected < offset {
+                    if let Some(row) = &self.resume {
+                        return Nav::Replace(Screen::Exam(Box::new(ExamScreen::resume(ctx, row))));
+                    }
+                }
+                let spec = if self.selected == offset { ExamSpec::quick() } else { ExamSpec::full() };
+                let seed = ctx.now as u64;
+                return match ExamScreen::start(ctx, spec, seed) {
+                    Ok(s) => Nav::Replace(Screen::Exam(Box::new(s))),
+                    Err(e) => {
+                        ctx.status = Some(e);
+                        Nav::Stay
+                    }
+                };
+            }
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let items: Vec<ListItem> =
+            self.rows().into_iter().map(|r| ListItem::new(Line::from(Span::styled(r, t.text)))).collect();
+        let [list, info] = ratatui::layout::Layout::vertical([
+            ratatui::layout::Constraint::Length(6),
+            ratatui::layout::Constraint::Min(0),
+        ])
+        .areas(area);
+        let mut ls = ListState::default().with_selected(Some(self.selected));
+        frame.render_stateful_widget(
+            List::new(items).block(Block::bordered().title(" Exam ")).highlight_style(t.selected),
+            list,
+            &mut ls,
+        );
+        let text = vec![
+            Line::from(
+                "Like the test centre: the timer is always on screen, you can move back and forth, flag questions \
+                 for review, and see no feedback until you submit. Multiple-response questions say how many to \
+                 choose and score only when every choice is right.",
+            ),
+            Line::default(),
+            Line::from(Span::styled(
+                "Every answer and flag is saved as you make it. Leave with Esc and resume later: the clock stops while the exam is closed.",
+                t.muted,
+            )),
+            Line::from(Span::styled("Custom exams: gatewise exam --questions N --minutes M [--topic T].", t.muted)),
+        ];
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(Block::bordered()), info);
+    }
+}
+
+// --- sitting an exam ----------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Question,
+    Review(usize),
+    Confirm,
+}
+
+pub struct ExamScreen {
+    pub id: i64,
+    pub spec: ExamSpec,
+    pub items: Vec<Item>,
+    pub pos: usize,
+    pub cursor: usize,
+    pub clock: Clock,
+    saved_elapsed: i64,
+    seen_elapsed: i64,
+    pub view: View,
+    pub banner: Option<String>,
+}
+
+/// How often the clock is written while the exam is open.
+const SAVE_EVERY_MS: i64 = 5_000;
+
+impl ExamScreen {
+    /// Draws and stores a new exam, and starts its clock.
+    pub fn start(ctx: &mut Ctx, spec: ExamSpec, seed: u64) -> Result<ExamScreen, String> {
+        let items = exam::draw(&ctx.bank, &spec, seed);
+        if items.is_empty() {
+            return Err("No questions match that exam.".into());
+        }
+        let spec_json = serde_json::to_string(&spec).map_err(|e| e.to_string())?;
+        let rows: Vec<ExamItemRow> = items.iter().map(to_row).collect();
+        let id = ctx.db.create_exam(&ctx.bank_name, &spec_json, seed, &rows, ctx.now).map_err(|e| e.to_string())?;
+        let mut clock = Clock::new(spec.limit_ms(), 0);
+        clock.resume(ctx.now);
+        Ok(ExamScreen {
+            id,
+            spec,
+            items,
+            pos: 0,
+            cursor: 0,
+            clock,
+            saved_elapsed: 0,
+            seen_elapsed: 0,
+            view: View::Question,
+            banner: None,
+        })
+    }
+
+    /// Rebuilds an unfinished exam from the store, with its answers, flags, position and time.
+    pub fn resume(ctx: &mut Ctx, row: &ExamRow) -> ExamScreen {
+        let spec: ExamSpec = serde_json::from_str(&row.spec).unwrap_or_else(|_| ExamSpec::quick());
+        let mut clock = Clock::new(spec.limit_ms(), row.elapsed_ms);
+        clock.resume(ctx.now);
+        let items: Vec<Item> = row.items.iter().map(from_row).collect();
+        let pos = row.position.min(items.len().saturating_sub(1));
+        ExamScreen {
+            id: row.id,
+            spec,
+            items,
+            pos,
+            cursor: 0,
+            clock,
+            saved_elapsed: row.elapsed_ms,
+            seen_elapsed: row.elapsed_ms,
+            view: View::Question,
+            banner: Some("Resumed where you left off. Time while the exam was closed did not count.".into()),
+        }
+    }
+
+    pub fn context(&self) -> Context {
+        match self.view {
+            View::Question => Context::Exam,
+            View::Review(_) => Context::ExamReview,
+            View::Confirm => Context::Confirm,
+        }
+    }
+
+    fn save_item(&mut self, ctx: &mut Ctx, idx: usize) {
+        let elapsed = self.clock.elapsed(ctx.now);
+        let item = &self.items[idx];
+        match ctx.db.save_exam_item(self.id, idx, item.answer.as_deref(), item.flagged, elapsed, self.pos) {
+            Ok(()) => self.saved_elapsed = elapsed,
+            Err(e) => ctx.status = Some(format!("Not saved: {e}")),
+        }
+    }
+
+    fn save_clock(&mut self, ctx: &mut Ctx) {
+        let elapsed = self.clock.elapsed(ctx.now);
+        match ctx.db.save_exam_clock(self.id, elapsed, self.pos) {
+            Ok(()) => self.saved_elapsed = elapsed,
+            Err(e) => ctx.status = Some(format!("Not saved: {e}")),
+        }
+    }
+
+    /// Called on every tick: warnings, saving the clock, and submitting when time is up.
+    pub fn on_tick(&mut self, ctx: &mut Ctx) -> Nav {
+        let elapsed = self.clock.elapsed(ctx.now);
+        if let Some(m) = self.clock.warning_between(self.seen_elapsed, ctx.now) {
+            self.banner = Some(format!("{m} minutes left."));
+        }
+        self.seen_elapsed = elapsed;
+        if self.clock.expired(ctx.now) {
+            return self.submit(ctx, true);
+        }
+        if elapsed - self.saved_elapsed >= SAVE_EVERY_MS {
+            self.save_clock(ctx);
+        }
+        Nav::Stay
+    }
+
+    fn pick(&mut self, ctx: &mut Ctx, display: usize) {
+        let Some(q) = ctx.bank.question(&self.items[self.pos].question_id) else { return };
+        let item = &mut self.items[self.pos];
+        let Some(&file_idx) = item.order.get(display) else { return };
+        self.cursor = display;
+        let mut chosen = item.answer.clone().unwrap_or_default();
+        match q.kind {
+            Kind::Single => chosen = vec![file_idx],
+            Kind::Multiple => {
+                if let Some(p) = chosen.iter().position(|&c| c == file_idx) {
+                    chosen.remove(p);
+                } else {
+                    chosen.push(file_idx);
+                    chosen.sort_unstable();
+                }
+            }
+        }
+        item.answer = (!chosen.is_empty()).then_some(chosen);
+        self.save_item(ctx, self.pos);
+    }
+
+    pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
+        if self.clock.expired(ctx.now) {
+            return self.submit(ctx, true);
+        }
+        let n = self.items.len();
+        match self.view {
+            View::Question => match action {
+                Action::Pick(i) => self.pick(ctx, i),
+                Action::Toggle => self.pick(ctx, self.cursor),
+                Action::Up => self.cursor = self.cursor.saturating_sub(1),
+                Action::Down => {
+                    let opts = self.items[self.pos].order.len();
+                    self.cursor = (self.cursor + 1).min(opts.saturating_sub(1));
+                }
+                Action::Next => self.go(ctx, (self.pos + 1).min(n - 1)),
+                Action::Prev => self.go(ctx, self.pos.saturating_sub(1)),
+                Action::Flag => {
+                    self.items[self.pos].flagged = !self.items[self.pos].flagged;
+                    self.save_item(ctx, self.pos);
+                }
+                Action::ReviewList => self.view = View::Review(self.pos),
+                Action::Finish => self.view = View::Confirm,
+                Action::Back => {
+                    self.clock.pause(ctx.now);
+                    self.save_clock(ctx);
+                    ctx.status = Some("Exam paused and saved; the clock is stopped. Resume from Exam on Home, or `gatewise exam --resume`.".into());
+                    return Nav::Pop;
+                }
+                _ => {}
+            },
+            View::Review(sel) => match action {
+                Action::Up => self.view = View::Review(sel.saturating_sub(1)),
+                Action::Down => self.view = View::Review((sel + 1).min(n - 1)),
+                Action::PageUp => self.view = View::Review(sel.saturating_sub(10)),
+                Action::PageDown => self.view = View::Review((sel + 10).min(n - 1)),
+                Action::Open => {
+                    self.go(ctx, sel);
+                    self.view = View::Question;
+                }
+                Action::Finish => self.view = View::Confirm,
+                Action::Back => {
+                    self.view = View::Question;
+                    return Nav::Stay;
+                }
+                _ => {}
+            },
+            View::Confirm => match action {
+                Action::Submit | Action::Open => return self.submit(ctx, false),
+                Action::Back => {
+                    self.view = View::Question;
+                    return Nav::Stay;
+                }
+                _ => {}
+            },
+        }
+        Nav::Stay
+    }
+
+    fn go(&mut self, ctx: &mut Ctx, pos: usize) {
+        if pos != self.pos {
+            self.pos = pos;
+            self.cursor = 0;
+            self.save_clock(ctx);
+        }
+    }
+
+    /// Scores the exam, stores the result and the final answers, and shows the results.
+    fn submit(&mut self, ctx: &mut Ctx, time_up: bool) -> Nav {
+        self.clock.pause(ctx.now);
+        let elapsed = self.clock.elapsed(ctx.now);
+        let result = exam::score(&ctx.bank, &self.items, elapsed);
+        let answered: Vec<&Item> = self.items.iter().filter(|i| i.answer.is_some()).collect();
+        let per_q = if answered.is_empty() { 0.0 } else { elapsed as f64 / 1000.0 / answered.len() as f64 };
+        let attempts: Vec<NewAttempt> = self
+            .items
+            .iter()
+            .zip(&result.item_correct)
+            .filter_map(|(i, &correct)| {
+                let choices = i.answer.as_deref()?;
+                ctx.bank.question(&i.question_id)?;
+                Some(NewAttempt {
+                    bank: &ctx.bank_name,
+                    question_id: &i.question_id,
+                    choices,
+                    correct,
+                    confidence: None,
+                    seconds: per_q,
+                    mode: Mode::Exam,
+                    session_id: None,
+                    exam_id: Some(self.id),
+                    at: ctx.now,
+                })
+            })
+            .collect();
+        let json = serde_json::to_string(&result).unwrap_or_default();
+        if let Err(e) = ctx.db.submit_exam(self.id, &json, elapsed, &attempts, ctx.now) {
+            ctx.status = Some(format!("The exam could not be submitted (your answers are saved): {e}"));
+            self.clock.resume(ctx.now);
+            return Nav::Stay;
+        }
+        ctx.refresh();
+        if time_up {
+            ctx.status = Some("Time is up: the exam was submitted with the answers given.".into());
+        }
+        Nav::Replace(Screen::Results(Box::new(Results::new(self.id, self.spec.clone(), self.items.clone(), result))))
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let n = self.items.len();
+        let answered = self.items.iter().filter(|i| i.answer.is_some()).count();
+        let flagged = self.items.iter().filter(|i| i.flagged).count();
+        let remaining = self.clock.remaining(ctx.now);
+        let time_style = if remaining <= 5 * 60_000 {
+            t.bad
+        } else if remaining <= 15 * 60_000 {
+            t.warn
+        } else {
+            t.accent
+        };
+        let title = Line::from(vec![
+            Span::styled(format!(" Question {} of {n} ", self.pos + 1), t.title),
+            Span::styled(format!(" ⏱ {} left ", clock_text(remaining)), time_style),
+            Span::styled(format!(" {answered} answered · {flagged} flagged "), t.muted),
+        ]);
+        let block =
+            Block::bordered().title(title).title_bottom(Line::from(format!(" {} ", self.spec.label)).right_aligned());
+        let inner = block.inner(area);
+        let inner = Rect::new(inner.x + 1, inner.y, inner.width.saturating_sub(2), inner.height);
+        frame.render_widget(block, area);
+        match self.view {
+            View::Question | View::Confirm => {
+                let item = &self.items[self.pos];
+                let Some(q) = ctx.bank.question(&item.question_id) else {
+                    frame.render_widget(
+                        Paragraph::new("This question is no longer in the bank; it will not be scored."),
+                        inner,
+                    );
+                    return;
+                };
+                let selected: Vec<usize> = item
+                    .answer
+                    .as_deref()
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|f| item.order.iter().position(|o| o == f))
+                    .collect();
+                let mut header = Vec::new();
+                if let Some(b) = &self.banner {
+                    header.push(Line::from(Span::styled(b.clone(), t.warn)));
+                }
+                if item.flagged {
+                    header.push(Line::from(Span::styled("⚑ Flagged for review", t.warn)));
+                }
+                let view = QuestionView {
+                    q,
+                    order: &item.order,
+                    selected: &selected,
+                    cursor: Some(self.cursor),
+                    reveal: None,
+                    header,
+                };
+                let (lines, _) = question::lines(&view, ctx, inner.width);
+                frame.render_widget(Paragraph::new(lines), inner);
+                if self.view == View::Confirm {
+                    let unanswered = n - answered;
+                    let text = vec![
+                        Line::from(Span::styled("Submit the exam?", t.heading)),
+                        Line::default(),
+                        Line::from(format!("{unanswered} unanswered, {flagged} flagged.")),
+                        Line::from(format!("Time left: {}.", clock_text(remaining))),
+                        Line::default(),
+                        Line::from(Span::styled("Enter or y submits · Esc returns to the exam", t.muted)),
+                    ];
+                    let w = 46.min(area.width);
+                    let h = 8.min(area.height);
+                    let popup = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
+                    frame.render_widget(Clear, popup);
+                    frame.render_widget(Paragraph::new(text).block(Block::bordered().title(" End exam ")), popup);
+                }
+            }
+            View::Review(sel) => {
+                let items: Vec<ListItem> = self
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, it)| {
+                        let state = if it.answer.is_some() {
+                            Span::styled("answered  ", t.good)
+                        } else {
+                            Span::styled("unanswered", t.warn)
+                        };
+                        let flag = if it.flagged { Span::styled("  ⚑ flagged", t.warn) } else { Span::raw("") };
+                        let stem = ctx.bank.question(&it.question_id).map_or("", |q| q.stem.as_str());
+                        let short: String = stem.chars().take(usize::from(inner.width.saturating_sub(30))).collect();
+                        ListItem::new(Line::from(vec![
+                            Span::styled(format!("{:>3}  ", i + 1), t.accent),
+                            state,
+                            flag,
+                            Span::styled(format!("  {short}"), t.muted),
+                        ]))
+                    })
+                    .collect();
+                let mut ls = ListState::default().with_selected(Some(sel));
+                frame.render_stateful_widget(List::new(items).highlight_style(t.selected), inner, &mut ls);
+            }
+        }
+    }
+}
+
+// --- results ------------------------------------------------------------------------------
+
+pub struct Results {
+    pub id: i64,
+    pub spec: ExamSpec,
+    pub items: Vec<Item>,
+    pub result: ExamResult,
+    pub filter: ReviewFilter,
+    pub sel: usize,
+    pub detail: Option<usize>,
+    pub scroll: u16,
+}
+
+impl Results {
+    pub fn new(id: i64, spec: ExamSpec, items: Vec<Item>, result: ExamResult) -> Results {
+        Results { id, spec, items, result, filter: ReviewFilter::All, sel: 0, detail: None, scroll: 0 }
+    }
+
+    /// A stored, submitted exam.
+    pub fn from_row(row: &ExamRow) -> Option<Results> {
+        let spec = serde_json::from_str(&row.spec).ok()?;
+        let result = serde_json::from_str(row.result.as_deref()?).ok()?;
+        Some(Results::new(row.id, spec, row.items.iter().map(from_row).collect(), result))
+    }
+
+    pub fn context(&self) -> Context {
+        if self.detail.is_some() { Context::ResultDetail } else { Context::Results }
+    }
+
+    fn visible(&self) -> Vec<usize> {
+        (0..self.items.len())
+            .filter(|&i| self.filter.admits(&self.items[i], self.result.item_correct.get(i).copied().unwrap_or(false)))
+            .collect()
+    }
+
+    pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
+        if let Some(i) = self.detail {
+            match action {
+                Action::Up => self.scroll = self.scroll.saturating_sub(1),
+                Action::Down => self.scroll = self.scroll.saturating_add(1),
+                Action::PageUp => self.scroll = self.scroll.saturating_sub(10),
+                Action::PageDown => self.scroll = self.scroll.saturating_add(10),
+                Action::OpenNote => {
+                    let note = ctx
+                        .bank
+                        .question(&self.items[i].question_id)
+                        .and_then(|q| question::related_note_id(ctx, q))
+                        .map(str::to_string);
+                    if let Some(id) = note {
+                        return Nav::Push(Screen::Note(NoteView::open(ctx, &id)));
+                    }
+                }
+                Action::Back => self.detail = None,
+                _ => {}
+            }
+            return Nav::Stay;
+        }
+        let visible = self.visible();
+        let last = visible.len().saturating_sub(1);
+        match action {
+            Action::Up => self.sel = self.sel.saturating_sub(1),
+            Action::Down => self.sel = (self.sel + 1).min(last),
+            Action::PageUp => self.sel = self.sel.saturating_sub(10),
+            Action::PageDown => self.sel = (self.sel + 10).min(last),
+            Action::Filter => {
+                self.filter = self.filter.next();
+                self.sel = 0;
+            }
+            Action::Open => {
+                if let Some(&i) = visible.get(self.sel) {
+                    self.detail = Some(i);
+                    self.scroll = 0;
+                }
+            }
+            Action::Back => return Nav::Pop,
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    fn summary_lines(&self, ctx: &Ctx, width: u16) -> Vec<Line<'static>> {
+        let t = &ctx.theme;
+        let r = &self.result;
+        let verdict = if r.passed { Span::styled("PASS", t.good) } else { Span::styled("NOT YET", t.bad) };
+        let mut lines: Vec<Line<'static>> = vec![];
+        lines.extend(crate::tui::markdown::wrap_spans(
+            &[],
+            &[],
+            &[
+                Span::styled(
+                    format!(
+                        "{} of {} correct ({:.0}%) · estimated scaled score {} ",
+                        r.correct, r.total, r.percent, r.scaled
+                    ),
+                    t.heading,
+                ),
+                verdict,
+                Span::styled(
+                    format!(" (700 to pass) · {} unanswered · time used {}", r.unanswered, clock_text(r.elapsed_ms)),
+                    t.muted,
+                ),
+            ],
+            usize::from(width),
+        ));
+        lines.extend(crate::tui::markdown::wrap_spans(
+            &[],
+            &[],
+            &[Span::styled(SCALED_NOTE, t.muted)],
+            usize::from(width),
+        ));
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled("By domain", t.heading)));
+        for d in crate::bank::Domain::ALL {
+            if let Some(tally) = r.by_domain.get(d.id()) {
+                lines.push(Line::from(format!(
+                    "  {:<34} {:>2}/{:<2} {:>4.0}%",
+                    d.title(),
+                    tally.correct,
+                    tally.total,
+                    tally.percent()
+                )));
+            }
+        }
+        lines.push(Line::from(Span::styled("By topic", t.heading)));
+        for topic in &ctx.bank.topics {
+            if let Some(tally) = r.by_topic.get(&topic.id) {
+                lines.push(Line::from(format!(
+                    "  {:<40} {:>2}/{:<2} {:>4.0}%",
+                    topic.title,
+                    tally.correct,
+                    tally.total,
+                    tally.percent()
+                )));
+            }
+        }
+        lines
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let block = Block::bordered().title(format!(" Results · {} ", self.spec.label));
+        let inner = block.inner(area);
+        let inner = Rect::new(inner.x + 1, inner.y, inner.width.saturating_sub(2), inner.height);
+        frame.render_widget(block, area);
+        if let Some(i) = self.detail {
+            let item = &self.items[i];
+            let Some(q) = ctx.bank.question(&item.question_id) else { return };
+            let mine: Vec<usize> = item.answer.clone().unwrap_or_default();
+            let selected: Vec<usize> = mine.iter().filter_map(|f| item.order.iter().position(|o| o == f)).collect();
+            let verdict = match (&item.answer, self.result.item_correct.get(i).copied().unwrap_or(false)) {
+                (None, _) => Line::from(Span::styled("Unanswered", t.warn)),
+                (_, true) => Line::from(Span::styled("✓ Correct", t.good)),
+                (_, false) => Line::from(Span::styled("✗ Incorrect", t.bad)),
+            };
+            let header = vec![
+                Line::from(Span::styled(format!("Question {} of {}", i + 1, self.items.len()), t.accent)),
+                verdict,
+            ];
+            let view =
+                QuestionView { q, order: &item.order, selected: &selected, cursor: None, reveal: Some(&mine), header };
+            let (lines, _) = question::lines(&view, ctx, inner.width);
+            let max = lines.len().saturating_sub(usize::from(inner.height));
+            let scroll = usize::from(self.scroll).min(max);
+            frame.render_widget(Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(0), 0)), inner);
+            return;
+        }
+        let mut lines = self.summary_lines(ctx, inner.width);
+        lines.push(Line::default());
+        let visible = self.visible();
+        lines.push(Line::from(Span::styled(
+            format!(
+                "Questions ({}: {} shown; Tab changes the filter, Enter opens)",
+                self.filter.label(),
+                visible.len()
+            ),
+            t.heading,
+        )));
+        let list_start = lines.len();
+        for (row, &i) in visible.iter().enumerate() {
+            let item = &self.items[i];
+            let ok = self.result.item_correct.get(i).copied().unwrap_or(false);
+            let mark = match (&item.answer, ok) {
+                (None, _) => Span::styled("–", t.warn),
+                (_, true) => Span::styled("✓", t.good),
+                (_, false) => Span::styled("✗", t.bad),
+            };
+            let stem = ctx.bank.question(&item.question_id).map_or("(removed from the bank)", |q| q.stem.as_str());
+            let short: String = stem.chars().take(usize::from(inner.width.saturating_sub(12))).collect();
+            let flag = if item.flagged { "⚑" } else { " " };
+            let style = if row == self.sel { t.selected } else { t.text };
+            lines.push(Line::from(vec![mark, Span::styled(format!(" {:>3} {flag} {short}", i + 1), style)]));
+        }
+        // Keep the selected row on screen.
+        let h = usize::from(inner.height);
+        let target = list_start + self.sel;
+        let scroll = (target + 1).saturating_sub(h).min(lines.len().saturating_sub(h));
+        frame.render_widget(Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(0), 0)), inner);
+    }
+}
