@@ -38,6 +38,23 @@ pub enum Command {
     Bank(BankCommand),
     /// Sit a timed mock exam (default: 20 questions in 28 minutes), or list past exams.
     Exam(ExamArgs),
+    /// Practise questions in the terminal app (or line by line with --plain).
+    Practice(PracticeArgs),
+    /// Progress statistics: readiness, mastery, accuracy, streak, reviews due, most missed.
+    Stats {
+        /// Print JSON instead of a summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set the exam date and retention, and show the daily plan that covers the bank in time.
+    Plan {
+        /// The exam date, YYYY-MM-DD ("none" clears it).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        exam_date: Option<String>,
+        /// Desired retention for spaced repetition, 0.70 to 0.97 (default 0.90).
+        #[arg(long, value_parser = parse_retention)]
+        retention: Option<f64>,
+    },
     /// Export, import or reset the progress database.
     #[command(subcommand)]
     Progress(ProgressCommand),
@@ -118,4 +135,25 @@ pub enum ExamCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+fn parse_retention(s: &str) -> Result<f64, String> {
+    let r: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if (0.70..=0.97).contains(&r) { Ok(r) } else { Err(format!("retention must be between 0.70 and 0.97, not {r}")) }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PracticeArgs {
+    /// Only questions on this topic (repeatable).
+    #[arg(long = "topic", value_name = "TOPIC")]
+    pub topics: Vec<String>,
+    /// Questions due for review (spaced repetition).
+    #[arg(long, conflicts_with_all = ["weak", "cram"])]
+    pub due: bool,
+    /// The weakest areas, with easily confused services interleaved.
+    #[arg(long, conflicts_with_all = ["due", "cram"])]
+    pub weak: bool,
+    /// Practise without changing the spaced-repetition schedule (logged as cram).
+    #[arg(long, conflicts_with_all = ["due", "weak"])]
+    pub cram: bool,
 }

@@ -11,6 +11,7 @@ use crate::cli::{BankCommand, Cli, Command, ExamArgs, ExamCommand, ProgressComma
 use crate::clock;
 use crate::store::Db;
 use crate::study::exam::{ExamResult, ExamSpec};
+use crate::study::scheduler::Fsrs;
 use crate::tui::Launch;
 use crate::tui::theme::{Theme, ThemeName};
 
@@ -47,6 +48,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Progress(cmd)) => progress(&cli, cmd),
         Some(Command::Exam(args)) => exam(&cli, args),
+        Some(Command::Practice(args)) => {
+            let bank = Bank::load(&content_source(&cli))?;
+            check_topics(&bank, &args.topics)?;
+            let db = open_db(&cli)?;
+            let theme = resolve_theme(&cli, &db)?;
+            let launch =
+                Launch::Practice { topics: args.topics.clone(), due: args.due, weak: args.weak, cram: args.cram };
+            crate::tui::run(bank, BUILTIN, db, theme, launch)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Stats { json }) => stats(&cli, *json),
+        Some(Command::Plan { exam_date, retention }) => plan_cmd(&cli, exam_date.as_deref(), *retention),
         Some(Command::Bank(BankCommand::Check { dir })) => {
             let source = dir.clone().map_or_else(|| content_source(&cli), ContentSource::Dir);
             bank_check(&source)
@@ -172,12 +185,7 @@ fn exam(cli: &Cli, args: &ExamArgs) -> Result<ExitCode> {
     if let Some(ExamCommand::History { json }) = &args.command {
         return exam_history(&db, *json);
     }
-    for t in &args.topics {
-        if bank.topic(t).is_none() {
-            let known: Vec<&str> = bank.topics.iter().map(|t| t.id.as_str()).collect();
-            anyhow::bail!("unknown topic {t:?}; topics are: {}", known.join(", "));
-        }
-    }
+    check_topics(&bank, &args.topics)?;
     let launch = if args.resume {
         if db.in_progress_exam(BUILTIN)?.is_none() {
             anyhow::bail!("there is no unfinished exam to resume; start one with `gatewise exam`");
@@ -270,5 +278,104 @@ fn exam_history(db: &Db, json: bool) -> Result<ExitCode> {
         )?;
     }
     writeln!(out, "\nScaled scores are estimates: {}", crate::study::exam::SCALED_NOTE)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_topics(bank: &Bank, topics: &[String]) -> Result<()> {
+    for t in topics {
+        if bank.topic(t).is_none() {
+            let known: Vec<&str> = bank.topics.iter().map(|t| t.id.as_str()).collect();
+            anyhow::bail!("unknown topic {t:?}; topics are: {}", known.join(", "));
+        }
+    }
+    Ok(())
+}
+
+fn stats(cli: &Cli, json: bool) -> Result<ExitCode> {
+    let bank = Bank::load(&content_source(cli))?;
+    let db = open_db(cli)?;
+    let d = crate::progress::load_dashboard(&db, &bank, BUILTIN, &Fsrs::default(), clock::now_ms())?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &d)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let pct = |c: i64, a: i64| if a == 0 { 0.0 } else { 100.0 * c as f64 / a as f64 };
+    writeln!(
+        out,
+        "Answered {} ({:.0}% right) · seen {} of {} · mastered {} · streak {} days",
+        d.answered,
+        pct(d.correct, d.answered),
+        d.seen,
+        d.total,
+        d.mastered,
+        d.streak
+    )?;
+    writeln!(
+        out,
+        "Readiness: estimated {} ({}). {}",
+        d.readiness.scaled,
+        if d.readiness.likely_pass { "at or above 700" } else { "below 700" },
+        d.readiness.caveat
+    )?;
+    writeln!(out, "  How: {}", d.readiness.formula)?;
+    let due_today = d.due_next_14_days.first().copied().unwrap_or(0);
+    writeln!(out, "Reviews due today: {due_today}; next 14 days: {}", d.due_next_14_days.iter().sum::<usize>())?;
+    writeln!(
+        out,
+        "Weakest topics: {}",
+        d.weak_topics
+            .iter()
+            .take(3)
+            .map(|a| format!("{} ({:.0}%)", a.title, a.predicted * 100.0))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )?;
+    for c in &d.calibration {
+        writeln!(
+            out,
+            "When confidence was {}, right {:.0}% of {} answers",
+            c.confidence,
+            pct(c.correct, c.answered),
+            c.answered
+        )?;
+    }
+    if let Some(p) = &d.plan {
+        write!(out, "{}", p.describe())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn plan_cmd(cli: &Cli, exam_date: Option<&str>, retention: Option<f64>) -> Result<ExitCode> {
+    use crate::study::plan::{EXAM_DATE_KEY, RETENTION_KEY};
+    let bank = Bank::load(&content_source(cli))?;
+    let mut db = open_db(cli)?;
+    let now = clock::now_ms();
+    match exam_date {
+        Some("none") => db.remove_setting(EXAM_DATE_KEY)?,
+        Some(d) => {
+            let Some(day) = clock::parse_date(d) else {
+                anyhow::bail!("--exam-date {d:?} is not a date in the form YYYY-MM-DD");
+            };
+            if day <= crate::study::stats::day_of(now) {
+                anyhow::bail!("--exam-date {d} is not in the future");
+            }
+            db.set_setting(EXAM_DATE_KEY, &clock::date(day))?;
+        }
+        None => {}
+    }
+    if let Some(r) = retention {
+        db.set_setting(RETENTION_KEY, &format!("{r:.2}"))?;
+    }
+    let settings = crate::progress::load_settings(&db)?;
+    let cards = db.srs_cards(BUILTIN)?;
+    match crate::study::plan::plan(&bank, &cards, settings, now) {
+        Some(p) => print!("{}", p.describe()),
+        None => println!(
+            "No exam date set (retention {:.0}%). Set one with `gatewise plan --exam-date YYYY-MM-DD`.",
+            settings.retention * 100.0
+        ),
+    }
     Ok(ExitCode::SUCCESS)
 }

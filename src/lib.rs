@@ -11,6 +11,7 @@ pub mod clock;
 mod commands;
 pub mod fsutil;
 pub mod paths;
+pub mod progress;
 pub mod store;
 pub mod study;
 pub mod tui;

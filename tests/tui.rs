@@ -90,6 +90,17 @@ fn at(screen: &str, w: u16, h: u16) -> App {
             keys(&mut a, "s");
             key(&mut a, KeyCode::Enter);
         }
+        "review_overview" | "review_progress" | "review_mastery" | "review_missed" => {
+            seed_history(&mut a);
+            keys(&mut a, "4");
+            let page = ["review_overview", "review_progress", "review_mastery", "review_missed"]
+                .iter()
+                .position(|p| *p == screen)
+                .expect("page");
+            for _ in 0..page {
+                key(&mut a, KeyCode::Tab);
+            }
+        }
         "help" => {
             keys(&mut a, "1");
             key(&mut a, KeyCode::Down);
@@ -113,7 +124,44 @@ fn answer_current(a: &mut App) {
     panic!("no answer was accepted");
 }
 
-const SCREENS: [&str; 14] = [
+/// Three weeks of answers: the first twelve questions, right on even days and wrong on odd.
+fn seed_history(a: &mut App) {
+    use gatewise::progress::{Answer, record};
+    use gatewise::store::Mode;
+    use gatewise::study::scheduler::{Fsrs, SrsSettings};
+    let ids: Vec<String> = a.ctx.bank.questions.iter().take(12).map(|q| q.id.clone()).collect();
+    for day in 0..21i64 {
+        for (i, id) in ids.iter().enumerate() {
+            if (i as i64 + day) % 3 != 0 {
+                continue;
+            }
+            let q = a.ctx.bank.question(id).expect("q").clone();
+            let right = day % 2 == 0 || i % 4 == 0;
+            let chosen: Vec<usize> = if right {
+                q.correct_indices()
+            } else {
+                (0..q.options.len()).filter(|o| !q.options[*o].correct).take(q.answer_count()).collect()
+            };
+            let at = NOW - (21 - day) * 86_400_000;
+            let ans = Answer {
+                question: &q,
+                chosen: &chosen,
+                confidence: Some((i % 3) as u8 + 1),
+                seconds: 15.0,
+                mode: Mode::Practice,
+                session_id: None,
+            };
+            record(&mut a.ctx.db, "builtin", &Fsrs::default(), SrsSettings::default(), &ans, at).expect("record");
+        }
+    }
+    a.ctx.refresh();
+}
+
+const SCREENS: [&str; 18] = [
+    "review_overview",
+    "review_progress",
+    "review_mastery",
+    "review_missed",
     "home",
     "study",
     "faq",

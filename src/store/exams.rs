@@ -3,6 +3,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::attempts::{NewAttempt, insert_attempt};
+use super::srs::{SrsUpdate, apply_update};
 use super::{Db, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,7 +104,7 @@ impl Db {
         exam_id: i64,
         result: &str,
         elapsed_ms: i64,
-        attempts: &[NewAttempt],
+        attempts: &[(NewAttempt, Option<SrsUpdate>)],
         now: i64,
     ) -> Result<()> {
         let path = self.path.clone();
@@ -114,8 +115,11 @@ impl Db {
             params![exam_id, result, elapsed_ms, now],
         )
         .map_err(err)?;
-        for a in attempts {
-            insert_attempt(&tx, a).map_err(err)?;
+        for (a, srs) in attempts {
+            let id = insert_attempt(&tx, a).map_err(err)?;
+            if let Some(u) = srs {
+                apply_update(&tx, a.bank, u, id).map_err(err)?;
+            }
         }
         tx.commit().map_err(err)
     }

@@ -3,6 +3,7 @@ mod attempts;
 mod exams;
 mod migrations;
 mod misc;
+mod srs;
 mod transfer;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 pub use attempts::{Attempt, DailyStat, Mode, NewAttempt, QuestionStat};
 pub use exams::{ExamItemRow, ExamRow};
 pub use migrations::latest as schema_version;
+pub use srs::{ReviewEntry, SrsCard, SrsUpdate};
 pub use transfer::{EXPORT_FORMAT, ExportError};
 
 /// Why the store could not be used. Every message names the file and the way out.

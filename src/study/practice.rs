@@ -12,8 +12,8 @@ pub enum Filter {
     Mixed,
     Topics(Vec<String>),
     Domain(Domain),
-    /// Exactly these questions, in this order (due reviews, weak areas, drills).
-    Ids(Vec<String>),
+    /// Exactly these questions, in this order (due reviews, weak areas, drills), with a label.
+    Ids(String, Vec<String>),
 }
 
 impl Filter {
@@ -22,13 +22,13 @@ impl Filter {
             Filter::Mixed => "mixed".into(),
             Filter::Topics(t) => t.iter().map(|t| bank.topic_title(t)).collect::<Vec<_>>().join(", "),
             Filter::Domain(d) => d.title().into(),
-            Filter::Ids(ids) => format!("{} selected questions", ids.len()),
+            Filter::Ids(label, _) => label.clone(),
         }
     }
 
     fn admits(&self, q: &Question) -> bool {
         match self {
-            Filter::Mixed | Filter::Ids(_) => true,
+            Filter::Mixed | Filter::Ids(..) => true,
             Filter::Topics(t) => t.contains(&q.topic),
             Filter::Domain(d) => q.domain == *d,
         }
@@ -37,7 +37,7 @@ impl Filter {
 
 /// The questions a filter selects, shuffled (except `Ids`, which keeps its order).
 pub fn build_queue(bank: &Bank, filter: &Filter, rng: &mut impl Rng) -> Vec<String> {
-    if let Filter::Ids(ids) = filter {
+    if let Filter::Ids(_, ids) = filter {
         return ids.iter().filter(|id| bank.question(id).is_some()).cloned().collect();
     }
     let mut ids: Vec<String> = bank.questions.iter().filter(|q| filter.admits(q)).map(|q| q.id.clone()).collect();

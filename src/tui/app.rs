@@ -9,12 +9,14 @@ use ratatui::layout::Rect;
 use super::action::Action;
 use super::keymap::{self, Context};
 use super::markdown::{self, Document};
-use super::screens::{exam, home, practice, study};
+use super::screens::{exam, home, practice, review, study};
 use super::theme::Theme;
 use crate::bank::Bank;
 use crate::store::Db;
+use crate::store::SrsUpdate;
 use crate::study::Millis;
 use crate::study::exam::ExamResult;
+use crate::study::scheduler::{Fsrs, Rating, Scheduler, SrsSettings, update_for_answer};
 use crate::study::stats::{self, Glance};
 
 /// What every screen may use: content, storage, time, randomness, look.
@@ -35,6 +37,8 @@ pub struct Ctx {
     pub last_exam: Option<ExamResult>,
     /// Answered and total questions of an unfinished exam, if there is one.
     pub unfinished_exam: Option<(usize, usize)>,
+    pub scheduler: Box<dyn Scheduler>,
+    pub srs: SrsSettings,
     /// A one-line message for the learner (an error, a confirmation).
     pub status: Option<String>,
     docs: HashMap<String, Document>,
@@ -53,6 +57,8 @@ impl Ctx {
             glance: Glance::default(),
             notes_read: HashSet::new(),
             last_exam: None,
+            scheduler: Box::new(Fsrs::default()),
+            srs: SrsSettings::default(),
             unfinished_exam: None,
             status: None,
             docs: HashMap::new(),
@@ -69,6 +75,10 @@ impl Ctx {
             (Ok(q), Ok(d)) => self.glance = stats::glance(&self.bank, &q, &d, self.now),
             (Err(e), _) | (_, Err(e)) => self.status = Some(e.to_string()),
         }
+        match crate::progress::load_settings(&self.db) {
+            Ok(s) => self.srs = s,
+            Err(e) => self.status = Some(e.to_string()),
+        }
         match self.db.last_exam_result(&self.bank_name) {
             Ok(r) => self.last_exam = r.and_then(|json| serde_json::from_str(&json).ok()),
             Err(e) => self.status = Some(e.to_string()),
@@ -83,6 +93,12 @@ impl Ctx {
             Ok(ids) => self.notes_read = ids.into_iter().collect(),
             Err(e) => self.status = Some(e.to_string()),
         }
+    }
+
+    /// The stored update an answer makes to its card (not for cram).
+    pub fn srs_update(&self, question_id: &str, rating: Rating) -> Result<SrsUpdate, crate::store::StoreError> {
+        let prev = self.db.srs_card(&self.bank_name, question_id)?;
+        Ok(update_for_answer(self.scheduler.as_ref(), prev.as_ref(), question_id, rating, self.now, self.srs))
     }
 
     /// A note parsed once and kept: Markdown is not re-parsed per frame.
@@ -105,6 +121,7 @@ pub enum Screen {
     ExamStart(exam::ExamStart),
     Exam(Box<exam::ExamScreen>),
     Results(Box<exam::Results>),
+    Review(Box<review::Review>),
 }
 
 impl Screen {
@@ -119,6 +136,7 @@ impl Screen {
             Screen::ExamStart(_) => Context::ExamStart,
             Screen::Exam(e) => e.context(),
             Screen::Results(r) => r.context(),
+            Screen::Review(r) => r.context(),
         }
     }
 
@@ -128,6 +146,7 @@ impl Screen {
             Screen::Study(_) | Screen::Note(_) => "Study",
             Screen::Setup(_) | Screen::Practice(_) | Screen::Summary(_) => "Practice",
             Screen::ExamStart(_) | Screen::Exam(_) | Screen::Results(_) => "Exam",
+            Screen::Review(_) => "Review",
         }
     }
 }
@@ -168,6 +187,21 @@ impl App {
                     Err(e) => self.ctx.status = Some(e),
                 }
             }
+            super::Launch::Practice { topics, due, weak, cram } => {
+                // Reuse the set-up screen's own choices so the CLI and the menu agree.
+                let mut setup = practice::Setup::new(&self.ctx);
+                setup.cram = cram;
+                setup.chosen = topics;
+                if due {
+                    setup.selected = 0;
+                } else if weak {
+                    setup.selected = 1;
+                } else if setup.chosen.is_empty() {
+                    setup.selected = 2;
+                }
+                self.screens.push(Screen::Setup(setup));
+                self.on_action(Action::Open);
+            }
             super::Launch::ResumeExam => match self.ctx.db.in_progress_exam(&self.ctx.bank_name) {
                 Ok(Some(row)) => {
                     let s = exam::ExamScreen::resume(&mut self.ctx, &row);
@@ -190,13 +224,20 @@ impl App {
 
     /// Whether the current screen is taking typed text (search), so keys are characters.
     fn typing(&self) -> bool {
-        matches!(self.screens.last(), Some(Screen::Note(n)) if n.typing())
+        match self.screens.last() {
+            Some(Screen::Note(n)) => n.typing(),
+            Some(Screen::Review(r)) => r.typing.is_some(),
+            _ => false,
+        }
     }
 
     pub fn on_key(&mut self, key: KeyEvent) {
         if self.typing() {
-            if let Some(Screen::Note(n)) = self.screens.last_mut() {
-                n.on_text_key(key, &self.ctx);
+            self.ctx.status = None;
+            match self.screens.last_mut() {
+                Some(Screen::Note(n)) => n.on_text_key(key, &self.ctx),
+                Some(Screen::Review(r)) => r.on_text_key(key, &mut self.ctx),
+                _ => {}
             }
             return;
         }
@@ -238,6 +279,7 @@ impl App {
             Screen::ExamStart(s) => s.update(ctx, action),
             Screen::Exam(s) => s.update(ctx, action),
             Screen::Results(s) => s.update(ctx, action),
+            Screen::Review(s) => s.update(ctx, action),
             Screen::Summary(_) => match action {
                 Action::Back | Action::Open | Action::Next => Nav::Pop,
                 _ => Nav::Stay,
@@ -265,6 +307,10 @@ impl App {
                     self.screens.push(Screen::Home(home::Home::default()));
                 }
                 self.ctx.refresh();
+                // Back on the dashboard after a drill: show what changed.
+                if let Some(Screen::Review(r)) = self.screens.last_mut() {
+                    r.reload(&mut self.ctx);
+                }
             }
             Nav::Quit => self.quit = true,
         }

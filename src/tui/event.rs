@@ -39,6 +39,13 @@ pub enum Launch {
         seed: Option<u64>,
     },
     ResumeExam,
+    /// A practice session: the filter is built when the app starts (due and weak need the store).
+    Practice {
+        topics: Vec<String>,
+        due: bool,
+        weak: bool,
+        cram: bool,
+    },
 }
 
 /// Runs the app until the learner quits.

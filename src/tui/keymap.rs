@@ -72,8 +72,11 @@ const FAQ: &[Binding] = &[
     b(&[Enter, C(' ')], "Enter", "expand/collapse", Action::Toggle, true),
     b(&[Tab], "Tab", "notes", Action::SwitchTab, true),
 ];
-const SETUP: &[Binding] =
-    &[b(&[Enter], "Enter", "start", Action::Open, true), b(&[C(' ')], "Space", "toggle topic", Action::Toggle, true)];
+const SETUP: &[Binding] = &[
+    b(&[Enter], "Enter", "start", Action::Open, true),
+    b(&[C(' ')], "Space", "toggle topic", Action::Toggle, true),
+    b(&[C('c')], "c", "cram on/off", Action::Filter, true),
+];
 const QUESTION: &[Binding] = &[
     b(&[C('1'), C('a')], "1-6/a-f", "choose an option", Action::Pick(0), true),
     b(&[C(' ')], "Space", "toggle highlighted", Action::Toggle, true),
@@ -102,6 +105,14 @@ const EXAM_REVIEW: &[Binding] = &[
 const CONFIRM: &[Binding] = &[b(&[Enter, C('y')], "Enter/y", "submit the exam", Action::Submit, true)];
 const RESULTS: &[Binding] =
     &[b(&[Enter], "Enter", "open question", Action::Open, true), b(&[Tab], "Tab", "filter", Action::Filter, true)];
+const REVIEW: &[Binding] = &[
+    b(&[Tab, KeyCode::Right], "Tab", "next page", Action::SwitchTab, true),
+    b(&[KeyCode::Left], "←", "previous page", Action::Prev, false),
+    b(&[Enter], "Enter", "drill selected", Action::Open, false),
+    b(&[C('d')], "d", "drill most missed", Action::Drill, true),
+    b(&[C('/')], "/", "exam date", Action::Search, true),
+    b(&[C(' ')], "Space", "retention", Action::Toggle, true),
+];
 const RESULT_DETAIL: &[Binding] = &[b(&[C('o')], "o", "open related note", Action::OpenNote, true)];
 
 /// The bindings of a context, most specific first; navigation and common keys last.
@@ -121,7 +132,8 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
         Context::Confirm => CONFIRM,
         Context::Results => RESULTS,
         Context::ResultDetail => RESULT_DETAIL,
-        Context::Review | Context::Lab => &[],
+        Context::Review => REVIEW,
+        Context::Lab => &[],
     };
     specific.iter().chain(NAV.iter()).chain(COMMON.iter()).copied().collect()
 }
@@ -138,7 +150,7 @@ pub fn lookup(ctx: Context, key: KeyEvent) -> Option<Action> {
             _ => {}
         }
     }
-    if matches!(ctx, Context::Home) {
+    if matches!(ctx, Context::Home | Context::Review) {
         if let C(d @ '1'..='6') = key.code {
             return Some(Action::Pick(usize::from(d as u8 - b'1')));
         }

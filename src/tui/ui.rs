@@ -44,6 +44,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         Screen::ExamStart(s) => s.render(frame, body, &app.ctx),
         Screen::Exam(s) => s.render(frame, body, &app.ctx),
         Screen::Results(s) => s.render(frame, body, &app.ctx),
+        Screen::Review(s) => s.render(frame, body, &app.ctx),
     }
     let bar = match &app.ctx.status {
         Some(msg) => Line::from(Span::styled(msg.clone(), theme.warn)),

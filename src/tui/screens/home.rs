@@ -6,7 +6,7 @@ use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
-use crate::tui::screens::{exam, practice, study};
+use crate::tui::screens::{exam, practice, review, study};
 
 #[derive(Debug, Default)]
 pub struct Home {
@@ -33,7 +33,6 @@ pub const ENTRIES: [(Entry, &str, &str); 5] = [
 /// Menu entries whose feature is not in this version yet, and what to use meanwhile.
 fn not_built(e: Entry) -> Option<&'static str> {
     match e {
-        Entry::Review => Some("The Review dashboard is not in this version yet; Home shows your totals."),
         Entry::Lab => Some("The Lab is not in this version yet."),
         _ => None,
     }
@@ -62,6 +61,7 @@ fn open(entry: Entry, ctx: &mut Ctx) -> Nav {
         Entry::Study => Nav::Push(Screen::Study(study::StudyList::default())),
         Entry::Practice => Nav::Push(Screen::Setup(practice::Setup::new(ctx))),
         Entry::Exam => Nav::Push(Screen::ExamStart(exam::ExamStart::new(ctx))),
+        Entry::Review => Nav::Push(Screen::Review(Box::new(review::Review::new(ctx)))),
         _ => Nav::Stay,
     }
 }

@@ -2,4 +2,5 @@
 pub mod exam;
 pub mod home;
 pub mod practice;
+pub mod review;
 pub mod study;

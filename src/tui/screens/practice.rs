@@ -5,8 +5,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
 use crate::bank::{Domain, Kind, Question, count_word};
-use crate::store::{Mode, NewAttempt};
+use crate::progress;
+use crate::store::Mode;
 use crate::study::practice::{self as logic, Filter, Grade, Presented, Session, Summary};
+use crate::study::scheduler::LEECH_LAPSES;
+use crate::study::selection::{Knowledge, due_queue, weak_queue};
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
 use crate::tui::keymap::Context;
@@ -16,6 +19,8 @@ use crate::tui::widgets::question::{self, QuestionView};
 /// A row of the set-up list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Row {
+    Due,
+    Weak,
     Mixed,
     Domain(Domain),
     Topic(String),
@@ -25,12 +30,27 @@ pub struct Setup {
     rows: Vec<(Row, String, usize)>,
     pub selected: usize,
     pub chosen: Vec<String>,
+    /// Cram: practise without changing the spaced-repetition schedule.
+    pub cram: bool,
 }
 
 impl Setup {
     pub fn new(ctx: &Ctx) -> Setup {
         let bank = &ctx.bank;
-        let mut rows = vec![(Row::Mixed, "Mixed: every topic".to_string(), bank.questions.len())];
+        let due = ctx
+            .db
+            .due_cards(&ctx.bank_name, ctx.now)
+            .map(|c| c.iter().filter(|c| bank.question(&c.question_id).is_some()).count())
+            .unwrap_or(0);
+        let mut rows = vec![
+            (Row::Due, "Due for review (spaced repetition)".to_string(), due),
+            (
+                Row::Weak,
+                "Weak areas, with look-alike services interleaved".to_string(),
+                WEAK_SESSION.min(bank.questions.len()),
+            ),
+            (Row::Mixed, "Mixed: every topic".to_string(), bank.questions.len()),
+        ];
         for d in Domain::ALL {
             let n = bank.questions.iter().filter(|q| q.domain == d).count();
             rows.push((Row::Domain(d), format!("Domain: {} ({}% of the exam)", d.title(), d.weight_percent()), n));
@@ -42,7 +62,8 @@ impl Setup {
                 bank.questions_in_topic(&t.id).count(),
             ));
         }
-        Setup { rows, selected: 0, chosen: Vec::new() }
+        // Start on the due reviews when there are any, else on mixed practice.
+        Setup { rows, selected: if due > 0 { 0 } else { 2 }, chosen: Vec::new(), cram: false }
     }
 
     pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
@@ -61,17 +82,37 @@ impl Setup {
                     }
                 }
             }
+            Action::Filter => self.cram = !self.cram,
             Action::Open => {
                 let filter = if !self.chosen.is_empty() {
                     Filter::Topics(self.chosen.clone())
                 } else {
                     match &self.rows[self.selected].0 {
+                        Row::Due => match ctx.db.due_cards(&ctx.bank_name, ctx.now) {
+                            Ok(cards) => Filter::Ids("due for review".into(), due_queue(&ctx.bank, &cards, ctx.now)),
+                            Err(e) => {
+                                ctx.status = Some(e.to_string());
+                                return Nav::Stay;
+                            }
+                        },
+                        Row::Weak => match weak_filter(ctx) {
+                            Ok(f) => f,
+                            Err(e) => {
+                                ctx.status = Some(e.to_string());
+                                return Nav::Stay;
+                            }
+                        },
                         Row::Mixed => Filter::Mixed,
                         Row::Domain(d) => Filter::Domain(*d),
                         Row::Topic(t) => Filter::Topics(vec![t.clone()]),
                     }
                 };
-                return match start(ctx, filter) {
+                if matches!(&filter, Filter::Ids(_, ids) if ids.is_empty()) {
+                    ctx.status = Some("Nothing is due for review right now.".into());
+                    return Nav::Stay;
+                }
+                let mode = if self.cram { Mode::Cram } else { Mode::Practice };
+                return match start(ctx, filter, mode) {
                     Some(p) => Nav::Replace(Screen::Practice(Box::new(p))),
                     None => Nav::Stay,
                 };
@@ -92,17 +133,19 @@ impl Setup {
                     Row::Topic(_) => "[ ] ",
                     _ => "    ",
                 };
+                let unit = if matches!(row, Row::Due) { "due now" } else { "questions" };
                 ListItem::new(Line::from(vec![
                     Span::styled(mark, t.accent),
                     Span::styled(label.clone(), t.text),
-                    Span::styled(format!("  {n} questions"), t.muted),
+                    Span::styled(format!("  {n} {unit}"), t.muted),
                 ]))
             })
             .collect();
+        let cram = if self.cram { " · CRAM: schedule untouched (c)" } else { " · c: cram" };
         let title = if self.chosen.is_empty() {
-            " Practise what? Enter starts the highlighted row; Space picks several topics ".to_string()
+            format!(" Practise what? Enter starts; Space picks several topics{cram} ")
         } else {
-            format!(" {} topics picked — Enter starts ", self.chosen.len())
+            format!(" {} topics picked — Enter starts{cram} ", self.chosen.len())
         };
         let mut ls = ListState::default().with_selected(Some(self.selected));
         frame.render_stateful_widget(
@@ -113,21 +156,40 @@ impl Setup {
     }
 }
 
-/// Starts a session on one topic (from Study).
-pub fn start_topic(ctx: &mut Ctx, topic: &str) -> Nav {
-    match start(ctx, Filter::Topics(vec![topic.to_string()])) {
+/// How many questions a weak-areas session has.
+pub const WEAK_SESSION: usize = 20;
+
+fn weak_filter(ctx: &mut Ctx) -> Result<Filter, crate::store::StoreError> {
+    let stats = ctx.db.question_stats(&ctx.bank_name)?;
+    let cards = ctx.db.srs_cards(&ctx.bank_name)?;
+    let k = Knowledge::new(&stats, &cards);
+    let ids = weak_queue(&ctx.bank, &k, ctx.scheduler.as_ref(), ctx.now, WEAK_SESSION, &mut ctx.rng);
+    Ok(Filter::Ids("weak areas".into(), ids))
+}
+
+/// Starts a drill on exactly these questions (most missed, from Review).
+pub fn start_drill(ctx: &mut Ctx, label: &str, ids: Vec<String>) -> Nav {
+    match start(ctx, Filter::Ids(label.to_string(), ids), Mode::Practice) {
         Some(p) => Nav::Push(Screen::Practice(Box::new(p))),
         None => Nav::Stay,
     }
 }
 
-fn start(ctx: &mut Ctx, filter: Filter) -> Option<Practice> {
+/// Starts a session on one topic (from Study).
+pub fn start_topic(ctx: &mut Ctx, topic: &str) -> Nav {
+    match start(ctx, Filter::Topics(vec![topic.to_string()]), Mode::Practice) {
+        Some(p) => Nav::Push(Screen::Practice(Box::new(p))),
+        None => Nav::Stay,
+    }
+}
+
+pub fn start(ctx: &mut Ctx, filter: Filter, mode: Mode) -> Option<Practice> {
     let queue = logic::build_queue(&ctx.bank, &filter, &mut ctx.rng);
     if queue.is_empty() {
         ctx.status = Some("No questions match that choice.".into());
         return None;
     }
-    let session_id = match ctx.db.start_session(&ctx.bank_name, Mode::Practice, &filter.describe(&ctx.bank), ctx.now) {
+    let session_id = match ctx.db.start_session(&ctx.bank_name, mode, &filter.describe(&ctx.bank), ctx.now) {
         Ok(id) => id,
         Err(e) => {
             ctx.status = Some(e.to_string());
@@ -136,6 +198,7 @@ fn start(ctx: &mut Ctx, filter: Filter) -> Option<Practice> {
     };
     let session = Session::new(filter, queue, ctx.now);
     let mut p = Practice {
+        mode,
         session,
         session_id,
         presented: None,
@@ -154,9 +217,13 @@ pub struct Feedback {
     pub grade: Grade,
     /// Chosen options as file indices.
     pub chosen: Vec<usize>,
+    /// When the question comes back; `None` in cram mode, which leaves the schedule alone.
+    pub next_in_days: Option<f64>,
+    pub lapses: u32,
 }
 
 pub struct Practice {
+    pub mode: Mode,
     pub session: Session,
     pub session_id: i64,
     pub presented: Option<Presented>,
@@ -281,24 +348,24 @@ impl Practice {
         let chosen = presented.to_file_indices(&self.selected);
         let grade = logic::grade(q, &chosen);
         let seconds = ((ctx.now - self.shown_at).max(0) as f64) / 1000.0;
-        let attempt = NewAttempt {
-            bank: &ctx.bank_name,
-            question_id: &q.id,
-            choices: &chosen,
-            correct: grade.correct,
+        let answer = progress::Answer {
+            question: q,
+            chosen: &chosen,
             confidence: self.confidence,
             seconds,
-            mode: Mode::Practice,
+            mode: self.mode,
             session_id: Some(self.session_id),
-            exam_id: None,
-            at: ctx.now,
         };
-        if let Err(e) = ctx.db.record_attempt(&attempt) {
-            ctx.status = Some(format!("Your answer was not saved, so it is not graded yet: {e}"));
-            return;
-        }
+        let recorded =
+            match progress::record(&mut ctx.db, &ctx.bank_name, ctx.scheduler.as_ref(), ctx.srs, &answer, ctx.now) {
+                Ok(r) => r,
+                Err(e) => {
+                    ctx.status = Some(format!("Your answer was not saved, so it is not graded yet: {e}"));
+                    return;
+                }
+            };
         self.session.record(q, grade.correct, seconds);
-        self.feedback = Some(Feedback { grade, chosen });
+        self.feedback = Some(Feedback { grade, chosen, next_in_days: recorded.next_in_days, lapses: recorded.lapses });
         self.scroll = 0;
     }
 
@@ -330,14 +397,30 @@ impl Practice {
                 t.muted,
             ),
         ])];
+        let next = |fb: &Feedback| match fb.next_in_days {
+            Some(d) => format!(" · back for review in {d:.0} day{}", if d.round() == 1.0 { "" } else { "s" }),
+            None => " · cram: schedule unchanged".to_string(),
+        };
         header.push(match &self.feedback {
-            Some(fb) if fb.grade.correct => Line::from(Span::styled("✓ Correct", t.good)),
-            Some(_) => Line::from(Span::styled("✗ Not quite", t.bad)),
+            Some(fb) if fb.grade.correct => {
+                Line::from(vec![Span::styled("✓ Correct", t.good), Span::styled(next(fb), t.muted)])
+            }
+            Some(fb) => Line::from(vec![
+                Span::styled("✗ Not quite", t.bad),
+                Span::styled(format!("{} · it comes back later in this session", next(fb)), t.muted),
+            ]),
             None => {
                 let conf = self.confidence.map_or("—", |c| CONFIDENCE[usize::from(c - 1)]);
                 Line::from(Span::styled(format!("Confidence: {conf} (Tab to change)"), t.muted))
             }
         });
+        if let Some(fb) = self.feedback.as_ref().filter(|f| f.lapses >= LEECH_LAPSES) {
+            let note = question::related_note(ctx, q).unwrap_or("its note");
+            header.push(Line::from(Span::styled(
+                format!("Leech: missed {} times. Drilling won't fix it — read \"{note}\" (press o).", fb.lapses),
+                t.warn,
+            )));
+        }
         let view = QuestionView {
             q,
             order: &p.order,

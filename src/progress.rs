@@ -1,0 +1,106 @@
+//! Between the screens or commands and the layers below: gathers stored history for the pure
+//! study logic, and records answers with their scheduling in one step. Used by the TUI, the
+//! CLI and plain mode alike, so they score and store the same way.
+use crate::bank::{Bank, Question};
+use crate::store::{Db, Mode, NewAttempt, StoreError};
+use crate::study::Millis;
+use crate::study::dashboard::{Dashboard, ExamPoint, Inputs, dashboard};
+use crate::study::exam::ExamResult;
+use crate::study::plan::{EXAM_DATE_KEY, RETENTION_KEY, plan, settings_from};
+use crate::study::practice::grade;
+use crate::study::scheduler::{Scheduler, SrsSettings, rating_for, update_for_answer};
+
+pub fn load_settings(db: &Db) -> Result<SrsSettings, StoreError> {
+    Ok(settings_from(db.setting(RETENTION_KEY)?.as_deref(), db.setting(EXAM_DATE_KEY)?.as_deref()))
+}
+
+pub fn load_dashboard(
+    db: &Db,
+    bank: &Bank,
+    bank_name: &str,
+    s: &dyn Scheduler,
+    now: Millis,
+) -> Result<Dashboard, StoreError> {
+    let stats = db.question_stats(bank_name)?;
+    let daily = db.daily_stats(0)?;
+    let cards = db.srs_cards(bank_name)?;
+    let confidence = db.confidence_totals()?;
+    let exams = db
+        .exam_history(bank_name)?
+        .into_iter()
+        .filter_map(|e| {
+            let r: ExamResult = serde_json::from_str(e.result.as_deref()?).ok()?;
+            Some(ExamPoint {
+                submitted_at: e.submitted_at.unwrap_or(e.created_at),
+                scaled: r.scaled,
+                percent: r.percent,
+            })
+        })
+        .collect();
+    let settings = load_settings(db)?;
+    let plan = plan(bank, &cards, settings, now);
+    Ok(dashboard(
+        Inputs { bank, question_stats: &stats, daily: &daily, cards: &cards, exams, confidence: &confidence, plan },
+        s,
+        now,
+    ))
+}
+
+/// One answer as the learner gave it.
+pub struct Answer<'a> {
+    pub question: &'a Question,
+    /// Chosen option indices in file order.
+    pub chosen: &'a [usize],
+    pub confidence: Option<u8>,
+    pub seconds: f64,
+    pub mode: Mode,
+    pub session_id: Option<i64>,
+}
+
+/// What recording an answer did.
+pub struct Recorded {
+    pub correct: bool,
+    pub attempt_id: i64,
+    /// Days until the question comes back (not for cram).
+    pub next_in_days: Option<f64>,
+    pub lapses: u32,
+}
+
+/// Grades an answer and commits it (and, unless cram, the card's new schedule) in one
+/// transaction. Only when this returns may the learner see the feedback.
+pub fn record(
+    db: &mut Db,
+    bank_name: &str,
+    s: &dyn Scheduler,
+    settings: SrsSettings,
+    a: &Answer,
+    now: Millis,
+) -> Result<Recorded, StoreError> {
+    let correct = grade(a.question, a.chosen).correct;
+    let update = if a.mode == Mode::Cram {
+        None
+    } else {
+        let prev = db.srs_card(bank_name, &a.question.id)?;
+        let rating = rating_for(correct, a.confidence, a.seconds);
+        Some(update_for_answer(s, prev.as_ref(), &a.question.id, rating, now, settings))
+    };
+    let attempt = NewAttempt {
+        bank: bank_name,
+        question_id: &a.question.id,
+        choices: a.chosen,
+        correct,
+        confidence: a.confidence,
+        seconds: a.seconds,
+        mode: a.mode,
+        session_id: a.session_id,
+        exam_id: None,
+        at: now,
+    };
+    let attempt_id = db.record_answer(&attempt, update.as_ref())?;
+    Ok(Recorded {
+        correct,
+        attempt_id,
+        next_in_days: update.as_ref().map(|u| u.scheduled_days),
+        lapses: update.map_or(0, |u| u.card.lapses),
+    })
+}

@@ -1,0 +1,160 @@
+//! Spaced-repetition state: one card per question and the full review log, written in the
+//! same transaction as the answer that changed them.
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Serialize;
+
+use super::attempts::{NewAttempt, insert_attempt};
+use super::{Db, Result};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SrsCard {
+    pub question_id: String,
+    pub stability: f64,
+    pub difficulty: f64,
+    pub due: i64,
+    pub last_review: i64,
+    pub reps: u32,
+    pub lapses: u32,
+}
+
+/// A review to record: the card's new state and how it got there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SrsUpdate {
+    pub card: SrsCard,
+    pub rating: u8,
+    pub elapsed_days: f64,
+    pub scheduled_days: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewEntry {
+    pub question_id: String,
+    pub rating: u8,
+    pub reviewed_at: i64,
+    pub elapsed_days: f64,
+    pub scheduled_days: f64,
+    pub stability: f64,
+    pub difficulty: f64,
+}
+
+pub(super) fn apply_update(tx: &Transaction, bank: &str, u: &SrsUpdate, attempt_id: i64) -> rusqlite::Result<()> {
+    let c = &u.card;
+    tx.prepare_cached(
+        "INSERT INTO srs_cards (bank, question_id, stability, difficulty, due, last_review, reps, lapses)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (bank, question_id) DO UPDATE SET stability = excluded.stability,
+             difficulty = excluded.difficulty, due = excluded.due, last_review = excluded.last_review,
+             reps = excluded.reps, lapses = excluded.lapses",
+    )?
+    .execute(params![bank, c.question_id, c.stability, c.difficulty, c.due, c.last_review, c.reps, c.lapses])?;
+    tx.prepare_cached(
+        "INSERT INTO review_log (bank, question_id, rating, reviewed_at, elapsed_days, scheduled_days, stability, difficulty, attempt_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        bank,
+        c.question_id,
+        u.rating,
+        c.last_review,
+        u.elapsed_days,
+        u.scheduled_days,
+        c.stability,
+        c.difficulty,
+        attempt_id
+    ])?;
+    Ok(())
+}
+
+fn card_from(r: &rusqlite::Row) -> rusqlite::Result<SrsCard> {
+    Ok(SrsCard {
+        question_id: r.get(0)?,
+        stability: r.get(1)?,
+        difficulty: r.get(2)?,
+        due: r.get(3)?,
+        last_review: r.get(4)?,
+        reps: r.get(5)?,
+        lapses: r.get(6)?,
+    })
+}
+
+const CARD_COLS: &str = "SELECT question_id, stability, difficulty, due, last_review, reps, lapses FROM srs_cards";
+
+impl Db {
+    /// Records an answer and, unless it was cram, the card's new state and a review-log entry,
+    /// all in one transaction: the feedback shown afterwards is never ahead of the disk.
+    pub fn record_answer(&mut self, a: &NewAttempt, srs: Option<&SrsUpdate>) -> Result<i64> {
+        let path = self.path.clone();
+        let err = |e| super::classify(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        let id = insert_attempt(&tx, a).map_err(err)?;
+        if let Some(u) = srs {
+            apply_update(&tx, a.bank, u, id).map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
+        Ok(id)
+    }
+
+    pub fn srs_card(&self, bank: &str, question_id: &str) -> Result<Option<SrsCard>> {
+        self.conn
+            .query_row(
+                &format!("{CARD_COLS} WHERE bank = ?1 AND question_id = ?2"),
+                params![bank, question_id],
+                card_from,
+            )
+            .optional()
+            .map_err(self.err())
+    }
+
+    pub fn srs_cards(&self, bank: &str) -> Result<Vec<SrsCard>> {
+        let mut st = self.conn.prepare_cached(&format!("{CARD_COLS} WHERE bank = ?1")).map_err(self.err())?;
+        let rows = st.query_map([bank], card_from).map_err(self.err())?;
+        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+    }
+
+    /// Cards due at or before `until`, most overdue first.
+    pub fn due_cards(&self, bank: &str, until: i64) -> Result<Vec<SrsCard>> {
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("{CARD_COLS} WHERE bank = ?1 AND due <= ?2 ORDER BY due"))
+            .map_err(self.err())?;
+        let rows = st.query_map(params![bank, until], card_from).map_err(self.err())?;
+        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+    }
+
+    pub fn review_log(&self, bank: &str) -> Result<Vec<ReviewEntry>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT question_id, rating, reviewed_at, elapsed_days, scheduled_days, stability, difficulty
+                 FROM review_log WHERE bank = ?1 ORDER BY reviewed_at, id",
+            )
+            .map_err(self.err())?;
+        let rows = st
+            .query_map([bank], |r| {
+                Ok(ReviewEntry {
+                    question_id: r.get(0)?,
+                    rating: r.get(1)?,
+                    reviewed_at: r.get(2)?,
+                    elapsed_days: r.get(3)?,
+                    scheduled_days: r.get(4)?,
+                    stability: r.get(5)?,
+                    difficulty: r.get(6)?,
+                })
+            })
+            .map_err(self.err())?;
+        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+    }
+
+    /// Answers with a confidence mark, as (confidence, answered, correct), for calibration.
+    pub fn confidence_totals(&self) -> Result<Vec<(u8, i64, i64)>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT confidence, sum(answered), sum(correct) FROM daily_stats WHERE confidence > 0
+                 GROUP BY confidence ORDER BY confidence",
+            )
+            .map_err(self.err())?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(self.err())?;
+        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+    }
+}

@@ -1,0 +1,172 @@
+//! Which questions to practise next: due reviews, and weak areas ranked by recent accuracy and
+//! predicted recall, interleaved with the services they are easily confused with.
+use std::collections::HashMap;
+
+use rand::Rng;
+use rand::seq::SliceRandom;
+use serde::Serialize;
+
+use super::Millis;
+use super::scheduler::{Card, Scheduler};
+use crate::bank::{Bank, Domain, Question};
+use crate::store::{QuestionStat, SrsCard};
+
+/// The assumed chance of answering a question never seen, stated wherever it is used.
+pub const UNSEEN_PRIOR: f64 = 0.5;
+
+/// How many recent answers count as "recent accuracy".
+pub const RECENT: u32 = 5;
+
+/// What is known about each question, gathered once.
+pub struct Knowledge<'a> {
+    pub stats: HashMap<&'a str, &'a QuestionStat>,
+    pub cards: HashMap<&'a str, &'a SrsCard>,
+}
+
+impl<'a> Knowledge<'a> {
+    pub fn new(stats: &'a [QuestionStat], cards: &'a [SrsCard]) -> Knowledge<'a> {
+        Knowledge {
+            stats: stats.iter().map(|s| (s.question_id.as_str(), s)).collect(),
+            cards: cards.iter().map(|c| (c.question_id.as_str(), c)).collect(),
+        }
+    }
+
+    /// Accuracy over the last few answers, if any.
+    pub fn recent_accuracy(&self, id: &str) -> Option<f64> {
+        let s = self.stats.get(id)?;
+        let (right, n) = s.recent_results(RECENT);
+        (n > 0).then(|| f64::from(right) / f64::from(n))
+    }
+
+    pub fn recall(&self, id: &str, s: &dyn Scheduler, now: Millis) -> Option<f64> {
+        self.cards.get(id).map(|c| s.recall(&Card::from(*c), now))
+    }
+
+    /// The predicted chance of answering now: the mean of recent accuracy and FSRS recall where
+    /// known, else the unseen prior.
+    pub fn predicted(&self, id: &str, s: &dyn Scheduler, now: Millis) -> f64 {
+        match (self.recent_accuracy(id), self.recall(id, s, now)) {
+            (Some(a), Some(r)) => (a + r) / 2.0,
+            (Some(a), None) => a,
+            (None, Some(r)) => r,
+            (None, None) => UNSEEN_PRIOR,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AreaScore {
+    pub id: String,
+    pub title: String,
+    pub total: usize,
+    pub seen: usize,
+    /// Accuracy over the recent answers of the questions seen.
+    pub recent_accuracy: Option<f64>,
+    /// Mean FSRS recall of the questions with a card.
+    pub recall: Option<f64>,
+    /// Mean predicted chance over every question in the area (unseen at the prior).
+    pub predicted: f64,
+}
+
+fn mean(v: impl Iterator<Item = f64>) -> Option<f64> {
+    let (sum, n) = v.fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+    (n > 0).then(|| sum / n as f64)
+}
+
+fn score_area(id: &str, title: &str, qs: &[&Question], k: &Knowledge, s: &dyn Scheduler, now: Millis) -> AreaScore {
+    AreaScore {
+        id: id.to_string(),
+        title: title.to_string(),
+        total: qs.len(),
+        seen: qs.iter().filter(|q| k.stats.contains_key(q.id.as_str())).count(),
+        recent_accuracy: mean(qs.iter().filter_map(|q| k.recent_accuracy(&q.id))),
+        recall: mean(qs.iter().filter_map(|q| k.recall(&q.id, s, now))),
+        predicted: mean(qs.iter().map(|q| k.predicted(&q.id, s, now))).unwrap_or(UNSEEN_PRIOR),
+    }
+}
+
+/// Topics, weakest first.
+pub fn topic_scores(bank: &Bank, k: &Knowledge, s: &dyn Scheduler, now: Millis) -> Vec<AreaScore> {
+    let mut v: Vec<AreaScore> = bank
+        .topics
+        .iter()
+        .map(|t| score_area(&t.id, &t.title, &bank.questions_in_topic(&t.id).collect::<Vec<_>>(), k, s, now))
+        .collect();
+    v.sort_by(|a, b| a.predicted.total_cmp(&b.predicted).then_with(|| a.id.cmp(&b.id)));
+    v
+}
+
+/// Domains, weakest first.
+pub fn domain_scores(bank: &Bank, k: &Knowledge, s: &dyn Scheduler, now: Millis) -> Vec<AreaScore> {
+    let mut v: Vec<AreaScore> = Domain::ALL
+        .iter()
+        .map(|d| {
+            let qs: Vec<&Question> = bank.questions.iter().filter(|q| q.domain == *d).collect();
+            score_area(d.id(), d.title(), &qs, k, s, now)
+        })
+        .collect();
+    v.sort_by(|a, b| a.predicted.total_cmp(&b.predicted).then_with(|| a.id.cmp(&b.id)));
+    v
+}
+
+/// Questions due for review at `now`, most overdue first, skipping any no longer in the bank.
+pub fn due_queue(bank: &Bank, cards: &[SrsCard], now: Millis) -> Vec<String> {
+    let mut due: Vec<&SrsCard> =
+        cards.iter().filter(|c| c.due <= now && bank.question(&c.question_id).is_some()).collect();
+    due.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.question_id.cmp(&b.question_id)));
+    due.into_iter().map(|c| c.question_id.clone()).collect()
+}
+
+/// A weak-areas session: the weakest questions of the three weakest topics, plus questions
+/// sharing a `confusable:` tag with a question answered wrongly, interleaved so look-alike
+/// services alternate instead of coming in blocks.
+pub fn weak_queue(
+    bank: &Bank,
+    k: &Knowledge,
+    s: &dyn Scheduler,
+    now: Millis,
+    n: usize,
+    rng: &mut impl Rng,
+) -> Vec<String> {
+    let weakest: Vec<String> = topic_scores(bank, k, s, now).into_iter().take(3).map(|a| a.id).collect();
+    let missed_tags: Vec<&str> = bank
+        .questions
+        .iter()
+        .filter(|q| k.recent_accuracy(&q.id).is_some_and(|a| a < 1.0))
+        .flat_map(|q| q.confusables())
+        .collect();
+    let mut pool: Vec<(&Question, f64)> = bank
+        .questions
+        .iter()
+        .filter(|q| weakest.contains(&q.topic) || q.confusables().any(|t| missed_tags.contains(&t)))
+        .map(|q| (q, k.predicted(&q.id, s, now)))
+        .collect();
+    // Shuffle first so ties are broken by the seed, then weakest first.
+    pool.shuffle(rng);
+    pool.sort_by(|a, b| a.1.total_cmp(&b.1));
+    pool.truncate(n);
+    interleave(pool.into_iter().map(|(q, _)| q).collect())
+}
+
+/// Round-robin over groups of questions that share their first `confusable:` tag.
+pub fn interleave(qs: Vec<&Question>) -> Vec<String> {
+    let mut groups: Vec<(String, Vec<&Question>)> = Vec::new();
+    for q in qs {
+        let key = q.confusables().next().unwrap_or("").to_string();
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, g)) => g.push(q),
+            None => groups.push((key, vec![q])),
+        }
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while groups.iter().any(|(_, g)| i < g.len()) {
+        for (_, g) in &groups {
+            if let Some(q) = g.get(i) {
+                out.push(q.id.clone());
+            }
+        }
+        i += 1;
+    }
+    out
+}
