@@ -55,6 +55,9 @@ pub enum Command {
         #[arg(long, value_parser = parse_retention)]
         retention: Option<f64>,
     },
+    /// The sandboxed mini API Gateway.
+    #[command(subcommand)]
+    Gateway(GatewayCommand),
     /// Export, import or reset the progress database.
     #[command(subcommand)]
     Progress(ProgressCommand),
@@ -156,4 +159,13 @@ pub struct PracticeArgs {
     /// Practise without changing the spaced-repetition schedule (logged as cram).
     #[arg(long, conflicts_with_all = ["due", "weak"])]
     pub cram: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GatewayCommand {
+    /// Validate an API definition; every problem is reported with its JSON path.
+    Check {
+        /// An API definition (JSON), e.g. one of assets/apis/*.json.
+        file: PathBuf,
+    },
 }

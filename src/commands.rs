@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::CommandFactory;
 
 use crate::bank::{self, Bank, ContentSource};
-use crate::cli::{BankCommand, Cli, Command, ExamArgs, ExamCommand, ProgressCommand, ThemeArg};
+use crate::cli::{BankCommand, Cli, Command, ExamArgs, ExamCommand, GatewayCommand, ProgressCommand, ThemeArg};
 use crate::clock;
 use crate::store::Db;
 use crate::study::exam::{ExamResult, ExamSpec};
@@ -59,6 +59,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Stats { json }) => stats(&cli, *json),
+        Some(Command::Gateway(GatewayCommand::Check { file })) => gateway_check(file),
         Some(Command::Plan { exam_date, retention }) => plan_cmd(&cli, exam_date.as_deref(), *retention),
         Some(Command::Bank(BankCommand::Check { dir })) => {
             let source = dir.clone().map_or_else(|| content_source(&cli), ContentSource::Dir);
@@ -378,4 +379,37 @@ fn plan_cmd(cli: &Cli, exam_date: Option<&str>, retention: Option<f64>) -> Resul
         ),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn gateway_check(file: &std::path::Path) -> Result<ExitCode> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    match crate::gateway::check_definition(&text) {
+        Ok(def) => {
+            println!(
+                "ok: {} ({} API) with {} route(s) and {} stage(s) in {}",
+                def.name,
+                match def.api_type {
+                    crate::gateway::ApiType::Rest => "REST",
+                    crate::gateway::ApiType::Http => "HTTP",
+                },
+                def.routes.len(),
+                def.stages.len(),
+                file.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problems) => {
+            let mut err = std::io::stderr().lock();
+            for p in &problems {
+                writeln!(err, "{}: {p}", file.display())?;
+            }
+            writeln!(
+                err,
+                "{} problem(s) in {}; nothing runs on an invalid definition",
+                problems.len(),
+                file.display()
+            )?;
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 mod commands;
 pub mod fsutil;
+pub mod gateway;
 pub mod paths;
 pub mod progress;
 pub mod store;

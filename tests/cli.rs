@@ -202,3 +202,31 @@ fn exam_history_and_argument_errors() {
     gatewise().arg("--db").arg(&db).args(["exam", "--questions", "5"]).assert().code(2);
     gatewise().arg("--db").arg(&db).args(["exam", "--full", "--questions", "5", "--minutes", "3"]).assert().code(2);
 }
+
+#[test]
+fn gateway_check_reports_every_problem_with_its_json_path() {
+    for entry in fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/apis")).expect("assets") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "json") {
+            gatewise()
+                .args(["gateway", "check"])
+                .arg(&path)
+                .assert()
+                .success()
+                .stdout(predicate::str::starts_with("ok: "));
+        }
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("bad.json");
+    fs::write(&bad, r#"{"name":"x","type":"REST","stages":[],"routes":[{"method":"GET"}],"bogus":1}"#).expect("write");
+    gatewise()
+        .args(["gateway", "check"])
+        .arg(&bad)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("$.bogus: unknown field `bogus`"))
+        .stderr(predicate::str::contains("$.routes[0]: missing field `path`"))
+        .stderr(predicate::str::contains("panicked").not());
+    fs::write(&bad, "{ not json").expect("write");
+    gatewise().args(["gateway", "check"]).arg(&bad).assert().failure().stderr(predicate::str::contains("line 1"));
+}

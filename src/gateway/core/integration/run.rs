@@ -1,0 +1,358 @@
+//! The three integration phases for one request: integration request (build the event or
+//! render the request template), integration (call, with the timeout in virtual time) and
+//! integration response (check or map what came back).
+
+use serde_json::{Value, json};
+
+use super::events::{context_json, event_v1, event_v2};
+use super::proxy_response::{parse_v1, parse_v2};
+use super::{CompiledIntegration, HeaderSource, IntResponse, PayloadVersion};
+use crate::gateway::core::gateway::Gateway;
+use crate::gateway::core::http::{Response, header_value};
+use crate::gateway::core::pipeline::Flow;
+use crate::gateway::core::responses::GatewayError;
+use crate::gateway::core::template::{InputData, RenderContext, Template};
+use crate::gateway::core::trace::{Outcome, Phase, Trace};
+use crate::gateway::handlers::{BackendRequest, InvokeMode};
+
+fn pick_template<'t>(templates: &'t [(String, Template)], content_type: Option<&str>) -> Option<&'t Template> {
+    let ct = content_type.and_then(|c| c.split(';').next()).map(|c| c.trim().to_ascii_lowercase());
+    ct.and_then(|ct| templates.iter().find(|(k, _)| *k == ct))
+        .or_else(|| templates.iter().find(|(k, _)| k == "application/json"))
+        .or_else(|| templates.first())
+        .map(|(_, t)| t)
+}
+
+fn select<'r>(responses: &'r [IntResponse], subject: &str) -> Option<&'r IntResponse> {
+    responses
+        .iter()
+        .find(|r| r.pattern.as_ref().is_some_and(|p| p.is_match(subject)))
+        .or_else(|| responses.iter().find(|r| r.pattern_src.is_none()))
+}
+
+fn timed_out(trace: &mut Trace, flow: &mut Flow<'_>, what: &str, took: u64, timeout: u64) -> GatewayError {
+    flow.integration_latency = Some(timeout);
+    trace.push(
+        Phase::Integration,
+        Outcome::Failed,
+        format!(
+            "{what} would take {took} ms, but the integration timeout is {timeout} ms: API Gateway stops waiting at {}.{:03} s (the function may keep running)",
+            timeout / 1000,
+            timeout % 1000
+        ),
+    );
+    GatewayError::IntegrationTimeout
+}
+
+impl Gateway {
+    fn render(&self, flow: &Flow<'_>, t: &Template, body: &str) -> Result<String, String> {
+        let context = context_json(self, flow, None);
+        let input = InputData { body, path: &flow.params, query: &flow.req.query, headers: &flow.req.headers };
+        t.render(&RenderContext::new(input, &context, &self.stage_vars)).map_err(|e| e.to_string())
+    }
+
+    pub(crate) fn run_integration(&mut self, flow: &mut Flow<'_>, trace: &mut Trace) -> Result<Response, GatewayError> {
+        let Some(ri) = flow.route else {
+            return Err(GatewayError::ApiConfigurationError);
+        };
+        match &self.routes[ri].integration {
+            CompiledIntegration::LambdaProxy { .. } => self.lambda_proxy(flow, trace, ri),
+            CompiledIntegration::Mock { .. } => self.mock(flow, trace, ri),
+            CompiledIntegration::Lambda { .. } => self.lambda_custom(flow, trace, ri),
+            CompiledIntegration::HttpProxy { .. } => self.http_proxy(flow, trace, ri),
+        }
+    }
+
+    fn lambda_proxy(&mut self, flow: &mut Flow<'_>, trace: &mut Trace, ri: usize) -> Result<Response, GatewayError> {
+        let CompiledIntegration::LambdaProxy { handler, version, timeout_ms } = &self.routes[ri].integration else {
+            return Err(GatewayError::ApiConfigurationError);
+        };
+        let (handler, version, timeout) = (handler.clone(), *version, *timeout_ms);
+        let route = &self.routes[ri];
+        let (event, v) = match version {
+            PayloadVersion::V1 => (event_v1(self, flow, route), "1.0"),
+            PayloadVersion::V2 => (event_v2(self, flow, route), "2.0"),
+        };
+        trace.push(
+            Phase::IntegrationRequest,
+            Outcome::Passed,
+            format!("Lambda proxy: the whole request becomes a payload {v} event for function {handler}; no mapping template"),
+        );
+        let inv = self.handlers.invoke_lambda(&handler, &event, InvokeMode::Proxy);
+        if inv.duration_ms >= timeout {
+            return Err(timed_out(trace, flow, &format!("Lambda {handler}"), inv.duration_ms, timeout));
+        }
+        flow.integration_latency = Some(inv.duration_ms);
+        let result = match inv.result {
+            Ok(v) => v,
+            Err(msg) => {
+                trace.push(
+                    Phase::Integration,
+                    Outcome::Failed,
+                    format!("Lambda {handler} failed after {} ms: {msg}", inv.duration_ms),
+                );
+                return Err(GatewayError::MalformedProxyResponse);
+            }
+        };
+        trace.push(
+            Phase::Integration,
+            Outcome::Passed,
+            format!("Lambda {handler} returned in {} ms (timeout {timeout} ms)", inv.duration_ms),
+        );
+        let parsed = match version {
+            PayloadVersion::V1 => parse_v1(&result),
+            PayloadVersion::V2 => parse_v2(&result),
+        };
+        match parsed {
+            Ok(r) => {
+                flow.integration_status = Some(r.status);
+                trace.push(
+                    Phase::IntegrationResponse,
+                    Outcome::Passed,
+                    format!(
+                        "proxy response passed through as is: status {}, {} header(s), {}-byte body (proxy integrations have no response mapping)",
+                        r.status,
+                        r.headers.len(),
+                        r.body.len()
+                    ),
+                );
+                let mut resp = Response { status: r.status, headers: r.headers, body: r.body };
+                if resp.header("content-type").is_none() {
+                    resp.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+                }
+                Ok(resp)
+            }
+            Err(why) => {
+                let status = GatewayError::MalformedProxyResponse.status(self.api_type);
+                trace.push(
+                    Phase::IntegrationResponse,
+                    Outcome::Failed,
+                    format!("malformed Lambda proxy response: {why}; API Gateway answers {status}"),
+                );
+                Err(GatewayError::MalformedProxyResponse)
+            }
+        }
+    }
+
+    fn mock(&mut self, flow: &mut Flow<'_>, trace: &mut Trace, ri: usize) -> Result<Response, GatewayError> {
+        let CompiledIntegration::Mock { templates, responses } = &self.routes[ri].integration else {
+            return Err(GatewayError::ApiConfigurationError);
+        };
+        let body = flow.req.body_text();
+        let rendered = match pick_template(templates, flow.req.header("content-type")) {
+            None => String::new(),
+            Some(t) => match self.render(flow, t, &body) {
+                Ok(s) => s,
+                Err(e) => {
+                    trace.push(Phase::IntegrationRequest, Outcome::Failed, format!("request template failed at {e}"));
+                    return Err(GatewayError::ApiConfigurationError);
+                }
+            },
+        };
+        let status = serde_json::from_str::<Value>(&rendered)
+            .ok()
+            .and_then(|v| v.get("statusCode").and_then(Value::as_u64))
+            .and_then(|s| u16::try_from(s).ok());
+        let Some(status) = status else {
+            trace.push(
+                Phase::IntegrationRequest,
+                Outcome::Failed,
+                format!(
+                    "a MOCK request template must render JSON like {{\"statusCode\": 200}}; it rendered {:?}",
+                    rendered.trim()
+                ),
+            );
+            return Err(GatewayError::ApiConfigurationError);
+        };
+        trace.push(
+            Phase::IntegrationRequest,
+            Outcome::Passed,
+            format!("request template rendered statusCode {status}"),
+        );
+        trace.push(
+            Phase::Integration,
+            Outcome::Passed,
+            "MOCK: API Gateway answers by itself; no back end is called (0 ms)",
+        );
+        flow.integration_latency = Some(0);
+        flow.integration_status = Some(status);
+        let subject = status.to_string();
+        let selected = select(responses, &subject).cloned();
+        self.map_response(flow, trace, selected.as_ref(), "", &[], &subject)
+    }
+
+    fn lambda_custom(&mut self, flow: &mut Flow<'_>, trace: &mut Trace, ri: usize) -> Result<Response, GatewayError> {
+        let CompiledIntegration::Lambda { handler, templates, responses, timeout_ms } = &self.routes[ri].integration
+        else {
+            return Err(GatewayError::ApiConfigurationError);
+        };
+        let (handler, timeout, responses) = (handler.clone(), *timeout_ms, responses.clone());
+        let body = flow.req.body_text();
+        let event = match pick_template(templates, flow.req.header("content-type")) {
+            Some(t) => match self.render(flow, t, &body) {
+                Ok(s) => match serde_json::from_str::<Value>(&s) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        trace.push(
+                            Phase::IntegrationRequest,
+                            Outcome::Failed,
+                            format!("the request template did not render JSON ({e}): {s:?}"),
+                        );
+                        return Err(GatewayError::ApiConfigurationError);
+                    }
+                },
+                Err(e) => {
+                    trace.push(Phase::IntegrationRequest, Outcome::Failed, format!("request template failed at {e}"));
+                    return Err(GatewayError::ApiConfigurationError);
+                }
+            },
+            None => serde_json::from_str(&body).unwrap_or(Value::String(body.clone())),
+        };
+        trace.push(
+            Phase::IntegrationRequest,
+            Outcome::Passed,
+            format!("request template mapped the request to the event {event} for Lambda {handler}"),
+        );
+        let inv = self.handlers.invoke_lambda(&handler, &event, InvokeMode::Custom);
+        if inv.duration_ms >= timeout {
+            return Err(timed_out(trace, flow, &format!("Lambda {handler}"), inv.duration_ms, timeout));
+        }
+        flow.integration_latency = Some(inv.duration_ms);
+        let (payload, subject) = match inv.result {
+            Ok(v) => {
+                trace.push(
+                    Phase::Integration,
+                    Outcome::Passed,
+                    format!("Lambda {handler} returned in {} ms", inv.duration_ms),
+                );
+                (v.to_string(), String::new())
+            }
+            Err(msg) => {
+                trace.push(
+                    Phase::Integration,
+                    Outcome::Passed,
+                    format!("Lambda {handler} threw \"{msg}\"; the error message selects the integration response"),
+                );
+                (json!({"errorMessage": msg, "errorType": "Error"}).to_string(), msg)
+            }
+        };
+        flow.integration_status = Some(200);
+        let selected = if subject.is_empty() {
+            responses.iter().find(|r| r.pattern_src.is_none()).cloned()
+        } else {
+            select(&responses, &subject).cloned()
+        };
+        self.map_response(flow, trace, selected.as_ref(), &payload, &[], &subject)
+    }
+
+    /// Applies the selected integration response: status, response template, header mapping.
+    fn map_response(
+        &mut self,
+        flow: &mut Flow<'_>,
+        trace: &mut Trace,
+        selected: Option<&IntResponse>,
+        body: &str,
+        integration_headers: &[(String, String)],
+        subject: &str,
+    ) -> Result<Response, GatewayError> {
+        let Some(sel) = selected else {
+            trace.push(
+                Phase::IntegrationResponse,
+                Outcome::Failed,
+                format!(
+                    "no integration response matches {subject:?} and there is no default (one without selectionPattern)"
+                ),
+            );
+            return Err(GatewayError::ApiConfigurationError);
+        };
+        let out_body = match &sel.template {
+            Some(t) => match self.render(flow, t, body) {
+                Ok(s) => s,
+                Err(e) => {
+                    trace.push(Phase::IntegrationResponse, Outcome::Failed, format!("response template failed at {e}"));
+                    return Err(GatewayError::ApiConfigurationError);
+                }
+            },
+            None => body.to_owned(),
+        };
+        let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+        for (name, src) in &sel.headers {
+            let v = match src {
+                HeaderSource::Literal(v) => Some(v.clone()),
+                HeaderSource::IntegrationHeader(h) => header_value(integration_headers, h).map(str::to_owned),
+            };
+            if let Some(v) = v {
+                headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+                headers.push((name.clone(), v));
+            }
+        }
+        let how = match &sel.pattern_src {
+            Some(p) => format!("selectionPattern {p:?} matched"),
+            None => "the default response".to_owned(),
+        };
+        trace.push(
+            Phase::IntegrationResponse,
+            Outcome::Passed,
+            format!(
+                "{how} → method response {}{}{}",
+                sel.status,
+                if sel.template.is_some() { ", response template rendered" } else { ", body passed through" },
+                if sel.headers.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} header(s) mapped", sel.headers.len())
+                }
+            ),
+        );
+        Ok(Response { status: sel.status, headers, body: out_body.into_bytes() })
+    }
+
+    fn http_proxy(&mut self, flow: &mut Flow<'_>, trace: &mut Trace, ri: usize) -> Result<Response, GatewayError> {
+        let CompiledIntegration::HttpProxy { backend, path, timeout_ms } = &self.routes[ri].integration else {
+            return Err(GatewayError::ApiConfigurationError);
+        };
+        let (backend, timeout) = (backend.clone(), *timeout_ms);
+        let target = match path {
+            Some(p) => {
+                let mut t = p.clone();
+                for (k, v) in &flow.params {
+                    t = t.replace(&format!("{{{k}}}"), v).replace(&format!("{{{k}+}}"), v);
+                }
+                t
+            }
+            None => flow.req.path.clone(),
+        };
+        let req = BackendRequest {
+            method: flow.req.method.clone(),
+            path: target,
+            query: flow.req.query.clone(),
+            headers: flow.req.headers.clone(),
+            body: flow.req.body_text(),
+        };
+        trace.push(
+            Phase::IntegrationRequest,
+            Outcome::Passed,
+            format!(
+                "HTTP proxy: {} {} forwarded to the built-in back end '{backend}' as is (no mapping)",
+                req.method, req.path
+            ),
+        );
+        let reply = self.handlers.invoke_backend(&backend, &req);
+        if reply.duration_ms >= timeout {
+            return Err(timed_out(trace, flow, &format!("back end {backend}"), reply.duration_ms, timeout));
+        }
+        flow.integration_latency = Some(reply.duration_ms);
+        flow.integration_status = Some(reply.status);
+        trace.push(
+            Phase::Integration,
+            Outcome::Passed,
+            format!("back end {backend} answered {} in {} ms", reply.status, reply.duration_ms),
+        );
+        trace.push(
+            Phase::IntegrationResponse,
+            Outcome::Passed,
+            "HTTP proxy: the back end's status, headers and body pass through unchanged",
+        );
+        Ok(Response { status: reply.status, headers: reply.headers, body: reply.body.into_bytes() })
+    }
+}

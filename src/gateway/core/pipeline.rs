@@ -1,0 +1,248 @@
+//! `Gateway::handle`: runs the phases in AWS's order over one request, turns a refusal into the
+//! matching gateway response, and always finishes with headers, metrics and the access log.
+
+use serde_json::Value;
+
+use super::access_log::LogRecord;
+use super::auth::AuthInfo;
+use super::cors;
+use super::definition::ApiType;
+use super::gateway::Gateway;
+use super::http::{Request, Response};
+use super::integration::context_json;
+use super::metrics::Sample;
+use super::responses::{GatewayError, error_response};
+use super::time::VirtualTime;
+use super::trace::{CacheStatus, Outcome, Phase, Trace};
+
+/// The gateway's own processing time in virtual milliseconds, added to every request's Latency
+/// so that Latency > IntegrationLatency as on AWS; a constant keeps runs reproducible.
+pub const GATEWAY_OVERHEAD_MS: u64 = 1;
+
+/// The header that shows cache hits. AWS sends no such header (it reports hits only as the
+/// CacheHitCount metric); this one is a gatewise teaching aid.
+pub const CACHE_TEACHING_HEADER: &str = "x-gatewise-cache";
+
+/// What the phases learn about one request as it goes.
+pub(crate) struct Flow<'r> {
+    pub req: &'r Request,
+    pub now: VirtualTime,
+    pub request_id: String,
+    pub apigw_id: String,
+    pub route: Option<usize>,
+    pub params: Vec<(String, String)>,
+    pub auth: Option<AuthInfo>,
+    pub key: Option<usize>,
+    pub cache: Option<CacheStatus>,
+    pub cache_key: Option<String>,
+    pub cache_warning: bool,
+    pub integration_latency: Option<u64>,
+    pub integration_status: Option<u16>,
+    pub error: Option<GatewayError>,
+}
+
+/// A 64-bit mixer (SplitMix64's finaliser): request ids look random but are a pure function of
+/// the gateway's request counter and the virtual time, so demos replay byte for byte.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+pub(crate) fn request_ids(counter: u64, now: VirtualTime) -> (String, String) {
+    let a = mix(counter ^ now.as_millis().rotate_left(32));
+    let b = mix(a ^ counter);
+    let uuid = format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        0x8000 | ((b >> 48) & 0x3fff),
+        b & 0xffff_ffff_ffff
+    );
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut id: String = (0..15).map(|i| char::from(ALPHABET[((b >> (i * 4)) & 63) as usize])).collect();
+    id.push('=');
+    (uuid, id)
+}
+
+impl Gateway {
+    /// Runs one request through the pipeline at virtual time `now`.
+    ///
+    /// Never panics and never reads a clock: the same sequence of `(request, now)` pairs gives
+    /// the same responses and traces, byte for byte.
+    pub fn handle(&mut self, req: Request, now: VirtualTime) -> (Response, Trace) {
+        self.counter += 1;
+        let (request_id, apigw_id) = request_ids(self.counter, now);
+        let mut trace = Trace::new(request_id.clone(), now, &req.method, &req.path);
+        let mut flow = Flow {
+            req: &req,
+            now,
+            request_id,
+            apigw_id,
+            route: None,
+            params: Vec::new(),
+            auth: None,
+            key: None,
+            cache: None,
+            cache_key: None,
+            cache_warning: false,
+            integration_latency: None,
+            integration_status: None,
+            error: None,
+        };
+        let mut resp = match self.run(&mut flow, &mut trace) {
+            Ok(r) => r,
+            Err(e) => {
+                trace.error_type = Some(e.response_type());
+                let needs_ctx = self.overrides.values().any(|o| o.template.is_some());
+                let ctx = if needs_ctx { context_json(self, &flow, Some(&e)) } else { Value::Null };
+                let r = error_response(&e, self.api_type, &self.overrides, &flow.request_id, &ctx);
+                flow.error = Some(e);
+                r
+            }
+        };
+        self.finish(&mut flow, &mut resp, &mut trace);
+        (resp, trace)
+    }
+
+    fn run(&mut self, flow: &mut Flow<'_>, trace: &mut Trace) -> Result<Response, GatewayError> {
+        if let Some(preflight) = self.phase_receive(flow, trace)? {
+            return Ok(preflight);
+        }
+        self.phase_route(flow, trace)?;
+        self.phase_authorizer(flow, trace)?;
+        self.phase_api_key(flow, trace)?;
+        self.phase_throttle(flow, trace)?;
+        self.phase_quota(flow, trace)?;
+        self.phase_validation(flow, trace)?;
+        if let Some(hit) = self.phase_cache_lookup(flow, trace)? {
+            return Ok(hit);
+        }
+        let resp = self.run_integration(flow, trace)?;
+        self.cache_store(flow, trace, &resp);
+        Ok(resp)
+    }
+
+    /// Headers every response gets, then the response step, metrics and the access log: every
+    /// request reaches this, including the refused ones.
+    fn finish(&mut self, flow: &mut Flow<'_>, resp: &mut Response, trace: &mut Trace) {
+        match self.api_type {
+            ApiType::Rest => {
+                if resp.header("x-amzn-RequestId").is_none() {
+                    resp.headers.push(("x-amzn-RequestId".to_owned(), flow.request_id.clone()));
+                }
+                resp.headers.push(("x-amz-apigw-id".to_owned(), flow.apigw_id.clone()));
+            }
+            ApiType::Http => {
+                if resp.header("apigw-requestid").is_none() {
+                    resp.headers.push(("apigw-requestid".to_owned(), flow.request_id.clone()));
+                }
+            }
+        }
+        if let Some(c) = &self.cors {
+            cors::add_response_headers(c, flow.req, resp);
+        }
+        if let Some(status) = flow.cache {
+            let v = match status {
+                CacheStatus::Hit => "HIT",
+                CacheStatus::Miss => "MISS",
+                CacheStatus::Invalidated => "MISS (invalidated by Cache-Control: max-age=0)",
+            };
+            resp.headers.push((CACHE_TEACHING_HEADER.to_owned(), v.to_owned()));
+        }
+        if flow.cache_warning {
+            resp.headers.push((
+                "Warning".to_owned(),
+                "199 Cache-Control: max-age=0 ignored, caller is not authorized to invalidate the cache".to_owned(),
+            ));
+        }
+        let integration = flow.integration_latency;
+        let latency = integration.unwrap_or(0) + GATEWAY_OVERHEAD_MS;
+        trace.status = resp.status;
+        trace.latency_ms = latency;
+        trace.integration_latency_ms = integration;
+        trace.cache = flow.cache;
+        trace.api_key = flow.key.and_then(|k| self.keys.get(k)).map(|k| k.name.clone());
+        let detail = match &flow.error {
+            Some(e) => format!(
+                "{} {} — gateway response {} ({}); Latency {latency} ms",
+                resp.status,
+                resp.body_text(),
+                e.response_type(),
+                e.explain()
+            ),
+            None => match integration {
+                Some(il) => format!("{} after {latency} ms (IntegrationLatency {il} ms)", resp.status),
+                None => format!("{} after {latency} ms (no integration call)", resp.status),
+            },
+        };
+        // Only the gateway's own refusals count as rejected; an integration's 404 is an answer.
+        let outcome = match (&flow.error, resp.status) {
+            (Some(_), 500..=599) => Outcome::Failed,
+            (Some(_), _) => Outcome::Rejected,
+            (None, _) => Outcome::Passed,
+        };
+        trace.push(Phase::Response, outcome, detail);
+        self.metrics.record(
+            flow.now,
+            Sample {
+                route: flow.route,
+                status: resp.status,
+                latency_ms: latency,
+                integration_latency_ms: integration,
+                cache_hit: flow.cache.map(|c| c == CacheStatus::Hit),
+            },
+        );
+        self.log(flow, resp, latency);
+    }
+
+    fn log(&mut self, flow: &Flow<'_>, resp: &Response, latency: u64) {
+        let route = flow.route.and_then(|r| self.routes.get(r));
+        let message = flow.error.as_ref().and_then(|e| e.message(self.api_type)).unwrap_or_default();
+        let request_time = flow.now.clf();
+        let domain = format!("{}.execute-api.us-east-1.amazonaws.com", self.def.api_id);
+        let principal = flow.auth.as_ref().and_then(|a| a.principal_id.as_deref()).unwrap_or("");
+        let rec = LogRecord {
+            api_id: &self.def.api_id,
+            principal_id: principal,
+            domain_name: &domain,
+            error_message: &message,
+            error_response_type: flow.error.as_ref().map_or("", GatewayError::response_type),
+            request_id: &flow.request_id,
+            http_method: &flow.req.method,
+            api_key_id: flow.key.and_then(|k| self.keys.get(k)).map_or("", |k| k.name.as_str()),
+            source_ip: &flow.req.source_ip,
+            user_agent: flow.req.header("user-agent").unwrap_or(""),
+            integration_latency: flow.integration_latency,
+            integration_status: flow.integration_status,
+            path: &flow.req.path,
+            request_time: &request_time,
+            request_time_epoch: flow.now.as_millis(),
+            resource_path: route.map_or("", |r| r.path.as_str()),
+            response_latency: latency,
+            response_length: resp.body.len(),
+            route_key: route.map_or("", |r| r.route_key.as_str()),
+            stage: &self.stage.name,
+            status: resp.status,
+        };
+        self.access_log.write(&rec);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_deterministic_and_uuid_shaped() {
+        let (a, x) = request_ids(1, VirtualTime::from_secs(5));
+        let (b, y) = request_ids(1, VirtualTime::from_secs(5));
+        assert_eq!((&a, &x), (&b, &y));
+        assert_ne!(a, request_ids(2, VirtualTime::from_secs(5)).0);
+        assert_eq!(a.len(), 36);
+        assert_eq!(a.as_bytes()[14], b'4');
+        assert_eq!(x.len(), 16);
+    }
+}

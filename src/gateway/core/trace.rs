@@ -1,0 +1,163 @@
+//! The step-by-step account of one request, worded for a learner: which phases it went
+//! through, what each decided, and why.
+
+use std::fmt;
+
+use super::time::VirtualTime;
+
+/// The pipeline's phases, in AWS's order for a REST API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Phase {
+    /// Size limits and CORS preflight, before routing.
+    Receive,
+    Route,
+    Authorizer,
+    ApiKey,
+    Throttle,
+    Quota,
+    Validation,
+    Cache,
+    IntegrationRequest,
+    Integration,
+    IntegrationResponse,
+    Response,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 12] = [
+        Phase::Receive,
+        Phase::Route,
+        Phase::Authorizer,
+        Phase::ApiKey,
+        Phase::Throttle,
+        Phase::Quota,
+        Phase::Validation,
+        Phase::Cache,
+        Phase::IntegrationRequest,
+        Phase::Integration,
+        Phase::IntegrationResponse,
+        Phase::Response,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Receive => "receive",
+            Phase::Route => "route",
+            Phase::Authorizer => "authorizer",
+            Phase::ApiKey => "API key",
+            Phase::Throttle => "throttle",
+            Phase::Quota => "quota",
+            Phase::Validation => "validation",
+            Phase::Cache => "cache",
+            Phase::IntegrationRequest => "integration request",
+            Phase::Integration => "integration",
+            Phase::IntegrationResponse => "integration response",
+            Phase::Response => "response",
+        }
+    }
+}
+
+/// What a phase decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// The request went on.
+    Passed,
+    /// The phase does not apply to this route or API.
+    Skipped,
+    /// The gateway refused the request (a 4XX it generated).
+    Rejected,
+    /// Something failed on the way (a 5XX).
+    Failed,
+}
+
+impl Outcome {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Outcome::Passed => "✔",
+            Outcome::Skipped => "·",
+            Outcome::Rejected => "✘",
+            Outcome::Failed => "!",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceStep {
+    pub phase: Phase,
+    pub outcome: Outcome,
+    pub detail: String,
+}
+
+/// Whether the stage cache answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheStatus {
+    Hit,
+    Miss,
+    /// Cache-Control: max-age=0 from a caller allowed to invalidate.
+    Invalidated,
+}
+
+/// Everything the lab and the UI need to explain one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trace {
+    pub request_id: String,
+    pub at: VirtualTime,
+    pub method: String,
+    pub path: String,
+    /// The matched route key, e.g. `GET /pets/{id}`.
+    pub route_key: Option<String>,
+    pub steps: Vec<TraceStep>,
+    pub status: u16,
+    /// The gateway response type when the gateway itself answered with an error.
+    pub error_type: Option<&'static str>,
+    pub latency_ms: u64,
+    pub integration_latency_ms: Option<u64>,
+    pub cache: Option<CacheStatus>,
+    /// The API key's name, if one was recognised.
+    pub api_key: Option<String>,
+}
+
+impl Trace {
+    pub(crate) fn new(request_id: String, at: VirtualTime, method: &str, path: &str) -> Self {
+        Self {
+            request_id,
+            at,
+            method: method.to_owned(),
+            path: path.to_owned(),
+            route_key: None,
+            steps: Vec::with_capacity(12),
+            status: 0,
+            error_type: None,
+            latency_ms: 0,
+            integration_latency_ms: None,
+            cache: None,
+            api_key: None,
+        }
+    }
+
+    pub(crate) fn push(&mut self, phase: Phase, outcome: Outcome, detail: impl Into<String>) {
+        self.steps.push(TraceStep { phase, outcome, detail: detail.into() });
+    }
+
+    /// The step for `phase`, if the request reached it.
+    pub fn step(&self, phase: Phase) -> Option<&TraceStep> {
+        self.steps.iter().find(|s| s.phase == phase)
+    }
+
+    /// The phase that stopped the request, if any did.
+    pub fn stopped_at(&self) -> Option<&TraceStep> {
+        self.steps
+            .iter()
+            .find(|s| matches!(s.outcome, Outcome::Rejected | Outcome::Failed) && s.phase != Phase::Response)
+    }
+}
+
+impl fmt::Display for Trace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} {} {} (request {})", self.at, self.method, self.path, self.request_id)?;
+        for s in &self.steps {
+            writeln!(f, "  {} {:<20} {}", s.outcome.symbol(), s.phase.label(), s.detail)?;
+        }
+        Ok(())
+    }
+}
