@@ -11,6 +11,7 @@ pub mod clock;
 mod commands;
 pub mod fsutil;
 pub mod gateway;
+pub mod lab;
 pub mod paths;
 pub mod progress;
 pub mod store;

@@ -29,6 +29,10 @@ pub enum Action {
     Finish,
     Filter,
     Drill,
-    /// Advance the virtual clock or fire requests in the lab (its own meaning per screen).
+    /// Send a burst of requests (Lab).
     Fire,
+    /// Move the Lab's virtual clock: one second, one minute, to the next midnight UTC.
+    ClockSecond,
+    ClockMinute,
+    ClockMidnight,
 }

@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use super::action::Action;
 use super::keymap::{self, Context};
 use super::markdown::{self, Document};
-use super::screens::{exam, home, practice, review, study};
+use super::screens::{exam, home, lab, practice, review, study};
 use super::theme::Theme;
 use crate::bank::Bank;
 use crate::store::Db;
@@ -122,6 +122,8 @@ pub enum Screen {
     Exam(Box<exam::ExamScreen>),
     Results(Box<exam::Results>),
     Review(Box<review::Review>),
+    LabList(lab::LabList),
+    Lab(Box<lab::LabScreen>),
 }
 
 impl Screen {
@@ -137,6 +139,8 @@ impl Screen {
             Screen::Exam(e) => e.context(),
             Screen::Results(r) => r.context(),
             Screen::Review(r) => r.context(),
+            Screen::LabList(_) => Context::LabList,
+            Screen::Lab(l) => l.context(),
         }
     }
 
@@ -147,6 +151,7 @@ impl Screen {
             Screen::Setup(_) | Screen::Practice(_) | Screen::Summary(_) => "Practice",
             Screen::ExamStart(_) | Screen::Exam(_) | Screen::Results(_) => "Exam",
             Screen::Review(_) => "Review",
+            Screen::LabList(_) | Screen::Lab(_) => "Lab",
         }
     }
 }
@@ -227,6 +232,7 @@ impl App {
         match self.screens.last() {
             Some(Screen::Note(n)) => n.typing(),
             Some(Screen::Review(r)) => r.typing.is_some(),
+            Some(Screen::Lab(l)) => l.typing(),
             _ => false,
         }
     }
@@ -237,6 +243,7 @@ impl App {
             match self.screens.last_mut() {
                 Some(Screen::Note(n)) => n.on_text_key(key, &self.ctx),
                 Some(Screen::Review(r)) => r.on_text_key(key, &mut self.ctx),
+                Some(Screen::Lab(l)) => l.on_text_key(key),
                 _ => {}
             }
             return;
@@ -280,6 +287,8 @@ impl App {
             Screen::Exam(s) => s.update(ctx, action),
             Screen::Results(s) => s.update(ctx, action),
             Screen::Review(s) => s.update(ctx, action),
+            Screen::LabList(s) => s.update(ctx, action),
+            Screen::Lab(s) => s.update(ctx, action),
             Screen::Summary(_) => match action {
                 Action::Back | Action::Open | Action::Next => Nav::Pop,
                 _ => Nav::Stay,

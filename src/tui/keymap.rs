@@ -22,6 +22,7 @@ pub enum Context {
     Results,
     ResultDetail,
     Review,
+    LabList,
     Lab,
 }
 
@@ -113,6 +114,24 @@ const REVIEW: &[Binding] = &[
     b(&[C('/')], "/", "exam date", Action::Search, true),
     b(&[C(' ')], "Space", "retention", Action::Toggle, true),
 ];
+const LAB_LIST: &[Binding] = &[b(&[Enter], "Enter", "open scenario", Action::Open, true)];
+const LAB: &[Binding] = &[
+    b(&[Enter], "Enter", "send", Action::Open, true),
+    b(&[C('f')], "f", "fire 10", Action::Fire, true),
+    b(&[KeyCode::Right], "→", "next preset", Action::Next, true),
+    b(&[KeyCode::Left], "←", "previous preset", Action::Prev, false),
+    b(&[C('+')], "+", "clock +1 s", Action::ClockSecond, true),
+    b(&[C('>')], ">", "+1 min", Action::ClockMinute, true),
+    b(&[C('M')], "M", "to midnight UTC", Action::ClockMidnight, true),
+    b(&[C('v')], "v", "switch stage/API", Action::ReviewList, true),
+    b(&[Tab], "Tab", "pane", Action::SwitchTab, true),
+    b(&[C('h')], "h", "hints", Action::Confidence, true),
+    b(&[C('u')], "u", "questions", Action::Drill, true),
+    b(&[C('m')], "m", "method", Action::Toggle, false),
+    b(&[C('e')], "e", "edit path", Action::Search, false),
+    b(&[C('H')], "H", "set header", Action::Flag, false),
+    b(&[C('b')], "b", "edit body", Action::Filter, false),
+];
 const RESULT_DETAIL: &[Binding] = &[b(&[C('o')], "o", "open related note", Action::OpenNote, true)];
 
 /// The bindings of a context, most specific first; navigation and common keys last.
@@ -133,7 +152,8 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
         Context::Results => RESULTS,
         Context::ResultDetail => RESULT_DETAIL,
         Context::Review => REVIEW,
-        Context::Lab => &[],
+        Context::LabList => LAB_LIST,
+        Context::Lab => LAB,
     };
     specific.iter().chain(NAV.iter()).chain(COMMON.iter()).copied().collect()
 }

@@ -45,6 +45,8 @@ pub fn render(frame: &mut Frame, app: &App) {
         Screen::Exam(s) => s.render(frame, body, &app.ctx),
         Screen::Results(s) => s.render(frame, body, &app.ctx),
         Screen::Review(s) => s.render(frame, body, &app.ctx),
+        Screen::LabList(s) => s.render(frame, body, &app.ctx),
+        Screen::Lab(s) => s.render(frame, body, &app.ctx),
     }
     let bar = match &app.ctx.status {
         Some(msg) => Line::from(Span::styled(msg.clone(), theme.warn)),

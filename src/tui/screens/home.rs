@@ -6,7 +6,7 @@ use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
-use crate::tui::screens::{exam, practice, review, study};
+use crate::tui::screens::{exam, lab, practice, review, study};
 
 #[derive(Debug, Default)]
 pub struct Home {
@@ -30,14 +30,6 @@ pub const ENTRIES: [(Entry, &str, &str); 5] = [
     (Entry::Lab, "Lab", "hands-on mini API Gateway"),
 ];
 
-/// Menu entries whose feature is not in this version yet, and what to use meanwhile.
-fn not_built(e: Entry) -> Option<&'static str> {
-    match e {
-        Entry::Lab => Some("The Lab is not in this version yet."),
-        _ => None,
-    }
-}
-
 pub fn update(state: &mut Home, ctx: &mut Ctx, action: Action) -> Nav {
     match action {
         Action::Up => state.selected = state.selected.saturating_sub(1),
@@ -53,16 +45,12 @@ pub fn update(state: &mut Home, ctx: &mut Ctx, action: Action) -> Nav {
 }
 
 fn open(entry: Entry, ctx: &mut Ctx) -> Nav {
-    if let Some(msg) = not_built(entry) {
-        ctx.status = Some(msg.to_string());
-        return Nav::Stay;
-    }
     match entry {
         Entry::Study => Nav::Push(Screen::Study(study::StudyList::default())),
         Entry::Practice => Nav::Push(Screen::Setup(practice::Setup::new(ctx))),
         Entry::Exam => Nav::Push(Screen::ExamStart(exam::ExamStart::new(ctx))),
         Entry::Review => Nav::Push(Screen::Review(Box::new(review::Review::new(ctx)))),
-        _ => Nav::Stay,
+        Entry::Lab => Nav::Push(Screen::LabList(lab::LabList::default())),
     }
 }
 
@@ -89,8 +77,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &Home, ctx: &Ctx) {
     let items: Vec<ListItem> = ENTRIES
         .iter()
         .enumerate()
-        .map(|(i, (e, name, desc))| {
-            let style = if not_built(*e).is_some() { t.muted } else { t.text };
+        .map(|(i, (_, name, desc))| {
+            let style = t.text;
             ListItem::new(vec![
                 Line::from(vec![Span::styled(format!("{} ", i + 1), t.accent), Span::styled(*name, style)]),
                 Line::from(Span::styled(format!("  {desc}"), t.muted)),

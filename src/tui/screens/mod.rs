@@ -1,6 +1,7 @@
 //! One module per screen: its state, how actions change it, and how it is drawn.
 pub mod exam;
 pub mod home;
+pub mod lab;
 pub mod practice;
 pub mod review;
 pub mod study;

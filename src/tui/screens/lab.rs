@@ -1,0 +1,454 @@
+//! The Lab: a list of guided scenarios, and a workbench per scenario with a request composer,
+//! a virtual clock, the response, the phase-by-phase trace, bucket gauges, metrics and the
+//! access log; objectives tick off as traces show them.
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Tabs, Wrap};
+
+use crate::gateway::{Outcome, Request};
+use crate::lab::catalog::SCENARIOS;
+use crate::lab::{LabSession, Scenario};
+use crate::tui::action::Action;
+use crate::tui::app::{Ctx, Nav, Screen};
+use crate::tui::keymap::Context;
+use crate::tui::markdown::wrap_spans;
+use crate::tui::screens::practice;
+
+/// Objectives met per scenario, from the store.
+fn met_in(ctx: &Ctx, s: &Scenario) -> Vec<&'static str> {
+    let done = ctx.db.lab_completions().unwrap_or_default();
+    s.objectives.iter().map(|o| o.id).filter(|id| done.iter().any(|(sc, ob)| sc == s.id && ob == id)).collect()
+}
+
+#[derive(Default)]
+pub struct LabList {
+    pub selected: usize,
+}
+
+impl LabList {
+    pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
+        match action {
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down => self.selected = (self.selected + 1).min(SCENARIOS.len() - 1),
+            Action::Open => {
+                if let Some(s) = SCENARIOS.get(self.selected) {
+                    return match LabScreen::new(ctx, s) {
+                        Ok(l) => Nav::Push(Screen::Lab(Box::new(l))),
+                        Err(e) => {
+                            ctx.status = Some(e);
+                            Nav::Stay
+                        }
+                    };
+                }
+            }
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let items: Vec<ListItem> = SCENARIOS
+            .iter()
+            .map(|s| {
+                let met = met_in(ctx, s).len();
+                let total = s.objectives.len();
+                let mark = if met == total { Span::styled("✓ ", t.good) } else { Span::styled("· ", t.muted) };
+                ListItem::new(Line::from(vec![
+                    mark,
+                    Span::styled(s.title, t.text),
+                    Span::styled(format!("  {met}/{total} objectives"), t.muted),
+                ]))
+            })
+            .collect();
+        let [list, about] = Layout::vertical([Constraint::Min(5), Constraint::Length(5)]).areas(area);
+        let mut ls = ListState::default().with_selected(Some(self.selected));
+        frame.render_stateful_widget(
+            List::new(items)
+                .block(Block::bordered().title(" Lab: a sandboxed mini API Gateway "))
+                .highlight_style(t.selected),
+            list,
+            &mut ls,
+        );
+        let goal = SCENARIOS.get(self.selected).map_or("", |s| s.goal);
+        frame.render_widget(
+            Paragraph::new(goal).wrap(Wrap { trim: true }).block(Block::bordered().title(" Goal ")),
+            about,
+        );
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Trace,
+    Buckets,
+    Metrics,
+    Log,
+}
+
+const PANES: [Pane; 4] = [Pane::Trace, Pane::Buckets, Pane::Metrics, Pane::Log];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Path,
+    Header,
+    Body,
+}
+
+pub struct LabScreen {
+    pub lab: LabSession,
+    pub preset: usize,
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    pub pane: Pane,
+    pub editing: Option<(Field, String)>,
+    pub hints: bool,
+}
+
+const METHODS: [&str; 6] = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
+/// Requests sent by one "fire".
+pub const BURST: usize = 10;
+
+impl LabScreen {
+    pub fn new(ctx: &Ctx, s: &'static Scenario) -> Result<LabScreen, String> {
+        let lab = LabSession::new(s, met_in(ctx, s)).map_err(|e| e.to_string())?;
+        let mut l = LabScreen {
+            lab,
+            preset: 0,
+            method: String::new(),
+            path: String::new(),
+            headers: Vec::new(),
+            body: String::new(),
+            pane: Pane::Trace,
+            editing: None,
+            hints: false,
+        };
+        l.load_preset(0);
+        Ok(l)
+    }
+
+    pub fn context(&self) -> Context {
+        Context::Lab
+    }
+
+    pub fn typing(&self) -> bool {
+        self.editing.is_some()
+    }
+
+    fn load_preset(&mut self, i: usize) {
+        let Some(p) = self.lab.scenario.presets.get(i) else { return };
+        self.preset = i;
+        self.method = p.method.to_string();
+        self.path = p.path.to_string();
+        self.headers = p.headers.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect();
+        self.body = p.body.to_string();
+    }
+
+    fn request(&self) -> Request {
+        let mut r = Request::new(&self.method, &self.path);
+        for (k, v) in &self.headers {
+            r = r.with_header(k, v);
+        }
+        if !self.body.is_empty() {
+            r = r.with_body(self.body.as_bytes().to_vec());
+        }
+        r
+    }
+
+    fn send(&mut self, ctx: &mut Ctx, n: usize) {
+        let mut newly = Vec::new();
+        for _ in 0..n {
+            newly.extend(self.lab.send(self.request()));
+        }
+        self.store_met(ctx, &newly);
+    }
+
+    /// Stores objectives just met and says so.
+    pub fn store_met(&mut self, ctx: &mut Ctx, newly: &[&'static str]) {
+        for id in newly {
+            if let Err(e) = ctx.db.complete_lab_objective(self.lab.scenario.id, id, ctx.now) {
+                ctx.status = Some(e.to_string());
+                return;
+            }
+        }
+        if let Some(last) = newly.last() {
+            let text = self.lab.scenario.objectives.iter().find(|o| o.id == *last).map_or("", |o| o.text);
+            ctx.status = Some(if self.lab.complete() {
+                format!("✓ {text} — scenario complete! Press u for its questions.")
+            } else {
+                format!("✓ Objective met: {text}")
+            });
+        }
+    }
+
+    pub fn on_text_key(&mut self, key: KeyEvent) {
+        let Some((field, text)) = &mut self.editing else { return };
+        match key.code {
+            KeyCode::Char(c) => text.push(c),
+            KeyCode::Backspace => {
+                text.pop();
+            }
+            KeyCode::Esc => self.editing = None,
+            KeyCode::Enter => {
+                let (field, text) = (*field, text.clone());
+                self.editing = None;
+                match field {
+                    Field::Path => self.path = if text.starts_with('/') { text } else { format!("/{text}") },
+                    Field::Body => self.body = text,
+                    Field::Header => match text.split_once(':') {
+                        Some((k, v)) => {
+                            let (k, v) = (k.trim().to_string(), v.trim().to_string());
+                            self.headers.retain(|(name, _)| !name.eq_ignore_ascii_case(&k));
+                            if !v.is_empty() {
+                                self.headers.push((k, v));
+                            }
+                        }
+                        None => {
+                            // "Name" alone removes the header.
+                            let k = text.trim().to_string();
+                            self.headers.retain(|(name, _)| !name.eq_ignore_ascii_case(&k));
+                        }
+                    },
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
+        let s = self.lab.scenario;
+        match action {
+            Action::Open | Action::Submit => self.send(ctx, 1),
+            Action::Fire => self.send(ctx, BURST),
+            Action::Next => self.load_preset((self.preset + 1) % s.presets.len()),
+            Action::Prev => self.load_preset((self.preset + s.presets.len() - 1) % s.presets.len()),
+            Action::SwitchTab => {
+                let i = PANES.iter().position(|p| *p == self.pane).unwrap_or(0);
+                self.pane = PANES[(i + 1) % PANES.len()];
+            }
+            Action::Toggle => {
+                let i = METHODS.iter().position(|m| *m == self.method).map_or(0, |i| (i + 1) % METHODS.len());
+                self.method = METHODS[i].to_string();
+            }
+            Action::Search => self.editing = Some((Field::Path, self.path.clone())),
+            Action::Flag => self.editing = Some((Field::Header, String::new())),
+            Action::Filter => self.editing = Some((Field::Body, self.body.clone())),
+            Action::ClockSecond => self.lab.advance(1_000),
+            Action::ClockMinute => self.lab.advance(60_000),
+            Action::ClockMidnight => self.lab.to_midnight(),
+            Action::ReviewList => {
+                if s.variants.len() > 1 {
+                    let v = (self.lab.variant + 1) % s.variants.len();
+                    if let Err(e) = self.lab.set_variant(v) {
+                        ctx.status = Some(e.to_string());
+                    } else {
+                        ctx.status = Some(format!("Now on {} (fresh buckets and caches).", s.variants[v].label));
+                    }
+                } else {
+                    ctx.status = Some("This scenario has one API definition.".into());
+                }
+            }
+            Action::Confidence => self.hints = !self.hints,
+            Action::Drill => {
+                let ids = s.questions.iter().map(|q| (*q).to_string()).collect();
+                return practice::start_drill(ctx, &format!("lab: {}", s.title), ids);
+            }
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let s = self.lab.scenario;
+        let w = usize::from(area.width.saturating_sub(2));
+        let mut top: Vec<Line> = wrap_spans(&[], &[], &[Span::styled(s.goal, t.text)], w);
+        for o in s.objectives {
+            let done = self.lab.met.contains(&o.id);
+            let mut spans = vec![
+                if done { Span::styled("[x] ", t.good) } else { Span::styled("[ ] ", t.muted) },
+                Span::styled(o.text, if done { t.good } else { t.text }),
+            ];
+            if self.hints && !done {
+                spans.push(Span::styled(format!("  — {}", o.hint), t.muted));
+            }
+            top.push(Line::from(spans));
+        }
+        let top_h = u16::try_from(top.len() + 2).unwrap_or(8).min(area.height / 2);
+        let [goal, composer, main] =
+            Layout::vertical([Constraint::Length(top_h), Constraint::Length(4), Constraint::Min(3)]).areas(area);
+        frame.render_widget(Paragraph::new(top).block(Block::bordered().title(format!(" {} ", s.title))), goal);
+
+        let variant = s.variants.get(self.lab.variant).map_or("", |v| v.label);
+        let headers: Vec<String> = self.headers.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        let mut comp = vec![
+            Line::from(vec![
+                Span::styled(format!("{} ", self.method), t.accent),
+                Span::styled(self.path.clone(), t.text),
+                Span::styled(format!("   {}", headers.join("  ")), t.muted),
+                Span::styled(
+                    if self.body.is_empty() { String::new() } else { format!("   body {} bytes", self.body.len()) },
+                    t.muted,
+                ),
+            ]),
+            Line::from(vec![
+                Span::styled(
+                    format!("preset {}/{}: {}", self.preset + 1, s.presets.len(), s.presets[self.preset].label),
+                    t.muted,
+                ),
+                Span::styled(format!("   ⏱ {}   {variant}", self.lab.now.iso8601()), t.accent),
+            ]),
+        ];
+        if let Some((field, text)) = &self.editing {
+            let what = match field {
+                Field::Path => "path",
+                Field::Header => "header (Name: value; Name alone removes it)",
+                Field::Body => "body",
+            };
+            comp[1] = Line::from(Span::styled(format!("{what}: {text}▏  (Enter keeps, Esc cancels)"), t.warn));
+        }
+        frame.render_widget(Paragraph::new(comp).block(Block::bordered().title(" Request ")), composer);
+
+        let [resp, pane] = Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(main);
+        self.render_response(frame, resp, ctx);
+        let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(pane);
+        frame.render_widget(
+            Tabs::new(vec!["Trace", "Buckets", "Metrics", "Access log"])
+                .select(PANES.iter().position(|p| *p == self.pane).unwrap_or(0))
+                .style(t.muted)
+                .highlight_style(t.selected),
+            tabs,
+        );
+        let lines = match self.pane {
+            Pane::Trace => self.trace_lines(ctx, body.width),
+            Pane::Buckets => self.bucket_lines(ctx, body.width),
+            Pane::Metrics => self.metric_lines(ctx),
+            Pane::Log => {
+                let log = self.lab.gateway.access_log();
+                let h = usize::from(body.height.saturating_sub(2));
+                log.iter()
+                    .skip(log.len().saturating_sub(h))
+                    .map(|l| Line::from(Span::styled(l.clone(), t.text)))
+                    .collect()
+            }
+        };
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered()), body);
+    }
+
+    fn render_response(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let mut lines = Vec::new();
+        match self.lab.history.last() {
+            None => lines.push(Line::from(Span::styled("Press Enter to send the request, f to fire 10.", t.muted))),
+            Some(ex) => {
+                let st = ex.response.status;
+                let style = if st < 300 {
+                    t.good
+                } else if st < 500 {
+                    t.warn
+                } else {
+                    t.bad
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("HTTP {st}"), style),
+                    Span::styled(format!("  {} requests sent", self.lab.history.len()), t.muted),
+                ]));
+                let body = String::from_utf8_lossy(&ex.response.body);
+                lines.push(Line::from(Span::raw(body.chars().take(600).collect::<String>())));
+                lines.push(Line::default());
+                for (k, v) in &ex.response.headers {
+                    lines.push(Line::from(vec![Span::styled(format!("{k}: "), t.muted), Span::raw(v.clone())]));
+                }
+            }
+        }
+        frame.render_widget(
+            Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(" Response ")),
+            area,
+        );
+    }
+
+    fn trace_lines(&self, ctx: &Ctx, width: u16) -> Vec<Line<'static>> {
+        let t = &ctx.theme;
+        let Some(ex) = self.lab.history.last() else {
+            return vec![Line::from(Span::styled("No request yet.", t.muted))];
+        };
+        let mut lines = vec![Line::from(Span::styled(
+            format!("{} {} · {}", ex.trace.method, ex.trace.path, ex.trace.request_id),
+            t.muted,
+        ))];
+        for step in &ex.trace.steps {
+            let style = match step.outcome {
+                Outcome::Passed => t.good,
+                Outcome::Skipped => t.muted,
+                Outcome::Rejected => t.warn,
+                Outcome::Failed => t.bad,
+            };
+            let head = format!("{} {:<12} ", step.outcome.symbol(), step.phase.label());
+            let indent = " ".repeat(15);
+            lines.extend(wrap_spans(
+                &[Span::styled(head, style)],
+                &[Span::raw(indent)],
+                &[Span::styled(step.detail.clone(), if step.outcome == Outcome::Skipped { t.muted } else { t.text })],
+                usize::from(width.saturating_sub(2)),
+            ));
+        }
+        lines
+    }
+
+    fn bucket_lines(&self, ctx: &Ctx, width: u16) -> Vec<Line<'static>> {
+        let t = &ctx.theme;
+        let bar_w = usize::from(width.saturating_sub(4)).clamp(4, 30);
+        let mut lines = Vec::new();
+        for b in self.lab.gateway.bucket_levels(self.lab.now) {
+            let frac = if b.burst > 0.0 { (b.tokens / b.burst).clamp(0.0, 1.0) } else { 0.0 };
+            let filled = (frac * bar_w as f64).round() as usize;
+            lines.push(Line::from(Span::styled(b.label.clone(), t.text)));
+            lines.push(Line::from(vec![
+                Span::styled("█".repeat(filled), if frac < 0.2 { t.bad } else { t.good }),
+                Span::styled("░".repeat(bar_w - filled), t.muted),
+                Span::styled(format!(" {:.1}/{} tokens, +{}/s", b.tokens, b.burst, b.rate), t.muted),
+            ]));
+        }
+        for (key, used, limit) in self.lab.gateway.quota_usage(self.lab.now) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("quota for {key}: "), t.text),
+                Span::styled(format!("{used} of {limit} used"), t.accent),
+            ]));
+        }
+        if lines.is_empty() {
+            lines.push(Line::from(Span::styled("No buckets yet: send a request.", t.muted)));
+        }
+        lines
+    }
+
+    fn metric_lines(&self, ctx: &Ctx) -> Vec<Line<'static>> {
+        let t = &ctx.theme;
+        let m = self.lab.gateway.metrics();
+        let mut lines =
+            vec![Line::from(Span::styled("minute (UTC)  Count 4XX 5XX  Latency  IntLat  Hit Miss", t.muted))];
+        for d in m.totals() {
+            let avg = |a: Option<f64>| a.map_or_else(|| "-".to_string(), |a| format!("{a:.0}"));
+            let minute = d.minute.iso8601();
+            lines.push(Line::from(format!(
+                "{:<13} {:>5} {:>3} {:>3} {:>8} {:>7} {:>4} {:>4}",
+                minute.get(11..16).unwrap_or(&minute),
+                d.count,
+                d.error_4xx,
+                d.error_5xx,
+                avg(d.latency_ms.average()),
+                avg(d.integration_latency_ms.average()),
+                d.cache_hit_count,
+                d.cache_miss_count
+            )));
+        }
+        lines.push(Line::from(Span::styled(
+            "Per-minute sums like CloudWatch's ApiName+Stage series; latencies are averages in ms.",
+            t.muted,
+        )));
+        lines
+    }
+}
