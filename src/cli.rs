@@ -13,6 +13,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "GATEWISE_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// Study this bank: `builtin`, or a user bank in the data directory's banks/ folder.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub bank: Option<String>,
+
     /// Read the bank from a directory (with questions/ and content/) instead of the bundled one.
     #[arg(long, global = true, value_name = "DIR")]
     pub content: Option<PathBuf>,
@@ -42,9 +46,12 @@ pub enum Command {
     Practice(PracticeArgs),
     /// Progress statistics: readiness, mastery, accuracy, streak, reviews due, most missed.
     Stats {
-        /// Print JSON instead of a summary.
+        /// Print JSON instead of a summary (same as --format json).
         #[arg(long)]
         json: bool,
+        /// text, json, or markdown (a report to keep or share).
+        #[arg(long, value_enum, default_value = "text")]
+        format: StatsFormat,
     },
     /// Set the exam date and retention, and show the daily plan that covers the bank in time.
     Plan {
@@ -128,6 +135,9 @@ pub struct ExamArgs {
     /// Resume the unfinished exam with its answers, flags, position and remaining time.
     #[arg(long, conflicts_with_all = ["full", "questions", "minutes", "topics", "seed"])]
     pub resume: bool,
+    /// Line by line on standard input and output: no full screen, no colours (screen readers, scripts).
+    #[arg(long)]
+    pub plain: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -159,6 +169,9 @@ pub struct PracticeArgs {
     /// Practise without changing the spaced-repetition schedule (logged as cram).
     #[arg(long, conflicts_with_all = ["due", "weak"])]
     pub cram: bool,
+    /// Line by line on standard input and output: no full screen, no colours (screen readers, scripts).
+    #[arg(long)]
+    pub plain: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -168,4 +181,11 @@ pub enum GatewayCommand {
         /// An API definition (JSON), e.g. one of assets/apis/*.json.
         file: PathBuf,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatsFormat {
+    Text,
+    Json,
+    Markdown,
 }

@@ -6,6 +6,7 @@
 //! - [`store`] keeps progress in SQLite; [`paths`] says where it lives.
 //! - [`clock`] is the only wall-clock reader; [`fsutil`] writes files atomically.
 pub mod bank;
+pub mod banks;
 pub mod cli;
 pub mod clock;
 mod commands;
@@ -13,6 +14,7 @@ pub mod fsutil;
 pub mod gateway;
 pub mod lab;
 pub mod paths;
+pub mod plain;
 pub mod progress;
 pub mod store;
 pub mod study;

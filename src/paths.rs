@@ -13,3 +13,8 @@ pub fn default_db_path() -> Option<PathBuf> {
 pub fn data_dir_for(db: &std::path::Path) -> PathBuf {
     db.parent().map_or_else(|| PathBuf::from("."), PathBuf::from)
 }
+
+/// Where user banks live: `banks/` beside the database.
+pub fn banks_dir(db: &std::path::Path) -> PathBuf {
+    data_dir_for(db).join("banks")
+}

@@ -2,10 +2,11 @@
 //! study logic, and records answers with their scheduling in one step. Used by the TUI, the
 //! CLI and plain mode alike, so they score and store the same way.
 use crate::bank::{Bank, Question};
+use crate::store::SrsUpdate;
 use crate::store::{Db, Mode, NewAttempt, StoreError};
 use crate::study::Millis;
 use crate::study::dashboard::{Dashboard, ExamPoint, Inputs, dashboard};
-use crate::study::exam::ExamResult;
+use crate::study::exam::{ExamResult, Item, score};
 use crate::study::plan::{EXAM_DATE_KEY, RETENTION_KEY, plan, settings_from};
 use crate::study::practice::grade;
 use crate::study::scheduler::{Scheduler, SrsSettings, rating_for, update_for_answer};
@@ -103,4 +104,50 @@ pub fn record(
         next_in_days: update.as_ref().map(|u| u.scheduled_days),
         lapses: update.map_or(0, |u| u.card.lapses),
     })
+}
+
+/// Scores an exam and stores, in one transaction, the result, the final answers as attempts
+/// and their scheduling. Multiple response is all-or-nothing; questions since removed from
+/// the bank are left out.
+#[allow(clippy::too_many_arguments)]
+pub fn submit_exam(
+    db: &mut Db,
+    bank: &Bank,
+    bank_name: &str,
+    s: &dyn Scheduler,
+    settings: SrsSettings,
+    exam_id: i64,
+    items: &[Item],
+    elapsed_ms: i64,
+    now: Millis,
+) -> Result<ExamResult, StoreError> {
+    let result = score(bank, items, elapsed_ms);
+    let answered = items.iter().filter(|i| i.answer.is_some()).count();
+    // The exam records no per-question time; the average stands in for the rating's "quick".
+    let per_q = if answered == 0 { 0.0 } else { elapsed_ms as f64 / 1000.0 / answered as f64 };
+    let mut rows: Vec<(NewAttempt, Option<SrsUpdate>)> = Vec::new();
+    for (item, &correct) in items.iter().zip(&result.item_correct) {
+        let (Some(choices), Some(_)) = (item.answer.as_deref(), bank.question(&item.question_id)) else { continue };
+        let prev = db.srs_card(bank_name, &item.question_id)?;
+        let rating = rating_for(correct, None, per_q);
+        let update = update_for_answer(s, prev.as_ref(), &item.question_id, rating, now, settings);
+        rows.push((
+            NewAttempt {
+                bank: bank_name,
+                question_id: &item.question_id,
+                choices,
+                correct,
+                confidence: None,
+                seconds: per_q,
+                mode: Mode::Exam,
+                session_id: None,
+                exam_id: Some(exam_id),
+                at: now,
+            },
+            Some(update),
+        ));
+    }
+    let json = serde_json::to_string(&result).unwrap_or_default();
+    db.submit_exam(exam_id, &json, elapsed_ms, &rows, now)?;
+    Ok(result)
 }

@@ -230,3 +230,46 @@ fn gateway_check_reports_every_problem_with_its_json_path() {
     fs::write(&bad, "{ not json").expect("write");
     gatewise().args(["gateway", "check"]).arg(&bad).assert().failure().stderr(predicate::str::contains("line 1"));
 }
+
+#[test]
+fn user_banks_in_the_data_directory_are_selectable_and_keep_their_own_progress() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let banks = data.path().join("gatewise/banks/mybank");
+    copy_dir(fixture(), &banks);
+    let run = || {
+        let mut c = gatewise();
+        c.env("XDG_DATA_HOME", data.path());
+        c
+    };
+    run()
+        .args(["--bank", "mybank", "bank", "stats"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Bank: mybank"));
+    run()
+        .args(["--bank", "nope", "bank", "stats"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no bank named \"nope\""))
+        .stderr(predicate::str::contains("builtin, mybank"));
+    run().args(["--bank", "mybank", "practice", "--plain"]).write_stdin("a\na,b\na\na,b\n").assert().success();
+    let db = gatewise::store::Db::open(&data.path().join("gatewise/gatewise.db")).expect("db");
+    let attempts = db.recent_attempts(10).expect("attempts");
+    assert!(!attempts.is_empty());
+    assert!(attempts.iter().all(|a| a.bank == "mybank"), "{attempts:?}");
+    assert!(db.question_stats("builtin").expect("stats").is_empty(), "the built-in bank's progress is separate");
+}
+
+#[test]
+fn stats_markdown_is_a_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    gatewise()
+        .arg("--db")
+        .arg(dir.path().join("m.db"))
+        .args(["stats", "--format", "markdown"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("# gatewise progress report"))
+        .stdout(predicate::str::contains("## Mastery by domain"))
+        .stdout(predicate::str::contains("| Cloud Concepts | 0 | 0 |"));
+}

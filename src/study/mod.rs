@@ -5,6 +5,7 @@ pub mod exam;
 pub mod plan;
 pub mod practice;
 pub mod readiness;
+pub mod report;
 pub mod scheduler;
 pub mod selection;
 pub mod stats;

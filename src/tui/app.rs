@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use super::action::Action;
 use super::keymap::{self, Context};
 use super::markdown::{self, Document};
-use super::screens::{exam, home, lab, practice, review, study};
+use super::screens::{banks, exam, home, lab, practice, review, study};
 use super::theme::Theme;
 use crate::bank::Bank;
 use crate::store::Db;
@@ -37,6 +37,8 @@ pub struct Ctx {
     pub last_exam: Option<ExamResult>,
     /// Answered and total questions of an unfinished exam, if there is one.
     pub unfinished_exam: Option<(usize, usize)>,
+    /// Where user banks live, when the app may switch banks.
+    pub banks_dir: Option<std::path::PathBuf>,
     pub scheduler: Box<dyn Scheduler>,
     pub srs: SrsSettings,
     /// A one-line message for the learner (an error, a confirmation).
@@ -57,6 +59,7 @@ impl Ctx {
             glance: Glance::default(),
             notes_read: HashSet::new(),
             last_exam: None,
+            banks_dir: None,
             scheduler: Box::new(Fsrs::default()),
             srs: SrsSettings::default(),
             unfinished_exam: None,
@@ -95,6 +98,14 @@ impl Ctx {
         }
     }
 
+    /// Studies another bank from now on; progress is kept per bank name.
+    pub fn switch_bank(&mut self, bank: Bank, name: &str) {
+        self.bank = bank;
+        self.bank_name = name.to_string();
+        self.docs.clear();
+        self.refresh();
+    }
+
     /// The stored update an answer makes to its card (not for cram).
     pub fn srs_update(&self, question_id: &str, rating: Rating) -> Result<SrsUpdate, crate::store::StoreError> {
         let prev = self.db.srs_card(&self.bank_name, question_id)?;
@@ -123,6 +134,7 @@ pub enum Screen {
     Results(Box<exam::Results>),
     Review(Box<review::Review>),
     LabList(lab::LabList),
+    Banks(banks::BankPicker),
     Lab(Box<lab::LabScreen>),
 }
 
@@ -140,13 +152,14 @@ impl Screen {
             Screen::Results(r) => r.context(),
             Screen::Review(r) => r.context(),
             Screen::LabList(_) => Context::LabList,
+            Screen::Banks(_) => Context::LabList,
             Screen::Lab(l) => l.context(),
         }
     }
 
     pub fn title(&self) -> &'static str {
         match self {
-            Screen::Home(_) => "Home",
+            Screen::Home(_) | Screen::Banks(_) => "Home",
             Screen::Study(_) | Screen::Note(_) => "Study",
             Screen::Setup(_) | Screen::Practice(_) | Screen::Summary(_) => "Practice",
             Screen::ExamStart(_) | Screen::Exam(_) | Screen::Results(_) => "Exam",
@@ -288,6 +301,7 @@ impl App {
             Screen::Results(s) => s.update(ctx, action),
             Screen::Review(s) => s.update(ctx, action),
             Screen::LabList(s) => s.update(ctx, action),
+            Screen::Banks(s) => s.update(ctx, action),
             Screen::Lab(s) => s.update(ctx, action),
             Screen::Summary(_) => match action {
                 Action::Back | Action::Open | Action::Next => Nav::Pop,

@@ -1,6 +1,7 @@
 //! The terminal loop: one channel carries key, mouse, resize, tick and signal events; the
 //! terminal is restored on quit, on panic and on SIGINT/SIGTERM/SIGHUP.
 use std::io::stdout;
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
@@ -49,7 +50,14 @@ pub enum Launch {
 }
 
 /// Runs the app until the learner quits.
-pub fn run(bank: Bank, bank_name: &str, db: Db, theme: Theme, launch: Launch) -> Result<()> {
+pub fn run(
+    bank: Bank,
+    bank_name: &str,
+    db: Db,
+    theme: Theme,
+    launch: Launch,
+    banks_dir: Option<PathBuf>,
+) -> Result<()> {
     let (tx, rx) = mpsc::channel::<AppEvent>();
 
     // Signals first, so a SIGTERM during start-up still restores the terminal.
@@ -80,7 +88,8 @@ pub fn run(bank: Bank, bank_name: &str, db: Db, theme: Theme, launch: Launch) ->
     let result = (|| -> Result<()> {
         let size = terminal.size()?;
         let now = clock::now_ms();
-        let ctx = Ctx::new(bank, bank_name, db, theme, now, now as u64, Rect::new(0, 0, size.width, size.height));
+        let mut ctx = Ctx::new(bank, bank_name, db, theme, now, now as u64, Rect::new(0, 0, size.width, size.height));
+        ctx.banks_dir = banks_dir;
         let mut app = App::new(ctx);
         app.launch(launch);
 

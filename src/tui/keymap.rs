@@ -54,7 +54,8 @@ const COMMON: [Binding; 3] = [
     b(&[C('q')], "q", "quit", Action::Quit, true),
 ];
 
-const HOME: &[Binding] = &[b(&[Enter], "Enter", "open", Action::Open, true)];
+const HOME: &[Binding] =
+    &[b(&[Enter], "Enter", "open", Action::Open, true), b(&[C('b')], "b", "switch bank", Action::Filter, true)];
 const STUDY_LIST: &[Binding] = &[
     b(&[Enter], "Enter", "read note", Action::Open, true),
     b(&[Tab], "Tab", "FAQ", Action::SwitchTab, true),

@@ -46,6 +46,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         Screen::Results(s) => s.render(frame, body, &app.ctx),
         Screen::Review(s) => s.render(frame, body, &app.ctx),
         Screen::LabList(s) => s.render(frame, body, &app.ctx),
+        Screen::Banks(s) => s.render(frame, body, &app.ctx),
         Screen::Lab(s) => s.render(frame, body, &app.ctx),
     }
     let bar = match &app.ctx.status {

@@ -6,9 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap};
 
 use crate::bank::Kind;
-use crate::store::{ExamItemRow, ExamRow, Mode, NewAttempt, SrsUpdate};
+use crate::progress;
+use crate::store::{ExamItemRow, ExamRow};
 use crate::study::exam::{self, Clock, ExamResult, ExamSpec, Item, ReviewFilter, SCALED_NOTE};
-use crate::study::scheduler::rating_for;
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
 use crate::tui::keymap::Context;
@@ -338,50 +338,24 @@ impl ExamScreen {
     fn submit(&mut self, ctx: &mut Ctx, time_up: bool) -> Nav {
         self.clock.pause(ctx.now);
         let elapsed = self.clock.elapsed(ctx.now);
-        let result = exam::score(&ctx.bank, &self.items, elapsed);
-        let answered: Vec<&Item> = self.items.iter().filter(|i| i.answer.is_some()).collect();
-        let per_q = if answered.is_empty() { 0.0 } else { elapsed as f64 / 1000.0 / answered.len() as f64 };
-        let mut updates = Vec::new();
-        for (i, &correct) in self.items.iter().zip(&result.item_correct) {
-            if i.answer.is_some() && ctx.bank.question(&i.question_id).is_some() {
-                let rating = rating_for(correct, None, per_q);
-                match ctx.srs_update(&i.question_id, rating) {
-                    Ok(u) => updates.push(Some(u)),
-                    Err(e) => {
-                        ctx.status = Some(format!("The exam could not be submitted (your answers are saved): {e}"));
-                        return Nav::Stay;
-                    }
-                }
+        let result = match progress::submit_exam(
+            &mut ctx.db,
+            &ctx.bank,
+            &ctx.bank_name,
+            ctx.scheduler.as_ref(),
+            ctx.srs,
+            self.id,
+            &self.items,
+            elapsed,
+            ctx.now,
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                ctx.status = Some(format!("The exam could not be submitted (your answers are saved): {e}"));
+                self.clock.resume(ctx.now);
+                return Nav::Stay;
             }
-        }
-        let attempts: Vec<NewAttempt> = self
-            .items
-            .iter()
-            .zip(&result.item_correct)
-            .filter_map(|(i, &correct)| {
-                let choices = i.answer.as_deref()?;
-                ctx.bank.question(&i.question_id)?;
-                Some(NewAttempt {
-                    bank: &ctx.bank_name,
-                    question_id: &i.question_id,
-                    choices,
-                    correct,
-                    confidence: None,
-                    seconds: per_q,
-                    mode: Mode::Exam,
-                    session_id: None,
-                    exam_id: Some(self.id),
-                    at: ctx.now,
-                })
-            })
-            .collect();
-        let attempts: Vec<(NewAttempt, Option<SrsUpdate>)> = attempts.into_iter().zip(updates).collect();
-        let json = serde_json::to_string(&result).unwrap_or_default();
-        if let Err(e) = ctx.db.submit_exam(self.id, &json, elapsed, &attempts, ctx.now) {
-            ctx.status = Some(format!("The exam could not be submitted (your answers are saved): {e}"));
-            self.clock.resume(ctx.now);
-            return Nav::Stay;
-        }
+        };
         ctx.refresh();
         if time_up {
             ctx.status = Some("Time is up: the exam was submitted with the answers given.".into());

@@ -6,7 +6,7 @@ use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
-use crate::tui::screens::{exam, lab, practice, review, study};
+use crate::tui::screens::{banks, exam, lab, practice, review, study};
 
 #[derive(Debug, Default)]
 pub struct Home {
@@ -39,6 +39,7 @@ pub fn update(state: &mut Home, ctx: &mut Ctx, action: Action) -> Nav {
             return open(ENTRIES[i].0, ctx);
         }
         Action::Open => return open(ENTRIES[state.selected].0, ctx),
+        Action::Filter => return Nav::Push(Screen::Banks(banks::BankPicker::new(ctx))),
         _ => {}
     }
     Nav::Stay
@@ -141,7 +142,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &Home, ctx: &Ctx) {
         Line::default(),
         Line::from(Span::styled(
             format!(
-                "Bank: {} questions on {} topics, {} notes, {} FAQ entries.",
+                "Bank {}: {} questions on {} topics, {} notes, {} FAQ entries (b switches).",
+                ctx.bank_name,
                 ctx.bank.questions.len(),
                 ctx.bank.topics.len(),
                 ctx.bank.notes.len(),

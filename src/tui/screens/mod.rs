@@ -1,4 +1,5 @@
 //! One module per screen: its state, how actions change it, and how it is drawn.
+pub mod banks;
 pub mod exam;
 pub mod home;
 pub mod lab;

@@ -1,0 +1,147 @@
+//! Dispatch of each command to the layers below; non-interactive commands print and return.
+mod bank;
+mod exam;
+mod gateway;
+mod plain;
+mod progress;
+mod report;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::CommandFactory;
+
+use crate::bank::{Bank, ContentSource};
+use crate::cli::{BankCommand, Cli, Command, GatewayCommand, ThemeArg};
+use crate::store::Db;
+use crate::tui::Launch;
+use crate::tui::theme::{Theme, ThemeName};
+
+/// The name progress is kept under for the bundled bank.
+pub const BUILTIN: &str = "builtin";
+
+/// `--theme`, else the stored setting, else dark; NO_COLOR (non-empty) turns colour off.
+fn resolve_theme(cli: &Cli, db: &Db) -> Result<Theme> {
+    let stored = db.setting("theme")?;
+    let name = cli
+        .theme
+        .map(|t| match t {
+            ThemeArg::Dark => ThemeName::Dark,
+            ThemeArg::Light => ThemeName::Light,
+        })
+        .or_else(|| stored.as_deref().and_then(Theme::parse))
+        .unwrap_or(ThemeName::Dark);
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    Ok(Theme::new(name, no_color))
+}
+
+fn content_source(cli: &Cli) -> ContentSource {
+    cli.content.clone().map_or(ContentSource::Embedded, ContentSource::Dir)
+}
+
+/// The bank to study and the name its progress is kept under.
+pub struct Selected {
+    pub bank: Bank,
+    pub name: String,
+}
+
+/// `--content DIR`, else `--bank NAME`, else the bank last chosen in the app, else the built-in one.
+pub fn select_bank(cli: &Cli, db: &Db) -> Result<Selected> {
+    if let Some(dir) = &cli.content {
+        return Ok(Selected {
+            bank: Bank::load(&ContentSource::Dir(dir.clone()))?,
+            name: crate::banks::name_of_dir(dir),
+        });
+    }
+    let wanted = match &cli.bank {
+        Some(b) => Some(b.clone()),
+        None => db.setting(crate::banks::BANK_KEY)?,
+    };
+    let banks_dir = crate::paths::banks_dir(&db_path(cli)?);
+    match wanted.as_deref() {
+        None | Some(BUILTIN) => Ok(Selected { bank: Bank::load(&ContentSource::Embedded)?, name: BUILTIN.into() }),
+        Some(name) => {
+            let Some(dir) = crate::banks::find(&banks_dir, name) else {
+                let known: Vec<String> = crate::banks::list(&banks_dir).into_iter().map(|b| b.name).collect();
+                anyhow::bail!(
+                    "no bank named {name:?} in {}; banks: builtin{}{}",
+                    banks_dir.display(),
+                    if known.is_empty() { "" } else { ", " },
+                    known.join(", ")
+                );
+            };
+            Ok(Selected { bank: Bank::load(&ContentSource::Dir(dir))?, name: name.to_string() })
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match &cli.command {
+        None => {
+            let db = open_db(&cli)?;
+            let sel = select_bank(&cli, &db)?;
+            let theme = resolve_theme(&cli, &db)?;
+            let banks_dir = crate::paths::banks_dir(&db_path(&cli)?);
+            crate::tui::run(sel.bank, &sel.name, db, theme, Launch::Home, Some(banks_dir))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Progress(cmd)) => progress::run(&cli, cmd),
+        Some(Command::Exam(args)) => exam::run(&cli, args),
+        Some(Command::Practice(args)) if args.plain => plain::practice(&cli, args),
+        Some(Command::Practice(args)) => {
+            let db = open_db(&cli)?;
+            let sel = select_bank(&cli, &db)?;
+            check_topics(&sel.bank, &args.topics)?;
+            let theme = resolve_theme(&cli, &db)?;
+            let launch =
+                Launch::Practice { topics: args.topics.clone(), due: args.due, weak: args.weak, cram: args.cram };
+            crate::tui::run(sel.bank, &sel.name, db, theme, launch, None)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Stats { json, format }) => {
+            report::stats(&cli, if *json { crate::cli::StatsFormat::Json } else { *format })
+        }
+        Some(Command::Gateway(GatewayCommand::Check { file })) => gateway::check(file),
+        Some(Command::Plan { exam_date, retention }) => report::plan(&cli, exam_date.as_deref(), *retention),
+        Some(Command::Bank(BankCommand::Check { dir })) => {
+            let source = dir.clone().map_or_else(|| content_source(&cli), ContentSource::Dir);
+            bank::check(&source)
+        }
+        Some(Command::Bank(BankCommand::Stats { json })) => bank::stats(&cli, *json),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(*shell, &mut Cli::command(), "gatewise", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The database path: `--db`, `GATEWISE_DB` (both through clap), else the user's data directory.
+pub fn db_path(cli: &Cli) -> Result<PathBuf> {
+    match &cli.db {
+        Some(p) => Ok(p.clone()),
+        None => {
+            let p = crate::paths::default_db_path()
+                .context("no data directory: set XDG_DATA_HOME or HOME, or pass --db PATH")?;
+            if let Some(dir) = p.parent() {
+                // Only the default location is created; an explicit --db must name an existing directory.
+                std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            Ok(p)
+        }
+    }
+}
+
+pub fn open_db(cli: &Cli) -> Result<Db> {
+    Ok(Db::open(&db_path(cli)?)?)
+}
+
+fn check_topics(bank: &Bank, topics: &[String]) -> Result<()> {
+    for t in topics {
+        if bank.topic(t).is_none() {
+            let known: Vec<&str> = bank.topics.iter().map(|t| t.id.as_str()).collect();
+            anyhow::bail!("unknown topic {t:?}; topics are: {}", known.join(", "));
+        }
+    }
+    Ok(())
+}

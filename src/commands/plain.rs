@@ -1,0 +1,82 @@
+//! `--plain` for practice and exams: the line-by-line mode on standard input and output.
+use std::process::ExitCode;
+
+use anyhow::Result;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use super::{Selected, check_topics, open_db, select_bank};
+use crate::cli::{Cli, ExamArgs, PracticeArgs};
+use crate::clock;
+use crate::plain::Plain;
+use crate::store::{Db, Mode};
+use crate::study::practice::{Filter, build_queue};
+use crate::study::scheduler::Fsrs;
+use crate::study::selection::{Knowledge, due_queue, weak_queue};
+
+/// How many questions a weak-areas session has (as in the app).
+const WEAK_SESSION: usize = 20;
+
+pub fn practice(cli: &Cli, args: &PracticeArgs) -> Result<ExitCode> {
+    let mut db = open_db(cli)?;
+    let sel = select_bank(cli, &db)?;
+    check_topics(&sel.bank, &args.topics)?;
+    let settings = crate::progress::load_settings(&db)?;
+    let scheduler = Fsrs::default();
+    let now = clock::now_ms();
+    let mut rng = StdRng::seed_from_u64(now as u64);
+    let (filter, queue) = if args.due {
+        let q = due_queue(&sel.bank, &db.srs_cards(&sel.name)?, now);
+        (Filter::Ids("due for review".into(), q.clone()), q)
+    } else if args.weak {
+        let stats = db.question_stats(&sel.name)?;
+        let cards = db.srs_cards(&sel.name)?;
+        let q = weak_queue(&sel.bank, &Knowledge::new(&stats, &cards), &scheduler, now, WEAK_SESSION, &mut rng);
+        (Filter::Ids("weak areas".into(), q.clone()), q)
+    } else {
+        let f = if args.topics.is_empty() { Filter::Mixed } else { Filter::Topics(args.topics.clone()) };
+        let q = build_queue(&sel.bank, &f, &mut rng);
+        (f, q)
+    };
+    if queue.is_empty() {
+        println!("Nothing to practise: no questions are due for review.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mode = if args.cram { Mode::Cram } else { Mode::Practice };
+    let mut now_fn = clock::now_ms;
+    let stdin = std::io::stdin();
+    let mut p = plain(&mut db, &sel, &scheduler, settings, stdin.lock(), &mut now_fn);
+    p.practice(filter, queue, mode, &mut rng)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn plain<'a, R: std::io::BufRead>(
+    db: &'a mut Db,
+    sel: &'a Selected,
+    scheduler: &'a Fsrs,
+    settings: crate::study::scheduler::SrsSettings,
+    input: R,
+    clock: &'a mut dyn FnMut() -> i64,
+) -> Plain<'a, R, std::io::Stdout> {
+    Plain { db, bank: &sel.bank, bank_name: &sel.name, scheduler, settings, input, out: std::io::stdout(), clock }
+}
+
+pub fn exam(args: &ExamArgs, mut db: Db, sel: Selected) -> Result<ExitCode> {
+    let settings = crate::progress::load_settings(&db)?;
+    let scheduler = Fsrs::default();
+    let resume = if args.resume {
+        let Some(row) = db.in_progress_exam(&sel.name)? else {
+            anyhow::bail!("there is no unfinished exam to resume; start one with `gatewise exam --plain`");
+        };
+        Some(row)
+    } else {
+        None
+    };
+    let spec = super::exam::spec_from(args);
+    let seed = resume.as_ref().map_or_else(|| args.seed.unwrap_or(clock::now_ms() as u64), |r| r.seed);
+    let mut now_fn = clock::now_ms;
+    let stdin = std::io::stdin();
+    let mut p = plain(&mut db, &sel, &scheduler, settings, stdin.lock(), &mut now_fn);
+    p.exam(resume, spec, seed)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,60 @@
+//! `gatewise progress …`: export, import and reset of the progress database.
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use super::{db_path, open_db};
+use crate::cli::{Cli, ProgressCommand};
+use crate::clock;
+
+pub fn run(cli: &Cli, cmd: &ProgressCommand) -> Result<ExitCode> {
+    match cmd {
+        ProgressCommand::Export { file } => {
+            let db = open_db(cli)?;
+            let json = db.export_json(clock::now_ms())?;
+            match file {
+                Some(path) => crate::fsutil::write_atomic(path, json.as_bytes())
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => println!("{json}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ProgressCommand::Import { file } => {
+            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let mut db = open_db(cli)?;
+            let n = db.import_json(&text).with_context(|| format!("importing {}", file.display()))?;
+            println!("imported {n} records from {} into {}", file.display(), db.path());
+            Ok(ExitCode::SUCCESS)
+        }
+        ProgressCommand::Reset { yes } => {
+            let path = db_path(cli)?;
+            if !path.exists() {
+                println!("no progress database at {}; nothing to reset", path.display());
+                return Ok(ExitCode::SUCCESS);
+            }
+            if !yes
+                && !confirm(&format!("Move {} aside as a backup and start with no progress? [y/N] ", path.display()))?
+            {
+                println!("nothing changed");
+                return Ok(ExitCode::FAILURE);
+            }
+            let backup = crate::store::move_aside(&path, &clock::stamp(clock::now_ms()))
+                .with_context(|| format!("cannot move {} aside", path.display()))?;
+            if let Some(b) = backup {
+                println!("moved {} to {}; a new database starts on next use", path.display(), b.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Asks on the terminal; end of input counts as "no".
+fn confirm(prompt: &str) -> Result<bool> {
+    let mut err = std::io::stderr();
+    write!(err, "{prompt}")?;
+    err.flush()?;
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
+}
