@@ -18,6 +18,16 @@ pub fn stamp(ms: i64) -> String {
     format!("{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
+/// `h:mm:ss`, or `m:ss` under an hour, for a duration in milliseconds.
+pub fn duration(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
 /// `YYYY-MM-DD HH:MM` (UTC) for a Unix time in milliseconds.
 pub fn datetime(ms: i64) -> String {
     let secs = ms.div_euclid(1000);

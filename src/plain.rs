@@ -76,11 +76,6 @@ fn write_question(out: &mut impl Write, q: &Question, order: &[usize], header: &
     Ok(())
 }
 
-fn clock_text(ms: i64) -> String {
-    let s = ms.max(0) / 1000;
-    format!("{}:{:02}", s / 60, s % 60)
-}
-
 impl<R: BufRead, W: Write> Plain<'_, R, W> {
     /// The next line of input, or `None` at end of input.
     fn read_line(&mut self) -> Result<Option<String>> {
@@ -177,7 +172,7 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
             s.correct,
             s.answered,
             s.percent(),
-            clock_text((s.seconds * 1000.0) as i64)
+            crate::clock::duration((s.seconds * 1000.0) as i64)
         )?;
         for (topic, n) in &s.revisit {
             writeln!(self.out, "  revisit {topic}: {n} missed")?;
@@ -281,7 +276,11 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
             };
             if show {
                 let flag = if item.flagged { " · flagged" } else { "" };
-                let header = format!("Question {} of {n} · {} left{flag}", pos + 1, clock_text(clock.remaining(now)));
+                let header = format!(
+                    "Question {} of {n} · {} left{flag}",
+                    pos + 1,
+                    crate::clock::duration(clock.remaining(now))
+                );
                 write_question(&mut self.out, q, &item.order, &header)?;
                 if let Some(a) = &item.answer {
                     let letters: Vec<String> = a
@@ -393,7 +392,7 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
             r.percent,
             r.scaled,
             if r.passed { "PASS" } else { "NOT YET" },
-            clock_text(r.elapsed_ms)
+            crate::clock::duration(r.elapsed_ms)
         )?;
         writeln!(self.out, "{}", exam::SCALED_NOTE)?;
         for (i, item) in items.iter().enumerate() {

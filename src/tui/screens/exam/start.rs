@@ -1,0 +1,105 @@
+//! Choosing an exam: quick, full, or resuming the unfinished one.
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
+
+use super::{ExamScreen, clock_text};
+use crate::store::ExamRow;
+use crate::study::exam::ExamSpec;
+use crate::tui::action::Action;
+use crate::tui::app::{Ctx, Nav, Screen};
+
+pub struct ExamStart {
+    pub selected: usize,
+    pub resume: Option<ExamRow>,
+}
+
+impl ExamStart {
+    pub fn new(ctx: &mut Ctx) -> ExamStart {
+        let resume = match ctx.db.in_progress_exam(&ctx.bank_name) {
+            Ok(r) => r,
+            Err(e) => {
+                ctx.status = Some(e.to_string());
+                None
+            }
+        };
+        ExamStart { selected: 0, resume }
+    }
+
+    fn rows(&self) -> Vec<String> {
+        let mut rows = Vec::new();
+        if let Some(r) = &self.resume {
+            let spec: Option<ExamSpec> = serde_json::from_str(&r.spec).ok();
+            let answered = r.items.iter().filter(|i| i.answer.is_some()).count();
+            let left = spec.as_ref().map_or(0, |s| s.limit_ms() - r.elapsed_ms);
+            rows.push(format!(
+                "Resume: {} — {answered} of {} answered, {} left",
+                spec.map_or_else(|| "exam".to_string(), |s| s.label),
+                r.items.len(),
+                clock_text(left)
+            ));
+        }
+        rows.push(ExamSpec::quick().label);
+        rows.push(ExamSpec::full().label);
+        rows
+    }
+
+    pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
+        let n = self.rows().len();
+        match action {
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down => self.selected = (self.selected + 1).min(n - 1),
+            Action::Open => {
+                let offset = usize::from(self.resume.is_some());
+                if self.selected < offset {
+                    if let Some(row) = &self.resume {
+                        return Nav::Replace(Screen::Exam(Box::new(ExamScreen::resume(ctx, row))));
+                    }
+                }
+                let spec = if self.selected == offset { ExamSpec::quick() } else { ExamSpec::full() };
+                let seed = ctx.now as u64;
+                return match ExamScreen::start(ctx, spec, seed) {
+                    Ok(s) => Nav::Replace(Screen::Exam(Box::new(s))),
+                    Err(e) => {
+                        ctx.status = Some(e);
+                        Nav::Stay
+                    }
+                };
+            }
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let items: Vec<ListItem> =
+            self.rows().into_iter().map(|r| ListItem::new(Line::from(Span::styled(r, t.text)))).collect();
+        let [list, info] = ratatui::layout::Layout::vertical([
+            ratatui::layout::Constraint::Length(6),
+            ratatui::layout::Constraint::Min(0),
+        ])
+        .areas(area);
+        let mut ls = ListState::default().with_selected(Some(self.selected));
+        frame.render_stateful_widget(
+            List::new(items).block(Block::bordered().title(" Exam ")).highlight_style(t.selected),
+            list,
+            &mut ls,
+        );
+        let text = vec![
+            Line::from(
+                "Like the test centre: the timer is always on screen, you can move back and forth, flag questions \
+                 for review, and see no feedback until you submit. Multiple-response questions say how many to \
+                 choose and score only when every choice is right.",
+            ),
+            Line::default(),
+            Line::from(Span::styled(
+                "Every answer and flag is saved as you make it. Leave with Esc and resume later: the clock stops while the exam is closed.",
+                t.muted,
+            )),
+            Line::from(Span::styled("Custom exams: gatewise exam --questions N --minutes M [--topic T].", t.muted)),
+        ];
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(Block::bordered()), info);
+    }
+}
