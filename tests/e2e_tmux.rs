@@ -146,3 +146,31 @@ fn an_exam_survives_sigkill_and_resumes_as_it_was() {
     let store = gatewise::store::Db::open(&db).expect("db");
     assert_eq!(store.exam_history("builtin").expect("history").len(), 1);
 }
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("term.db");
+    let pidfile = dir.path().join("pid");
+    let marker = dir.path().join("stty.txt");
+    let cmd = format!(
+        "sh -c '{} --db {} & echo $! > {}; wait; echo EXIT=$?; stty -a > {}; sleep 30'",
+        bin(),
+        db.display(),
+        pidfile.display(),
+        marker.display()
+    );
+    let t = Tmux::start("gatewise-e2e-sigterm", &cmd, 100, 30);
+    // Backgrounded by sh, the app still owns the pane's terminal for drawing.
+    t.wait_for("Progress");
+    let pid = std::fs::read_to_string(&pidfile).expect("pid").trim().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    t.wait_for("EXIT=");
+    let start = Instant::now();
+    while !marker.exists() && start.elapsed() < Duration::from_secs(5) {
+        sleep(Duration::from_millis(50));
+    }
+    sleep(Duration::from_millis(100));
+    let modes = std::fs::read_to_string(&marker).expect("stty output");
+    assert!(modes.contains(" icanon") && modes.contains(" echo "), "{modes}");
+}

@@ -394,3 +394,17 @@ fn leaving_an_exam_pauses_it_and_home_resumes_it() {
     assert!(e.items[0].flagged && e.items[0].answer.is_some());
     assert_eq!(e.clock.elapsed(a.ctx.now), 90_000);
 }
+
+#[test]
+fn a_note_opens_its_lab_scenario() {
+    let mut a = app(100, 30);
+    keys(&mut a, "1");
+    let idx = a.ctx.bank.notes.iter().position(|n| n.id == "throttling").expect("throttling note");
+    for _ in 0..idx {
+        key(&mut a, KeyCode::Down);
+    }
+    key(&mut a, KeyCode::Enter);
+    keys(&mut a, "l");
+    let Screen::Lab(l) = a.screen() else { panic!("lab, got {}", a.screen().title()) };
+    assert_eq!(l.lab.scenario.id, "throttling");
+}

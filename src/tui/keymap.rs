@@ -68,6 +68,7 @@ const NOTE: &[Binding] = &[
     b(&[C('n')], "n", "next match", Action::SearchNext, true),
     b(&[C('N')], "N", "previous match", Action::SearchPrev, false),
     b(&[C('p')], "p", "practise this topic", Action::PractiseTopic, true),
+    b(&[C('l')], "l", "open its lab", Action::Fire, true),
     b(&[C(' ')], "Space", "page down", Action::PageDown, false),
 ];
 const FAQ: &[Binding] = &[

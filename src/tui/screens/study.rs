@@ -12,6 +12,7 @@ use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
 use crate::tui::keymap::Context;
 use crate::tui::markdown::{self, line_text};
+use crate::tui::screens::lab::LabScreen;
 use crate::tui::screens::practice;
 use crate::tui::ui::body_area;
 
@@ -196,11 +197,11 @@ impl NoteView {
             Span::styled(format!("{count} questions"), t.accent),
             Span::styled(" on this note's topic — press p to practise them.", t.muted),
         ]));
-        if let Some(lab) = &note.lab {
+        if let Some(s) = note.lab.as_deref().and_then(crate::lab::catalog::find) {
             lines.push(Line::from(vec![
-                Span::styled("Lab scenario: ", t.muted),
-                Span::styled(lab.clone(), t.accent),
-                Span::styled(" (the Lab is not in this version yet)", t.muted),
+                Span::styled("Try it in the Lab: ", t.muted),
+                Span::styled(s.title, t.accent),
+                Span::styled(" — press l.", t.muted),
             ]));
         }
         self.lines = lines;
@@ -303,6 +304,17 @@ impl NoteView {
             Action::PractiseTopic => {
                 if let Some(topic) = ctx.bank.note(&self.id).map(|n| n.topic.clone()) {
                     return practice::start_topic(ctx, &topic);
+                }
+            }
+            Action::Fire => {
+                let scenario =
+                    ctx.bank.note(&self.id).and_then(|n| n.lab.as_deref()).and_then(crate::lab::catalog::find);
+                match scenario {
+                    Some(s) => match LabScreen::new(ctx, s) {
+                        Ok(l) => return Nav::Push(Screen::Lab(Box::new(l))),
+                        Err(e) => ctx.status = Some(e),
+                    },
+                    None => ctx.status = Some("This note has no lab scenario.".into()),
                 }
             }
             _ => {}
