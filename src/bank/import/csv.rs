@@ -30,6 +30,9 @@ impl Columns {
 
 pub(super) fn parse(text: &str) -> Parsed {
     let mut out = Parsed::default();
+    if text.trim().is_empty() {
+        return out;
+    }
     let mut reader = ::csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
     let header = match reader.headers() {
         Ok(h) => h.clone(),
@@ -139,12 +142,15 @@ fn row(cols: &Columns, record: &::csv::StringRecord, line: usize, out: &mut Pars
         let index = LETTERS.iter().position(|c| l.len() == 1 && l.eq_ignore_ascii_case(&c.to_string()));
         match index.and_then(|i| draft.options.get_mut(i)) {
             Some(o) => o.correct = true,
-            None if index.is_some() => problem(format!(
-                "`correct` names {}, but option_{} is empty",
-                l.to_ascii_uppercase(),
-                l.to_ascii_lowercase()
-            )),
-            None => problem(format!("`correct` has `{l}`, which is not an option letter A to F")),
+            None if index.is_some() => {
+                let (upper, lower) = (l.to_ascii_uppercase(), l.to_ascii_lowercase());
+                problem(format!("`correct` names {upper}, but option_{lower} is empty"));
+                draft.answer_reported = true;
+            }
+            None => {
+                problem(format!("`correct` has `{l}`, which is not an option letter A to F"));
+                draft.answer_reported = true;
+            }
         }
     }
 

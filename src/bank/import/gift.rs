@@ -62,22 +62,41 @@ impl Tok {
 
 pub(super) fn parse(text: &str) -> Parsed {
     let mut out = Parsed::default();
-    let mut category: Option<String> = None;
+    let mut state = State::default();
     let mut block: Vec<(usize, &str)> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
-            parse_block(&block, &mut category, &mut out);
+            parse_block(&block, &mut state, &mut out);
             block.clear();
         } else {
             block.push((i + 1, line));
         }
     }
-    parse_block(&block, &mut category, &mut out);
+    parse_block(&block, &mut state, &mut out);
     out
 }
 
+/// serde_json's message without its "at line 1 column N": the line is reported, and the column is
+/// inside the comment's JSON, not the file.
+fn serde_message(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    msg.rsplit_once(" at line ").map_or(msg.clone(), |(m, _)| m.to_string())
+}
+
+/// What carries from one block to the next.
+#[derive(Default)]
+struct State {
+    /// The topic of the last `$CATEGORY:`.
+    category: Option<String>,
+    /// The last question's answer block was cut by a blank line: its tail (a block closing a `}` it
+    /// never opened) is part of that one mistake, not another.
+    unclosed: bool,
+}
+
+const UNCLOSED: &str = "the answer block is not closed with `}` (a blank line ends a question)";
+
 /// One blank-line-separated block: a category, a question, or both.
-fn parse_block(block: &[(usize, &str)], category: &mut Option<String>, out: &mut Parsed) {
+fn parse_block(block: &[(usize, &str)], state: &mut State, out: &mut Parsed) {
     let mut question_meta: Option<(QuestionMeta, usize)> = None;
     let mut topic_meta: Option<(TopicMeta, usize)> = None;
     let mut lines: Vec<(usize, &str)> = Vec::new();
@@ -86,7 +105,9 @@ fn parse_block(block: &[(usize, &str)], category: &mut Option<String>, out: &mut
         if let Some(json) = t.strip_prefix(TOPIC_META) {
             match serde_json::from_str::<TopicMeta>(json) {
                 Ok(m) => topic_meta = Some((m, n)),
-                Err(e) => out.problems.push(ImportProblem::new(n, format!("bad `{TOPIC_META}` comment: {e}"))),
+                Err(e) => out
+                    .problems
+                    .push(ImportProblem::new(n, format!("bad `{TOPIC_META}` comment: {}", serde_message(&e)))),
             }
         } else if let Some(json) = t.strip_prefix(QUESTION_META) {
             if question_meta.is_some() {
@@ -95,7 +116,9 @@ fn parse_block(block: &[(usize, &str)], category: &mut Option<String>, out: &mut
             }
             match serde_json::from_str::<QuestionMeta>(json) {
                 Ok(m) => question_meta = Some((m, n)),
-                Err(e) => out.problems.push(ImportProblem::new(n, format!("bad `{QUESTION_META}` comment: {e}"))),
+                Err(e) => out
+                    .problems
+                    .push(ImportProblem::new(n, format!("bad `{QUESTION_META}` comment: {}", serde_message(&e)))),
             }
         } else if !t.starts_with("//") {
             lines.push((n, t));
@@ -116,7 +139,7 @@ fn parse_block(block: &[(usize, &str)], category: &mut Option<String>, out: &mut
                     t.id = m.id;
                     t.order = m.order;
                 }
-                *category = Some(t.id.clone());
+                state.category = Some(t.id.clone());
                 out.topics.push(t);
             }
             None => out.problems.push(ImportProblem::new(n, "the category has no name to make a topic from")),
@@ -134,9 +157,15 @@ fn parse_block(block: &[(usize, &str)], category: &mut Option<String>, out: &mut
         }
         return;
     }
-    match parse_question(&tokens(&lines)) {
+    let toks = tokens(&lines);
+    let open = toks.iter().position(|t| t.is('{'));
+    let close = toks.iter().position(|t| t.is('}'));
+    if std::mem::take(&mut state.unclosed) && close.is_some() && (open.is_none() || close < open) {
+        return;
+    }
+    match parse_question(&toks) {
         Ok(mut d) => {
-            d.topic = category.clone();
+            d.topic = state.category.clone();
             if let Some((m, n)) = question_meta {
                 d.id = m.id.map(|id| (id, n));
                 d.domain = m.domain;
@@ -147,7 +176,10 @@ fn parse_block(block: &[(usize, &str)], category: &mut Option<String>, out: &mut
             }
             out.drafts.push(d);
         }
-        Err(p) => out.problems.push(p),
+        Err(p) => {
+            state.unclosed = p.message == UNCLOSED;
+            out.problems.push(p);
+        }
     }
 }
 

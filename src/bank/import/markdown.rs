@@ -156,6 +156,13 @@ pub(super) fn parse(text: &str) -> Parsed {
                 Some(q) if q.phase == Phase::Explanation => {
                     let msg = "an option after the explanation; the `>` explanation comes after all the options";
                     out.problems.push(ImportProblem::new(n, msg));
+                    // Counted all the same, so the option count is not reported as well.
+                    q.draft.options.push(DraftOption {
+                        line: n,
+                        text: text.to_string(),
+                        correct: checked,
+                        ..DraftOption::default()
+                    });
                 }
                 Some(q) => {
                     if q.phase == Phase::Stem {
@@ -184,9 +191,13 @@ pub(super) fn parse(text: &str) -> Parsed {
                     }
                 }
             }
-            Line::Item(_) => {
+            Line::Item(text) => {
                 let msg = "a list item without a checkbox; write `- [x]` for a right option or `- [ ]` for a wrong one";
                 out.problems.push(ImportProblem::new(n, msg));
+                // Surely meant as an option: counted, so the option count is not reported as well.
+                if let Some(q) = open.as_mut() {
+                    q.draft.options.push(DraftOption { line: n, text: text.to_string(), ..DraftOption::default() });
+                }
             }
             Line::Indented(t) => {
                 if let Some(q) = open.as_mut() {

@@ -146,6 +146,9 @@ pub(crate) struct Draft {
     pub sources: Vec<String>,
     pub tags: Vec<String>,
     pub notes: Vec<String>,
+    /// The format already reported a problem with the answer key, so "no option is marked correct"
+    /// would only repeat it.
+    pub answer_reported: bool,
 }
 
 #[derive(Debug, Default)]
@@ -282,7 +285,7 @@ fn check_draft(d: &Draft, problems: &mut Vec<ImportProblem>) {
             seen.insert(text, i + 1);
         }
     }
-    if n > 0 && !d.options.iter().any(|o| o.correct) {
+    if n > 0 && !d.answer_reported && !d.options.iter().any(|o| o.correct) {
         report(d.line, "no option is marked correct".into());
     }
     if let Some(diff) = d.difficulty.filter(|x| !(1..=3).contains(x)) {

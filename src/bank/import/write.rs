@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::Imported;
+use crate::bank::validate::valid_id;
 use crate::bank::{Problem, Question, Severity, SourceFile, check};
 
 #[derive(Debug, thiserror::Error)]
@@ -27,8 +28,9 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     move |source| WriteError::Io { path: path.to_path_buf(), source }
 }
 
-/// The bank's files, by path relative to its root: `questions/<topic>.json` per topic,
-/// `content/topics.json` and an empty `content/faq.json`.
+/// The bank's files, by path relative to its root: `questions/<topic>.json` for each topic the
+/// questions use (declared or not, so `bank check` reports an undeclared one), `content/topics.json`
+/// and an empty `content/faq.json`.
 ///
 /// Note references are dropped: they name notes of the bank the questions came from, and an
 /// imported bank has no `content/notes/`, so `bank check` would reject every one.
@@ -37,16 +39,40 @@ pub(crate) fn bank_files(imported: &Imported) -> Vec<SourceFile> {
         SourceFile { path: "content/topics.json".into(), text: pretty(&imported.topics) },
         SourceFile { path: "content/faq.json".into(), text: "[]\n".into() },
     ];
-    for t in &imported.topics {
+    let mut topics: Vec<&str> = imported.topics.iter().map(|t| t.id.as_str()).collect();
+    for q in &imported.questions {
+        if !topics.contains(&q.topic.as_str()) {
+            topics.push(&q.topic);
+        }
+    }
+    for topic in topics {
         let questions: Vec<Question> = imported
             .questions
             .iter()
-            .filter(|q| q.topic == t.id)
+            .filter(|q| q.topic == topic)
             .map(|q| Question { notes: Vec::new(), ..q.clone() })
             .collect();
-        files.push(SourceFile { path: format!("questions/{}.json", t.id), text: pretty(&questions) });
+        files.push(SourceFile { path: format!("questions/{topic}.json"), text: pretty(&questions) });
     }
     files
+}
+
+/// Topic ids become file names, so one that is not a plain id (`../x`) must never reach the disk.
+fn topic_id_problems(imported: &Imported) -> Vec<Problem> {
+    let ids = imported.topics.iter().map(|t| &t.id).chain(imported.questions.iter().map(|q| &q.topic));
+    let mut bad: Vec<&String> = ids.filter(|id| !valid_id(id)).collect();
+    bad.sort();
+    bad.dedup();
+    bad.into_iter()
+        .map(|id| Problem {
+            severity: Severity::Error,
+            file: "content/topics.json".into(),
+            line: None,
+            column: None,
+            id: Some(id.clone()),
+            message: "topic id must be lower-case letters, digits and single hyphens".into(),
+        })
+        .collect()
 }
 
 /// Pretty JSON with a final newline, as the bundled bank's files are written.
@@ -61,9 +87,23 @@ fn pretty<T: serde::Serialize>(value: &T) -> String {
 /// not exist, or when the result would not pass `bank check` (warnings for fields flagged as missing
 /// are expected and allowed).
 pub fn write_bank(dir: &Path, imported: &Imported) -> Result<Vec<PathBuf>, WriteError> {
+    let mut errors = topic_id_problems(imported);
+    if !errors.is_empty() {
+        return Err(WriteError::Invalid { problems: errors });
+    }
     let files = bank_files(imported);
-    let (_, problems) = check(&files);
-    let errors: Vec<Problem> = problems.into_iter().filter(|p| p.severity == Severity::Error).collect();
+    let (bank, problems) = check(&files);
+    errors.extend(problems.into_iter().filter(|p| p.severity == Severity::Error));
+    if bank.questions.is_empty() {
+        errors.push(Problem {
+            severity: Severity::Error,
+            file: "questions/".into(),
+            line: None,
+            column: None,
+            id: None,
+            message: "no questions to write".into(),
+        });
+    }
     if !errors.is_empty() {
         return Err(WriteError::Invalid { problems: errors });
     }
