@@ -43,7 +43,9 @@ fn front(q: &Question) -> String {
     let options: Vec<String> =
         q.options.iter().enumerate().map(|(i, o)| format!("{}. {}", letter(i), html(&o.text))).collect();
     out.push_str(&options.join("<br>"));
-    if q.kind == Kind::Multiple {
+    // Anki shows no checkboxes, so say how many to pick unless the stem already does.
+    let choose = format!("choose {}", count_word(q.answer_count()).to_ascii_lowercase());
+    if q.kind == Kind::Multiple && !q.stem.to_ascii_lowercase().contains(&choose) {
         out.push_str(&format!("<br><br><i>Choose {}.</i>", count_word(q.answer_count())));
     }
     out
