@@ -215,3 +215,34 @@ fn export_formats_by_name() {
     assert_eq!(export(&bank.questions, &bank.topics, ExportFormat::Gift), export_gift(&bank.questions, &bank.topics));
     assert_eq!(export(&bank.questions, &bank.topics, ExportFormat::Anki), export_anki(&bank.questions));
 }
+
+/// Text made of GIFT's special characters among others, trimmed and not empty, as bank text is.
+fn gift_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::strategy::Strategy;
+    "[a-zA-Z0-9 ~=#{}:%\\\\/>\n-]{1,24}".prop_map(|s| s.trim().to_string()).prop_filter("not empty", |s| !s.is_empty())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(100))]
+
+    /// Any text, however full of GIFT's control characters, comes back unchanged.
+    #[test]
+    fn any_text_round_trips_through_gift(
+        stem in gift_text(),
+        texts in proptest::collection::hash_set(gift_text(), 4..=6),
+        explanations in proptest::collection::vec(gift_text(), 7),
+        right in proptest::collection::btree_set(0usize..4, 1..=3),
+    ) {
+        let options: Vec<(&str, bool, &str)> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.as_str(), right.contains(&i), explanations[i].as_str()))
+            .collect();
+        let kind = if right.len() > 1 { Kind::Multiple } else { Kind::Single };
+        let mut q = question("q-9", kind, &stem, &options);
+        q.explanation = explanations[6].clone();
+        let topics = [Topic { id: "caching".into(), title: explanations[6].replace('\n', " "), order: 1 }];
+        let back = reimport(&export_gift(std::slice::from_ref(&q), &topics));
+        proptest::prop_assert_eq!(&back.questions, &vec![q]);
+    }
+}

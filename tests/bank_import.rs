@@ -423,3 +423,37 @@ fn note_links_are_dropped_from_a_written_bank() {
     let bank = bank::Bank::load(&ContentSource::Dir(out)).expect("loads");
     assert!(bank.questions.iter().all(|q| q.notes.is_empty()));
 }
+
+/// The first fenced block under a `#### <title>` heading of questions/README.md.
+fn readme_example(title: &str) -> String {
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("questions/README.md")).expect("README");
+    let section =
+        readme.split("\n#### ").find(|s| s.starts_with(title)).unwrap_or_else(|| panic!("no {title} section"));
+    let body = section.split("\n```").nth(1).unwrap_or_else(|| panic!("no example in {title}"));
+    body.split_once('\n').map(|(_, code)| code.to_string()).unwrap_or_default()
+}
+
+#[test]
+fn the_readme_examples_import() {
+    for (title, format, count) in [
+        ("GIFT", ImportFormat::Gift, 1),
+        ("Aiken", ImportFormat::Aiken, 1),
+        ("CSV", ImportFormat::Csv, 1),
+        ("Markdown", ImportFormat::Markdown, 2),
+    ] {
+        let got = import(&readme_example(title), format, &opts()).unwrap_or_else(|p| panic!("{title}: {p:#?}"));
+        assert_eq!(got.questions.len(), count, "{title}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Whatever the text, every importer answers with questions or problems; none panics.
+    #[test]
+    fn no_input_makes_an_importer_panic(text in "([-=~#{}:%\\\\/>*+\\[\\]xX .,;A-F0-9a-z\"\t]|\n|\r\n|ANSWER: |\\$CATEGORY: |// gatewise: ){0,200}") {
+        for format in ImportFormat::ALL {
+            let _ = import(&text, format, &opts());
+        }
+    }
+}

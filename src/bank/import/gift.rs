@@ -7,7 +7,7 @@
 //! `// gatewise: {...}` before a question (see `export::gift`).
 use serde::{Deserialize, Serialize};
 
-use super::{Draft, DraftOption, ImportProblem, Parsed, topic_from_name};
+use super::{DeclaredTopic, Draft, DraftOption, ImportProblem, Parsed, topic_from_name};
 use crate::bank::Domain;
 use crate::bank::validate::valid_id;
 
@@ -129,16 +129,20 @@ fn parse_block(block: &[(usize, &str)], state: &mut State, out: &mut Parsed) {
         && let Some(name) = first.strip_prefix("$CATEGORY:")
     {
         lines.remove(0);
-        match topic_from_name(&category_leaf(name)) {
-            Some(mut t) => {
-                if let Some((m, mn)) = topic_meta.take() {
-                    if !valid_id(&m.id) {
-                        let msg = format!("topic id `{}` must be lower-case letters, digits and single hyphens", m.id);
-                        out.problems.push(ImportProblem::new(mn, msg));
-                    }
-                    t.id = m.id;
-                    t.order = m.order;
+        let leaf = category_leaf(name);
+        // The gatewise comment states the id, so the name is only the title and may be anything.
+        let topic = match topic_meta.take() {
+            Some((m, mn)) => {
+                if !valid_id(&m.id) {
+                    let msg = format!("topic id `{}` must be lower-case letters, digits and single hyphens", m.id);
+                    out.problems.push(ImportProblem::new(mn, msg));
                 }
+                Some(DeclaredTopic { id: m.id, title: leaf, order: m.order })
+            }
+            None => topic_from_name(&leaf),
+        };
+        match topic {
+            Some(t) => {
                 state.category = Some(t.id.clone());
                 out.topics.push(t);
             }
