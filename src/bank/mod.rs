@@ -1,6 +1,8 @@
 //! The content: questions, notes, FAQ and topics; loading them (embedded or from a directory) and
 //! checking them.
+pub mod export;
 mod faq;
+pub mod import;
 mod load;
 mod note;
 mod question;

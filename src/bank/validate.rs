@@ -155,13 +155,13 @@ struct Spans<'a> {
     sources: Vec<&'a RawValue>,
 }
 
-fn valid_id(id: &str) -> bool {
+pub(crate) fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// Why a source URL is not acceptable, if it isn't.
-fn source_problem(url: &str) -> Option<String> {
+pub(crate) fn source_problem(url: &str) -> Option<String> {
     let Some(rest) = url.strip_prefix("https://") else {
         return Some(format!("source {url:?} is not an https:// URL"));
     };
