@@ -90,6 +90,31 @@ pub enum BankCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Convert questions from Moodle GIFT, Aiken, CSV or Markdown checkboxes into a new bank.
+    ///
+    /// Every problem is reported with its line and nothing is written unless the whole file
+    /// converts. Fields the source lacks (explanations, sources) are flagged, not invented:
+    /// `gatewise bank check DIR` lists them.
+    Import {
+        /// The file to convert.
+        file: PathBuf,
+        /// gift, aiken, csv or markdown (see questions/README.md for each shape).
+        #[arg(long)]
+        format: crate::bank::import::ImportFormat,
+        /// The new bank's directory (must not exist or be empty). Default: banks/NAME in the data
+        /// directory, named after the file, so the app lists it beside the built-in bank.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Write the bank (the selected one, or --content DIR) for Anki's text import or as GIFT.
+    Export {
+        /// anki or gift.
+        #[arg(long)]
+        format: crate::bank::export::ExportFormat,
+        /// Where to write (atomically). Default: standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

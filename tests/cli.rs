@@ -273,3 +273,69 @@ fn stats_markdown_is_a_report() {
         .stdout(predicate::str::contains("## Mastery by domain"))
         .stdout(predicate::str::contains("| Cloud Concepts | 0 | 0 |"));
 }
+
+#[test]
+fn bank_import_writes_a_checkable_bank_or_nothing_and_export_round_trips() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let run = || {
+        let mut c = gatewise();
+        c.env("XDG_DATA_HOME", data.path());
+        c
+    };
+    let fixtures = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import"));
+    // Into the data directory by default, so the app lists it.
+    run()
+        .args(["bank", "import"])
+        .arg(fixtures.join("aiken/constructs.txt"))
+        .args(["--format", "aiken"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("gatewise --bank constructs"));
+    let dir = data.path().join("gatewise/banks/constructs");
+    run()
+        .args(["bank", "check"])
+        .arg(&dir)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("flagged as missing by import"));
+    run().args(["--bank", "constructs", "bank", "stats", "--json"]).assert().success();
+    // Again into the same place: refused, nothing overwritten.
+    let before = fs::read_dir(&dir).expect("ls").count();
+    run()
+        .args(["bank", "import"])
+        .arg(fixtures.join("aiken/constructs.txt"))
+        .args(["--format", "aiken"])
+        .assert()
+        .failure();
+    assert_eq!(fs::read_dir(&dir).expect("ls").count(), before);
+    // A broken file: every problem with its line, nothing written.
+    let out = data.path().join("broken-bank");
+    let bad = fs::read_dir(fixtures.join("csv/errors")).expect("errors").flatten().next().expect("a fixture").path();
+    run()
+        .args(["bank", "import"])
+        .arg(&bad)
+        .args(["--format", "csv", "--out"])
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(format!("{}:", bad.display())))
+        .stderr(predicate::str::contains("nothing was written"));
+    assert!(!out.exists());
+
+    // Export the built-in bank as GIFT, import it back: every question survives.
+    let gift = data.path().join("all.gift");
+    run().args(["bank", "export", "--format", "gift", "--out"]).arg(&gift).assert().success();
+    let back = data.path().join("back");
+    run()
+        .args(["bank", "import"])
+        .arg(&gift)
+        .args(["--format", "gift", "--out"])
+        .arg(&back)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("imported 229 question(s)"));
+    run().args(["bank", "check"]).arg(&back).assert().success();
+    let anki = data.path().join("anki.txt");
+    run().args(["bank", "export", "--format", "anki", "--out"]).arg(&anki).assert().success();
+    assert!(fs::read_to_string(&anki).expect("anki").starts_with("#separator:tab\n#html:true\n"));
+}

@@ -4,7 +4,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use super::{open_db, select_bank};
+use std::path::Path;
+
+use super::{db_path, open_db, select_bank};
+use crate::bank::export::ExportFormat;
+use crate::bank::import::{ImportFormat, ImportOptions};
 use crate::bank::{self, ContentSource};
 use crate::cli::Cli;
 
@@ -44,6 +48,65 @@ pub fn stats(cli: &Cli, json: bool) -> Result<ExitCode> {
     } else {
         writeln!(out, "Bank: {}", sel.name)?;
         write!(out, "{}", stats.to_text(&sel.bank))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn import(cli: &Cli, file: &Path, format: ImportFormat, out: Option<&Path>) -> Result<ExitCode> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let opts = ImportOptions::for_file(file);
+    let imported = match bank::import::import(&text, format, &opts) {
+        Ok(i) => i,
+        Err(problems) => {
+            let mut err = std::io::stderr().lock();
+            for p in &problems {
+                writeln!(err, "{}:{}: {}", file.display(), p.line, p.message)?;
+            }
+            writeln!(err, "{} problem(s) in {}; nothing was written", problems.len(), file.display())?;
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let dir = match out {
+        Some(d) => d.to_path_buf(),
+        None => {
+            let banks = crate::paths::banks_dir(&db_path(cli)?);
+            std::fs::create_dir_all(&banks).with_context(|| format!("cannot create {}", banks.display()))?;
+            banks.join(&opts.id_prefix)
+        }
+    };
+    let written = bank::import::write_bank(&dir, &imported).with_context(|| format!("writing {}", dir.display()))?;
+    let flagged = imported.questions.iter().filter(|q| !q.missing.is_empty()).count();
+    println!(
+        "imported {} question(s) on {} topic(s) into {} ({} file(s))",
+        imported.questions.len(),
+        imported.topics.len(),
+        dir.display(),
+        written.len()
+    );
+    if flagged > 0 {
+        println!(
+            "{flagged} question(s) lack explanations or sources the source format could not carry; \
+             `gatewise bank check {}` lists them",
+            dir.display()
+        );
+    }
+    if out.is_none() {
+        println!("study it with `gatewise --bank {}` or pick it with b on Home", opts.id_prefix);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn export(cli: &Cli, format: ExportFormat, out: Option<&Path>) -> Result<ExitCode> {
+    let db = open_db(cli)?;
+    let sel = select_bank(cli, &db)?;
+    let text = bank::export::export(&sel.bank.questions, &sel.bank.topics, format);
+    match out {
+        Some(path) => {
+            crate::fsutil::write_atomic(path, text.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("wrote {} question(s) from {} to {}", sel.bank.questions.len(), sel.name, path.display());
+        }
+        None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }
