@@ -332,6 +332,23 @@ impl Gateway {
         self.metrics.snapshot(&self.def.name, &self.stage.name, &names)
     }
 
+    /// The payload limit in bytes: the definition's `limits.maxPayloadBytes`, or lower if
+    /// [`Gateway::limit_payload`] lowered it.
+    pub fn max_payload(&self) -> u64 {
+        self.max_payload
+    }
+
+    /// Lowers the payload limit to `max` bytes (never raises it past the definition's), so the
+    /// server shell's smaller sandbox cap and the core's 413 agree.
+    pub fn limit_payload(&mut self, max: u64) {
+        self.max_payload = self.max_payload.min(max);
+    }
+
+    /// The newest access-log line, without copying the whole log.
+    pub fn last_access_log(&self) -> Option<&str> {
+        self.access_log.last()
+    }
+
     /// The access log, oldest line first (the last 1000 lines are kept).
     pub fn access_log(&self) -> Vec<String> {
         self.access_log.lines().map(str::to_owned).collect()

@@ -7,7 +7,7 @@ use super::cors;
 use super::definition::{ApiType, RequestValidator};
 use super::gateway::{Gateway, ParamRef};
 use super::http::{Response, header_value};
-use super::pipeline::Flow;
+use super::pipeline::{Flow, ShellRefusal};
 use super::quota::{QuotaCounter, period_word};
 use super::responses::GatewayError;
 use super::throttle::{Take, TokenBucket};
@@ -82,6 +82,44 @@ impl Gateway {
             },
         );
         Ok(None)
+    }
+
+    /// The trace step for a request the server shell refused before the pipeline ran.
+    pub(crate) fn phase_shell_refusal(&self, refusal: &ShellRefusal, trace: &mut Trace) -> GatewayError {
+        match refusal {
+            ShellRefusal::BodyTooLarge { bytes } => {
+                trace.push(
+                    Phase::Receive,
+                    Outcome::Rejected,
+                    format!(
+                        "body is over the {} payload limit (AWS allows 10 MB); the server stopped reading it after {}",
+                        fmt_bytes(self.max_payload),
+                        fmt_bytes(*bytes)
+                    ),
+                );
+                GatewayError::RequestTooLarge
+            }
+            ShellRefusal::WrongStage { stage } => {
+                let (err, answer) = match self.api_type {
+                    ApiType::Rest => (GatewayError::MissingAuthenticationToken, "403 \"Missing Authentication Token\""),
+                    ApiType::Http => (GatewayError::NotFound, "404 \"Not Found\""),
+                };
+                let named = if stage.is_empty() {
+                    "the URL names no stage".to_owned()
+                } else {
+                    format!("the URL names stage '{stage}'")
+                };
+                trace.push(
+                    Phase::Route,
+                    Outcome::Rejected,
+                    format!(
+                        "{named}, but this gateway serves stage '{0}' (invoke URLs look like /{0}/pets); no route is looked up, the answer is {answer}",
+                        self.stage.name
+                    ),
+                );
+                err
+            }
+        }
     }
 
     pub(crate) fn phase_route(&mut self, flow: &mut Flow<'_>, trace: &mut Trace) -> Result<(), GatewayError> {

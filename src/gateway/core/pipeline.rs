@@ -39,6 +39,20 @@ pub(crate) struct Flow<'r> {
     pub integration_latency: Option<u64>,
     pub integration_status: Option<u16>,
     pub error: Option<GatewayError>,
+    /// Set when the server shell refused the request before the pipeline could.
+    pub refusal: Option<&'r ShellRefusal>,
+}
+
+/// Why the server shell answers a request without running the pipeline: it knows something the
+/// core cannot see in a [`Request`]. The core still writes the trace, metrics and access log, so
+/// a learner watching live sees these requests too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShellRefusal {
+    /// The URL's first segment names another stage (`/prod/pets` on a gateway built for `dev`).
+    WrongStage { stage: String },
+    /// The shell stopped reading the body after `bytes` bytes, past the payload limit; the body
+    /// is not in the request.
+    BodyTooLarge { bytes: u64 },
 }
 
 /// A 64-bit mixer (SplitMix64's finaliser): request ids look random but are a pure function of
@@ -73,6 +87,16 @@ impl Gateway {
     /// Never panics and never reads a clock: the same sequence of `(request, now)` pairs gives
     /// the same responses and traces, byte for byte.
     pub fn handle(&mut self, req: Request, now: VirtualTime) -> (Response, Trace) {
+        self.handle_inner(req, now, None)
+    }
+
+    /// Answers a request the server shell has already refused (see [`ShellRefusal`]) with the
+    /// gateway response AWS would send, recording it like any other request.
+    pub fn handle_refused(&mut self, req: Request, now: VirtualTime, refusal: &ShellRefusal) -> (Response, Trace) {
+        self.handle_inner(req, now, Some(refusal))
+    }
+
+    fn handle_inner(&mut self, req: Request, now: VirtualTime, refusal: Option<&ShellRefusal>) -> (Response, Trace) {
         self.counter += 1;
         let (request_id, apigw_id) = request_ids(self.counter, now);
         let mut trace = Trace::new(request_id.clone(), now, &req.method, &req.path);
@@ -91,6 +115,7 @@ impl Gateway {
             integration_latency: None,
             integration_status: None,
             error: None,
+            refusal,
         };
         let mut resp = match self.run(&mut flow, &mut trace) {
             Ok(r) => r,
@@ -108,6 +133,9 @@ impl Gateway {
     }
 
     fn run(&mut self, flow: &mut Flow<'_>, trace: &mut Trace) -> Result<Response, GatewayError> {
+        if let Some(refusal) = flow.refusal {
+            return Err(self.phase_shell_refusal(refusal, trace));
+        }
         if let Some(preflight) = self.phase_receive(flow, trace)? {
             return Ok(preflight);
         }
