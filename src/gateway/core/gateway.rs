@@ -151,6 +151,9 @@ pub struct Gateway {
     pub(crate) metrics: Metrics,
     pub(crate) access_log: AccessLog,
     pub(crate) counter: u64,
+    /// The last access-log timestamp, by whole second: consecutive requests in the same second
+    /// (a served gateway's usual case) reuse it instead of formatting the date again.
+    pub(crate) clf_cache: (u64, String),
 }
 
 fn route_key(method: &str, path: &str) -> String {
@@ -265,6 +268,7 @@ impl Gateway {
             metrics: Metrics::default(),
             access_log: AccessLog::new(def.access_log_format.as_deref()),
             counter: 0,
+            clf_cache: (u64::MAX, String::new()),
             stage: stage_def,
             def,
         })

@@ -242,7 +242,11 @@ impl Gateway {
     fn log(&mut self, flow: &Flow<'_>, resp: &Response, latency: u64) {
         let route = flow.route.and_then(|r| self.routes.get(r));
         let message = flow.error.as_ref().and_then(|e| e.message(self.api_type)).unwrap_or_default();
-        let request_time = flow.now.clf();
+        let second = flow.now.as_millis() / 1000;
+        if self.clf_cache.0 != second {
+            self.clf_cache = (second, flow.now.clf());
+        }
+        let request_time = std::mem::take(&mut self.clf_cache.1);
         let domain = format!("{}.execute-api.us-east-1.amazonaws.com", self.def.api_id);
         let principal = flow.auth.as_ref().and_then(|a| a.principal_id.as_deref()).unwrap_or("");
         let rec = LogRecord {
@@ -269,6 +273,7 @@ impl Gateway {
             status: resp.status,
         };
         self.access_log.write(&rec);
+        self.clf_cache.1 = request_time;
     }
 }
 

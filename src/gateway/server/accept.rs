@@ -65,9 +65,11 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, stop: impl F
         let shared = Arc::clone(&shared);
         let builder = Arc::clone(&builder);
         let mut closing = closing_rx.clone();
+        // Formatted once per connection rather than once per request.
+        let peer_ip: Arc<str> = peer.ip().to_string().into();
         tokio::spawn(async move {
             let _permit = permit;
-            let svc = service_fn(move |req| service::serve(Arc::clone(&shared), peer, req));
+            let svc = service_fn(move |req| service::serve(Arc::clone(&shared), peer, Arc::clone(&peer_ip), req));
             let conn = builder.serve_connection(TokioIo::new(stream), svc);
             tokio::pin!(conn);
             tokio::select! {

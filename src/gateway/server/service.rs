@@ -22,6 +22,7 @@ pub(crate) type HyperResponse = hyper::Response<Full<Bytes>>;
 pub(crate) async fn serve(
     shared: Arc<Shared>,
     peer: SocketAddr,
+    peer_ip: Arc<str>,
     req: hyper::Request<Incoming>,
 ) -> Result<HyperResponse, Infallible> {
     let (parts, body) = req.into_parts();
@@ -54,7 +55,7 @@ pub(crate) async fn serve(
         Some(q) => format!("{resource_path}?{q}"),
         None => resource_path.to_owned(),
     };
-    let mut request = Request::new(parts.method.as_str(), &target).with_source_ip(&peer.ip().to_string());
+    let mut request = Request::new(parts.method.as_str(), &target).with_source_ip(&peer_ip);
     request.headers = parts
         .headers
         .iter()
