@@ -1,14 +1,14 @@
-//! The mini API Gateway: a pure request pipeline ([`core`]) and the built-in "Lambda" functions
-//! and fake back ends it can call ([`handlers`]).
+//! The mini API Gateway: a pure request pipeline ([`core`]), the built-in "Lambda" functions
+//! and fake back ends it can call ([`handlers`]), and the loopback HTTP shell ([`server`]).
 //!
-//! The hyper server shell and the `gatewise gateway check` command live in the main crate and
-//! call only what is re-exported here.
+//! The CLI and the TUI call only what is re-exported here and `server`'s public items.
 
 pub mod core;
 pub mod handlers;
+pub mod server;
 
 pub use self::core::{
     ApiDefinition, ApiType, BucketLevel, CacheStatus, DefinitionProblem, Gateway, GatewayBuildError, GatewayError,
-    MetricDatum, MetricsSnapshot, Outcome, Phase, Request, Response, Trace, TraceStep, VirtualTime, check_definition,
-    validate_definition,
+    MetricDatum, MetricsSnapshot, Outcome, Phase, Request, Response, ShellRefusal, Trace, TraceStep, VirtualTime,
+    check_definition, validate_definition,
 };

@@ -138,6 +138,10 @@ impl AccessLog {
         self.lines.iter().map(String::as_str)
     }
 
+    pub(crate) fn last(&self) -> Option<&str> {
+        self.lines.back().map(String::as_str)
+    }
+
     pub(crate) fn write(&mut self, r: &LogRecord<'_>) {
         use std::fmt::Write as _;
         let mut line = String::with_capacity(160);

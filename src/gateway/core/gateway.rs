@@ -151,6 +151,9 @@ pub struct Gateway {
     pub(crate) metrics: Metrics,
     pub(crate) access_log: AccessLog,
     pub(crate) counter: u64,
+    /// The last access-log timestamp, by whole second: consecutive requests in the same second
+    /// (a served gateway's usual case) reuse it instead of formatting the date again.
+    pub(crate) clf_cache: (u64, String),
 }
 
 fn route_key(method: &str, path: &str) -> String {
@@ -265,6 +268,7 @@ impl Gateway {
             metrics: Metrics::default(),
             access_log: AccessLog::new(def.access_log_format.as_deref()),
             counter: 0,
+            clf_cache: (u64::MAX, String::new()),
             stage: stage_def,
             def,
         })
@@ -330,6 +334,23 @@ impl Gateway {
     pub fn metrics(&self) -> MetricsSnapshot {
         let names: Vec<(String, String)> = self.routes.iter().map(|r| (r.method.clone(), r.path.clone())).collect();
         self.metrics.snapshot(&self.def.name, &self.stage.name, &names)
+    }
+
+    /// The payload limit in bytes: the definition's `limits.maxPayloadBytes`, or lower if
+    /// [`Gateway::limit_payload`] lowered it.
+    pub fn max_payload(&self) -> u64 {
+        self.max_payload
+    }
+
+    /// Lowers the payload limit to `max` bytes (never raises it past the definition's), so the
+    /// server shell's smaller sandbox cap and the core's 413 agree.
+    pub fn limit_payload(&mut self, max: u64) {
+        self.max_payload = self.max_payload.min(max);
+    }
+
+    /// The newest access-log line, without copying the whole log.
+    pub fn last_access_log(&self) -> Option<&str> {
+        self.access_log.last()
     }
 
     /// The access log, oldest line first (the last 1000 lines are kept).

@@ -41,7 +41,7 @@ pub use definition::{ApiDefinition, ApiType};
 pub use gateway::{BucketLevel, Gateway, GatewayBuildError};
 pub use http::{Request, Response};
 pub use metrics::{MetricDatum, MetricsSnapshot, Stat};
-pub use pipeline::{CACHE_TEACHING_HEADER, GATEWAY_OVERHEAD_MS};
+pub use pipeline::{CACHE_TEACHING_HEADER, GATEWAY_OVERHEAD_MS, ShellRefusal};
 pub use responses::GatewayError;
 pub use time::VirtualTime;
 pub use trace::{CacheStatus, Outcome, Phase, Trace, TraceStep};

@@ -7,7 +7,7 @@ use super::cors;
 use super::definition::{ApiType, RequestValidator};
 use super::gateway::{Gateway, ParamRef};
 use super::http::{Response, header_value};
-use super::pipeline::Flow;
+use super::pipeline::{Flow, ShellRefusal};
 use super::quota::{QuotaCounter, period_word};
 use super::responses::GatewayError;
 use super::throttle::{Take, TokenBucket};
@@ -24,7 +24,26 @@ fn fmt_bytes(n: u64) -> String {
 }
 
 fn describe_take(label: &str, t: &Take) -> String {
-    format!("{label}: {:.1} → {:.1} tokens", t.before, t.after)
+    let mut out = String::with_capacity(label.len() + 32);
+    out.push_str(label);
+    out.push_str(": ");
+    push_tenths(&mut out, t.before);
+    out.push_str(" → ");
+    push_tenths(&mut out, t.after);
+    out.push_str(" tokens");
+    out
+}
+
+/// `{:.1}` of a token level. Levels are whole numbers in the usual case (millisecond time,
+/// whole-number rates), and integer formatting is several times cheaper than float formatting
+/// on the served request path; anything else goes through `{:.1}` itself, so the text is the same.
+fn push_tenths(out: &mut String, x: f64) {
+    use std::fmt::Write as _;
+    if x.fract() == 0.0 && (0.0..1e15).contains(&x) {
+        let _ = write!(out, "{}.0", x as u64);
+    } else {
+        let _ = write!(out, "{x:.1}");
+    }
 }
 
 /// The value of a declared request parameter in this request, if present and non-empty.
@@ -82,6 +101,44 @@ impl Gateway {
             },
         );
         Ok(None)
+    }
+
+    /// The trace step for a request the server shell refused before the pipeline ran.
+    pub(crate) fn phase_shell_refusal(&self, refusal: &ShellRefusal, trace: &mut Trace) -> GatewayError {
+        match refusal {
+            ShellRefusal::BodyTooLarge { bytes } => {
+                trace.push(
+                    Phase::Receive,
+                    Outcome::Rejected,
+                    format!(
+                        "body is over the {} payload limit (AWS allows 10 MB); the server stopped reading it after {}",
+                        fmt_bytes(self.max_payload),
+                        fmt_bytes(*bytes)
+                    ),
+                );
+                GatewayError::RequestTooLarge
+            }
+            ShellRefusal::WrongStage { stage } => {
+                let (err, answer) = match self.api_type {
+                    ApiType::Rest => (GatewayError::MissingAuthenticationToken, "403 \"Missing Authentication Token\""),
+                    ApiType::Http => (GatewayError::NotFound, "404 \"Not Found\""),
+                };
+                let named = if stage.is_empty() {
+                    "the URL names no stage".to_owned()
+                } else {
+                    format!("the URL names stage '{stage}'")
+                };
+                trace.push(
+                    Phase::Route,
+                    Outcome::Rejected,
+                    format!(
+                        "{named}, but this gateway serves stage '{0}' (invoke URLs look like /{0}/pets); no route is looked up, the answer is {answer}",
+                        self.stage.name
+                    ),
+                );
+                err
+            }
+        }
     }
 
     pub(crate) fn phase_route(&mut self, flow: &mut Flow<'_>, trace: &mut Trace) -> Result<(), GatewayError> {
@@ -347,4 +404,18 @@ fn validate_body(body: &[u8], model: Option<&super::definition::RequestModel>) -
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_tenths;
+
+    #[test]
+    fn tenths_match_the_format_macro() {
+        for x in [0.0, 1.0, 2.5, 0.05, 0.25, 999_999.0, 1_000_000.0, 3.999_9, 1e15, 1e16, 12.34] {
+            let mut got = String::new();
+            push_tenths(&mut got, x);
+            assert_eq!(got, format!("{x:.1}"), "{x}");
+        }
+    }
 }

@@ -39,6 +39,20 @@ pub(crate) struct Flow<'r> {
     pub integration_latency: Option<u64>,
     pub integration_status: Option<u16>,
     pub error: Option<GatewayError>,
+    /// Set when the server shell refused the request before the pipeline could.
+    pub refusal: Option<&'r ShellRefusal>,
+}
+
+/// Why the server shell answers a request without running the pipeline: it knows something the
+/// core cannot see in a [`Request`]. The core still writes the trace, metrics and access log, so
+/// a learner watching live sees these requests too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShellRefusal {
+    /// The URL's first segment names another stage (`/prod/pets` on a gateway built for `dev`).
+    WrongStage { stage: String },
+    /// The shell stopped reading the body after `bytes` bytes, past the payload limit; the body
+    /// is not in the request.
+    BodyTooLarge { bytes: u64 },
 }
 
 /// A 64-bit mixer (SplitMix64's finaliser): request ids look random but are a pure function of
@@ -53,18 +67,31 @@ fn mix(mut z: u64) -> u64 {
 pub(crate) fn request_ids(counter: u64, now: VirtualTime) -> (String, String) {
     let a = mix(counter ^ now.as_millis().rotate_left(32));
     let b = mix(a ^ counter);
-    let uuid = format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xfff,
-        0x8000 | ((b >> 48) & 0x3fff),
-        b & 0xffff_ffff_ffff
-    );
+    // The same text as `format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", …)`, written digit by
+    // digit: this runs for every request, and the formatting machinery was a visible share of
+    // the served request path.
+    let mut uuid = String::with_capacity(36);
+    push_hex(&mut uuid, a >> 32, 8);
+    uuid.push('-');
+    push_hex(&mut uuid, (a >> 16) & 0xffff, 4);
+    uuid.push_str("-4");
+    push_hex(&mut uuid, a & 0xfff, 3);
+    uuid.push('-');
+    push_hex(&mut uuid, 0x8000 | ((b >> 48) & 0x3fff), 4);
+    uuid.push('-');
+    push_hex(&mut uuid, b & 0xffff_ffff_ffff, 12);
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut id: String = (0..15).map(|i| char::from(ALPHABET[((b >> (i * 4)) & 63) as usize])).collect();
     id.push('=');
     (uuid, id)
+}
+
+/// Appends the low `digits` hex digits of `v`, zero-padded, lower case.
+fn push_hex(out: &mut String, v: u64, digits: u32) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for i in (0..digits).rev() {
+        out.push(char::from(HEX[((v >> (i * 4)) & 15) as usize]));
+    }
 }
 
 impl Gateway {
@@ -73,6 +100,16 @@ impl Gateway {
     /// Never panics and never reads a clock: the same sequence of `(request, now)` pairs gives
     /// the same responses and traces, byte for byte.
     pub fn handle(&mut self, req: Request, now: VirtualTime) -> (Response, Trace) {
+        self.handle_inner(req, now, None)
+    }
+
+    /// Answers a request the server shell has already refused (see [`ShellRefusal`]) with the
+    /// gateway response AWS would send, recording it like any other request.
+    pub fn handle_refused(&mut self, req: Request, now: VirtualTime, refusal: &ShellRefusal) -> (Response, Trace) {
+        self.handle_inner(req, now, Some(refusal))
+    }
+
+    fn handle_inner(&mut self, req: Request, now: VirtualTime, refusal: Option<&ShellRefusal>) -> (Response, Trace) {
         self.counter += 1;
         let (request_id, apigw_id) = request_ids(self.counter, now);
         let mut trace = Trace::new(request_id.clone(), now, &req.method, &req.path);
@@ -91,6 +128,7 @@ impl Gateway {
             integration_latency: None,
             integration_status: None,
             error: None,
+            refusal,
         };
         let mut resp = match self.run(&mut flow, &mut trace) {
             Ok(r) => r,
@@ -108,6 +146,9 @@ impl Gateway {
     }
 
     fn run(&mut self, flow: &mut Flow<'_>, trace: &mut Trace) -> Result<Response, GatewayError> {
+        if let Some(refusal) = flow.refusal {
+            return Err(self.phase_shell_refusal(refusal, trace));
+        }
         if let Some(preflight) = self.phase_receive(flow, trace)? {
             return Ok(preflight);
         }
@@ -201,7 +242,11 @@ impl Gateway {
     fn log(&mut self, flow: &Flow<'_>, resp: &Response, latency: u64) {
         let route = flow.route.and_then(|r| self.routes.get(r));
         let message = flow.error.as_ref().and_then(|e| e.message(self.api_type)).unwrap_or_default();
-        let request_time = flow.now.clf();
+        let second = flow.now.as_millis() / 1000;
+        if self.clf_cache.0 != second {
+            self.clf_cache = (second, flow.now.clf());
+        }
+        let request_time = std::mem::take(&mut self.clf_cache.1);
         let domain = format!("{}.execute-api.us-east-1.amazonaws.com", self.def.api_id);
         let principal = flow.auth.as_ref().and_then(|a| a.principal_id.as_deref()).unwrap_or("");
         let rec = LogRecord {
@@ -228,12 +273,39 @@ impl Gateway {
             status: resp.status,
         };
         self.access_log.write(&rec);
+        self.clf_cache.1 = request_time;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_ids_match_the_format_macro() {
+        for n in [0u64, 1, 7, 0xdead_beef, u64::MAX, 0x0123_4567_89ab_cdef] {
+            let (a, b) = (mix(n), mix(n ^ 0x55));
+            let want = format!(
+                "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+                a >> 32,
+                (a >> 16) & 0xffff,
+                a & 0xfff,
+                0x8000 | ((b >> 48) & 0x3fff),
+                b & 0xffff_ffff_ffff
+            );
+            let mut got = String::new();
+            push_hex(&mut got, a >> 32, 8);
+            got.push('-');
+            push_hex(&mut got, (a >> 16) & 0xffff, 4);
+            got.push_str("-4");
+            push_hex(&mut got, a & 0xfff, 3);
+            got.push('-');
+            push_hex(&mut got, 0x8000 | ((b >> 48) & 0x3fff), 4);
+            got.push('-');
+            push_hex(&mut got, b & 0xffff_ffff_ffff, 12);
+            assert_eq!(got, want);
+        }
+    }
 
     #[test]
     fn ids_are_deterministic_and_uuid_shaped() {

@@ -23,6 +23,21 @@ fn pick_template<'t>(templates: &'t [(String, Template)], content_type: Option<&
         .map(|(_, t)| t)
 }
 
+/// The status of the usual MOCK template output, `{"statusCode": 200}`, read without building
+/// a JSON value; anything else (more keys, other spacing) is `None` and goes to the JSON parser.
+fn plain_status_code(rendered: &str) -> Option<u64> {
+    let rest = rendered.trim().strip_prefix('{')?.trim_start().strip_prefix("\"statusCode\"")?;
+    let digits = rest.trim_start().strip_prefix(':')?.trim_start().strip_suffix('}')?.trim_end();
+    // JSON has no leading zeros; leave `007` to the parser, which refuses it.
+    if digits.is_empty() || digits.len() > 3 || digits.len() > 1 && digits.starts_with('0') {
+        return None;
+    }
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 fn select<'r>(responses: &'r [IntResponse], subject: &str) -> Option<&'r IntResponse> {
     responses
         .iter()
@@ -46,7 +61,8 @@ fn timed_out(trace: &mut Trace, flow: &mut Flow<'_>, what: &str, took: u64, time
 
 impl Gateway {
     fn render(&self, flow: &Flow<'_>, t: &Template, body: &str) -> Result<String, String> {
-        let context = context_json(self, flow, None);
+        // Building `$context` is most of a MOCK request's cost; most templates never read it.
+        let context = if t.needs_context() { context_json(self, flow, None) } else { Value::Null };
         let input = InputData { body, path: &flow.params, query: &flow.req.query, headers: &flow.req.headers };
         t.render(&RenderContext::new(input, &context, &self.stage_vars)).map_err(|e| e.to_string())
     }
@@ -149,9 +165,10 @@ impl Gateway {
                 }
             },
         };
-        let status = serde_json::from_str::<Value>(&rendered)
-            .ok()
-            .and_then(|v| v.get("statusCode").and_then(Value::as_u64))
+        let status = plain_status_code(&rendered)
+            .or_else(|| {
+                serde_json::from_str::<Value>(&rendered).ok().and_then(|v| v.get("statusCode").and_then(Value::as_u64))
+            })
             .and_then(|s| u16::try_from(s).ok());
         let Some(status) = status else {
             trace.push(
@@ -354,5 +371,26 @@ impl Gateway {
             "HTTP proxy: the back end's status, headers and body pass through unchanged",
         );
         Ok(Response { status: reply.status, headers: reply.headers, body: reply.body.into_bytes() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_status_code;
+
+    #[test]
+    fn plain_status_codes() {
+        assert_eq!(plain_status_code(r#"{"statusCode": 200}"#), Some(200));
+        assert_eq!(plain_status_code(" {\n  \"statusCode\" :404 }\n"), Some(404));
+        for other in [
+            r#"{"statusCode": "200"}"#,
+            r#"{"statusCode": 200, "x": 1}"#,
+            r#"{"statusCode": -1}"#,
+            r#"{"statusCode": 007}"#,
+            "",
+            "{}",
+        ] {
+            assert_eq!(plain_status_code(other), None, "{other}");
+        }
     }
 }

@@ -23,6 +23,9 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
     nodes: Vec<ast::Node>,
+    /// Whether the source mentions `context` at all; when it does not, callers may skip
+    /// building `$context`, which costs more than rendering most templates.
+    mentions_context: bool,
 }
 
 /// Why a template could not be parsed or rendered; `line` is 1-based within the template.
@@ -43,7 +46,13 @@ impl std::error::Error for TemplateError {}
 impl Template {
     /// Parses `src`, rejecting anything outside the subset.
     pub fn parse(src: &str) -> Result<Self, TemplateError> {
-        parse::parse(src).map(|nodes| Self { nodes })
+        parse::parse(src).map(|nodes| Self { nodes, mentions_context: src.contains("context") })
+    }
+
+    /// False only if `$context` cannot be read by this template (its source never names it),
+    /// so rendering with an empty context gives the same text.
+    pub fn needs_context(&self) -> bool {
+        self.mentions_context
     }
 
     /// Renders against one request's data.

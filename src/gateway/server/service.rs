@@ -1,0 +1,213 @@
+//! One HTTP request: the sandbox checks (Host, URL, headers), the stage prefix, the capped
+//! body read, the core call under the lock, and the conversion back to a hyper response.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, PoisonError};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Body, Incoming};
+use hyper::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, TRANSFER_ENCODING};
+use hyper::{HeaderMap, StatusCode};
+
+use super::limits::{ShellAnswer, host_allowed};
+use super::{Refused, Served, ServerEvent, Shared};
+use crate::gateway::core::http::strip_stage;
+use crate::gateway::{Request, Response, ShellRefusal};
+
+pub(crate) type HyperResponse = hyper::Response<Full<Bytes>>;
+
+/// Serves one request. Never fails: every problem becomes an answer.
+pub(crate) async fn serve(
+    shared: Arc<Shared>,
+    peer: SocketAddr,
+    peer_ip: Arc<str>,
+    req: hyper::Request<Incoming>,
+) -> Result<HyperResponse, Infallible> {
+    let (parts, body) = req.into_parts();
+    if let Some(answer) = check_head(&shared, &parts) {
+        shared.notify(|| {
+            ServerEvent::Refused(Refused {
+                peer,
+                method: parts.method.as_str().to_owned(),
+                target: target_of(&parts.uri),
+                status: Some(answer.status),
+                reason: answer.reason.clone(),
+            })
+        });
+        return Ok(shell_response(&answer));
+    }
+
+    let path = parts.uri.path();
+    let stripped = match &shared.stage {
+        None => Some(path),
+        Some(stage) => strip_stage(path, stage),
+    };
+    let (resource_path, refusal) = match stripped {
+        Some(p) => (p, None),
+        None => {
+            let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+            (path, Some(ShellRefusal::WrongStage { stage: first.to_owned() }))
+        }
+    };
+    let target = match parts.uri.query() {
+        Some(q) => format!("{resource_path}?{q}"),
+        None => resource_path.to_owned(),
+    };
+    let mut request = Request::new(parts.method.as_str(), &target).with_source_ip(&peer_ip);
+    request.headers = parts
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+
+    let mut refusal = refusal;
+    let mut close = false;
+    if refusal.is_none() {
+        match read_body(&shared, body).await {
+            Ok(bytes) => request.body = bytes,
+            Err(BodyProblem::TooLarge(n)) => {
+                refusal = Some(ShellRefusal::BodyTooLarge { bytes: n });
+                close = true;
+            }
+            Err(BodyProblem::Shell(answer)) => {
+                shared.notify(|| {
+                    ServerEvent::Refused(Refused {
+                        peer,
+                        method: request.method.clone(),
+                        target: target_of(&parts.uri),
+                        status: Some(answer.status),
+                        reason: answer.reason.clone(),
+                    })
+                });
+                return Ok(shell_response(&answer));
+            }
+        }
+    } else {
+        // The body of a wrong-stage request is never needed; don't wait for it.
+        close = !body.is_end_stream();
+    }
+
+    let now = shared.clock.now();
+    let seen = shared.observer.is_some().then(|| request.clone());
+    let (response, trace, log) = {
+        let mut gw = shared.gateway.lock().unwrap_or_else(PoisonError::into_inner);
+        let (response, trace) = match &refusal {
+            None => gw.handle(request, now),
+            Some(r) => gw.handle_refused(request, now, r),
+        };
+        let log = seen.is_some().then(|| gw.last_access_log().unwrap_or_default().to_owned());
+        (response, trace, log)
+    };
+    let out = to_hyper(&response, close);
+    if let (Some(request), Some(access_log)) = (seen, log) {
+        shared.notify(|| ServerEvent::Served(Box::new(Served { request, response, trace, access_log, peer })));
+    }
+    Ok(out)
+}
+
+/// `/path?query` as received, for refusal reports.
+fn target_of(uri: &hyper::Uri) -> String {
+    uri.path_and_query().map_or_else(|| uri.to_string(), |pq| pq.as_str().to_owned())
+}
+
+/// The checks that need only the request head, cheapest first.
+fn check_head(shared: &Shared, parts: &hyper::http::request::Parts) -> Option<ShellAnswer> {
+    let limits = &shared.limits;
+    // An absolute-form target (`GET http://evil/...`) names its host in the URI; check that too.
+    let host = parts.uri.authority().map(|a| a.as_str()).or_else(|| parts.headers.get("host")?.to_str().ok());
+    if !host.is_some_and(host_allowed) {
+        return Some(ShellAnswer::host(host));
+    }
+    let url_len = parts.uri.path_and_query().map_or(0, |pq| pq.as_str().len());
+    if url_len > limits.max_url_len {
+        return Some(ShellAnswer::url_too_long(url_len, limits.max_url_len));
+    }
+    if parts.headers.len() > limits.max_headers {
+        return Some(ShellAnswer::too_many_headers(parts.headers.len(), limits.max_headers));
+    }
+    // The request line plus `name: value\r\n` per field: what the client sent, give or take
+    // whitespace.
+    let head = parts.method.as_str().len() + url_len + 12 + header_bytes(&parts.headers);
+    if head > limits.max_header_bytes {
+        return Some(ShellAnswer::headers_too_large(head, limits.max_header_bytes));
+    }
+    None
+}
+
+fn header_bytes(headers: &HeaderMap) -> usize {
+    headers.iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum()
+}
+
+enum BodyProblem {
+    /// Over the cap after this many bytes (declared or read).
+    TooLarge(u64),
+    Shell(ShellAnswer),
+}
+
+/// Reads the body up to `shared.max_body` bytes within the body timeout. A declared
+/// `Content-Length` over the cap is refused before a byte is read, so a client that sent
+/// `Expect: 100-continue` (curl does for large uploads) never sends the body at all.
+async fn read_body(shared: &Shared, mut body: Incoming) -> Result<Vec<u8>, BodyProblem> {
+    if body.is_end_stream() {
+        return Ok(Vec::new());
+    }
+    let max = shared.max_body;
+    if let Some(declared) = body.size_hint().exact()
+        && declared > max
+    {
+        return Err(BodyProblem::TooLarge(declared));
+    }
+    let collect = async {
+        let mut buf: Vec<u8> = Vec::with_capacity(usize::try_from(body.size_hint().lower().min(max)).unwrap_or(0));
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|_| BodyProblem::Shell(ShellAnswer::body_error()))?;
+            if let Ok(data) = frame.into_data() {
+                let total = (buf.len() + data.len()) as u64;
+                if total > max {
+                    return Err(BodyProblem::TooLarge(total));
+                }
+                buf.extend_from_slice(&data);
+            }
+        }
+        Ok(buf)
+    };
+    let limit = shared.limits.body_read_timeout;
+    tokio::time::timeout(limit, collect).await.unwrap_or(Err(BodyProblem::Shell(ShellAnswer::body_timeout(limit))))
+}
+
+/// The core's response on the wire. Framing headers are hyper's job (it writes
+/// `content-length` from the body), so any the core carries are left out, as is a header that
+/// HTTP cannot carry (a handler may return anything).
+fn to_hyper(resp: &Response, close: bool) -> HyperResponse {
+    let mut out = hyper::Response::new(Full::new(Bytes::copy_from_slice(&resp.body)));
+    *out.status_mut() = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = out.headers_mut();
+    headers.reserve(resp.headers.len() + 1);
+    for (k, v) in &resp.headers {
+        let (Ok(name), Ok(value)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(v)) else {
+            continue;
+        };
+        if name == CONTENT_LENGTH || name == TRANSFER_ENCODING || name == CONNECTION {
+            continue;
+        }
+        headers.append(name, value);
+    }
+    if close {
+        headers.insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    out
+}
+
+fn shell_response(answer: &ShellAnswer) -> HyperResponse {
+    let mut out = hyper::Response::new(Full::new(Bytes::from(answer.json_body())));
+    *out.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_REQUEST);
+    let headers = out.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert("x-gatewise-sandbox", HeaderValue::from_static("refused"));
+    if answer.close {
+        headers.insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    out
+}
