@@ -201,6 +201,27 @@ pub struct PracticeArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum GatewayCommand {
+    /// Serve the mini gateway over real HTTP on loopback, for curl or a browser.
+    ///
+    /// Prints the base URL and ready-to-paste curl commands, then one access-log line per
+    /// request. Ctrl-C stops it. Binding anything but 127.0.0.1 or ::1 is refused.
+    Serve {
+        /// An API definition (JSON) to serve.
+        #[arg(long, conflicts_with = "scenario", value_name = "FILE")]
+        api: Option<PathBuf>,
+        /// A lab scenario's API (api-keys, throttling, quotas, caching, authorizers, …).
+        #[arg(long, value_name = "NAME")]
+        scenario: Option<String>,
+        /// The stage to serve (default: the definition's first).
+        #[arg(long)]
+        stage: Option<String>,
+        /// Port; 0 picks a free one and prints it.
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Loopback address to bind: 127.0.0.1 (default) or ::1.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: std::net::IpAddr,
+    },
     /// Validate an API definition; every problem is reported with its JSON path.
     Check {
         /// An API definition (JSON), e.g. one of assets/apis/*.json.

@@ -408,3 +408,36 @@ fn a_note_opens_its_lab_scenario() {
     let Screen::Lab(l) = a.screen() else { panic!("lab, got {}", a.screen().title()) };
     assert_eq!(l.lab.scenario.id, "throttling");
 }
+
+#[test]
+fn live_mode_serves_real_http_and_shows_curls_requests() {
+    use std::io::{Read, Write};
+    let mut a = app(100, 30);
+    let (tx, rx) = std::sync::mpsc::channel();
+    a.ctx.live_observer = Some(std::sync::Arc::new(move |e| {
+        let _ = tx.send(e);
+    }));
+    keys(&mut a, "5");
+    key(&mut a, KeyCode::Enter); // api-keys
+    keys(&mut a, "L");
+    let Screen::Lab(l) = a.screen() else { panic!("lab") };
+    let addr = l.live.as_ref().expect("live server").local_addr;
+    assert!(addr.ip().is_loopback());
+    assert!(a.ctx.status.as_deref().unwrap_or_default().contains("curl"), "{:?}", a.ctx.status);
+    // What a learner's curl would send, without a key.
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    write!(s, "GET /dev/pets HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", addr.port()).expect("send");
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).expect("read");
+    assert!(reply.starts_with("HTTP/1.1 403"), "{reply}");
+    let event = rx.recv_timeout(std::time::Duration::from_secs(5)).expect("an event from the server");
+    a.on_server(event);
+    let Screen::Lab(l) = a.screen() else { panic!("lab") };
+    assert_eq!(l.lab.history.last().map(|e| e.trace.status), Some(403));
+    assert!(l.lab.met.contains(&"no-key-403"), "objectives are checked on live traffic");
+    assert!(a.ctx.db.lab_completions().expect("stored").iter().any(|(_, o)| o == "no-key-403"));
+    keys(&mut a, "L");
+    let Screen::Lab(l) = a.screen() else { panic!("lab") };
+    assert!(l.live.is_none());
+    assert!(std::net::TcpStream::connect(addr).is_err(), "the server stopped");
+}

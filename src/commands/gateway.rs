@@ -36,3 +36,60 @@ pub fn check(file: &std::path::Path) -> Result<ExitCode> {
         }
     }
 }
+
+/// The definition and stage to serve: a file, a lab scenario, or the throttling scenario.
+fn definition(
+    api: Option<&std::path::Path>,
+    scenario: Option<&str>,
+) -> Result<(crate::gateway::ApiDefinition, String)> {
+    if let Some(file) = api {
+        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let def = crate::gateway::check_definition(&text).map_err(|problems| {
+            let list: Vec<String> = problems.iter().map(|p| format!("{}: {p}", file.display())).collect();
+            anyhow::anyhow!(
+                "{} problem(s); nothing runs on an invalid definition:\n{}",
+                problems.len(),
+                list.join("\n")
+            )
+        })?;
+        let stage = def.stages.first().map(|s| s.name.clone()).unwrap_or_default();
+        return Ok((def, stage));
+    }
+    let name = scenario.unwrap_or("throttling");
+    let Some(s) = crate::lab::catalog::find(name) else {
+        let known: Vec<&str> = crate::lab::catalog::SCENARIOS.iter().map(|s| s.id).collect();
+        anyhow::bail!("no lab scenario {name:?}; scenarios: {}", known.join(", "));
+    };
+    let v = &s.variants[0];
+    let def = crate::gateway::check_definition(v.json)
+        .map_err(|p| anyhow::anyhow!("bundled scenario {name} is invalid: {} problem(s)", p.len()))?;
+    Ok((def, v.stage.to_string()))
+}
+
+pub fn serve(
+    api: Option<&std::path::Path>,
+    scenario: Option<&str>,
+    stage: Option<&str>,
+    port: u16,
+    host: std::net::IpAddr,
+) -> Result<ExitCode> {
+    use crate::gateway::server::{self, ServeOptions, ServerEvent};
+    // Refuse a non-loopback address before reading anything else.
+    server::check_loopback(host)?;
+    let (def, first_stage) = definition(api, scenario)?;
+    let stage = stage.map_or(first_stage, str::to_string);
+    let gateway = crate::gateway::Gateway::new(def, &stage)?;
+    let observer: server::Observer = std::sync::Arc::new(|event| match event {
+        ServerEvent::Served(s) => println!("{}", s.access_log),
+        ServerEvent::Refused(r) => {
+            eprintln!("refused {} {} from {}: {}", r.method, r.target, r.peer, r.reason);
+        }
+    });
+    let options = ServeOptions { addr: host, port, ..ServeOptions::default() };
+    server::serve_blocking(gateway, options, Some(observer), |ready| {
+        println!("{}", ready.banner);
+        let _ = std::io::stdout().flush();
+    })?;
+    println!("stopped");
+    Ok(ExitCode::SUCCESS)
+}

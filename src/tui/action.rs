@@ -35,4 +35,6 @@ pub enum Action {
     ClockSecond,
     ClockMinute,
     ClockMidnight,
+    /// Start or stop the Lab's loopback HTTP server.
+    Live,
 }

@@ -37,6 +37,8 @@ pub struct Ctx {
     pub last_exam: Option<ExamResult>,
     /// Answered and total questions of an unfinished exam, if there is one.
     pub unfinished_exam: Option<(usize, usize)>,
+    /// Hands live HTTP events from the Lab's loopback server to the app's event channel.
+    pub live_observer: Option<crate::gateway::server::Observer>,
     /// Where user banks live, when the app may switch banks.
     pub banks_dir: Option<std::path::PathBuf>,
     pub scheduler: Box<dyn Scheduler>,
@@ -59,6 +61,7 @@ impl Ctx {
             glance: Glance::default(),
             notes_read: HashSet::new(),
             last_exam: None,
+            live_observer: None,
             banks_dir: None,
             scheduler: Box::new(Fsrs::default()),
             srs: SrsSettings::default(),
@@ -355,6 +358,13 @@ impl App {
             MouseEventKind::ScrollDown => self.on_action(Action::Down),
             MouseEventKind::ScrollUp => self.on_action(Action::Up),
             _ => {}
+        }
+    }
+
+    /// A request reached the Lab's live loopback server.
+    pub fn on_server(&mut self, event: crate::gateway::server::ServerEvent) {
+        if let Some(Screen::Lab(l)) = self.screens.last_mut() {
+            l.on_server(&mut self.ctx, event);
         }
     }
 

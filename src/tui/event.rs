@@ -24,6 +24,8 @@ pub enum AppEvent {
     Term(Event),
     Tick,
     Signal,
+    /// A request served (or refused) by the Lab's live loopback server.
+    Server(crate::gateway::server::ServerEvent),
 }
 
 fn restore() {
@@ -90,6 +92,10 @@ pub fn run(
         let now = clock::now_ms();
         let mut ctx = Ctx::new(bank, bank_name, db, theme, now, now as u64, Rect::new(0, 0, size.width, size.height));
         ctx.banks_dir = banks_dir;
+        let live_tx = tx.clone();
+        ctx.live_observer = Some(std::sync::Arc::new(move |e| {
+            let _ = live_tx.send(AppEvent::Server(e));
+        }));
         let mut app = App::new(ctx);
         app.launch(launch);
 
@@ -125,6 +131,7 @@ pub fn run(
                 AppEvent::Tick => app.on_tick(),
                 AppEvent::Term(_) => {}
                 AppEvent::Signal => app.quit = true,
+                AppEvent::Server(e) => app.on_server(e),
             }
             if app.quit {
                 break;

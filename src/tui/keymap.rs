@@ -129,6 +129,7 @@ const LAB: &[Binding] = &[
     b(&[Tab], "Tab", "pane", Action::SwitchTab, true),
     b(&[C('h')], "h", "hints", Action::Confidence, true),
     b(&[C('u')], "u", "questions", Action::Drill, true),
+    b(&[C('L')], "L", "live HTTP on/off", Action::Live, true),
     b(&[C('m')], "m", "method", Action::Toggle, false),
     b(&[C('e')], "e", "edit path", Action::Search, false),
     b(&[C('H')], "H", "set header", Action::Flag, false),

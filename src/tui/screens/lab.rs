@@ -7,9 +7,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Tabs, Wrap};
 
-use crate::gateway::{Outcome, Request};
+use crate::gateway::server::{self, ServeOptions, ServerClock, ServerEvent, ServerHandle};
+use crate::gateway::{Gateway, Outcome, Request, VirtualTime};
 use crate::lab::catalog::SCENARIOS;
-use crate::lab::{LabSession, Scenario};
+use crate::lab::{Exchange, LabSession, Scenario};
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
 use crate::tui::keymap::Context;
@@ -107,6 +108,8 @@ pub struct LabScreen {
     pub pane: Pane,
     pub editing: Option<(Field, String)>,
     pub hints: bool,
+    /// The loopback server, while live mode is on; curl's requests arrive as events.
+    pub live: Option<ServerHandle>,
 }
 
 const METHODS: [&str; 6] = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
@@ -126,6 +129,7 @@ impl LabScreen {
             pane: Pane::Trace,
             editing: None,
             hints: false,
+            live: None,
         };
         l.load_preset(0);
         Ok(l)
@@ -160,6 +164,10 @@ impl LabScreen {
     }
 
     fn send(&mut self, ctx: &mut Ctx, n: usize) {
+        if self.live.is_some() {
+            ctx.status = Some("Live mode: send requests with curl from another terminal (L stops live mode).".into());
+            return;
+        }
         let mut newly = Vec::new();
         for _ in 0..n {
             newly.extend(self.lab.send(self.request()));
@@ -182,6 +190,61 @@ impl LabScreen {
             } else {
                 format!("✓ Objective met: {text}")
             });
+        }
+    }
+
+    /// Starts or stops the loopback server on the scenario's current definition.
+    fn toggle_live(&mut self, ctx: &mut Ctx) {
+        if let Some(handle) = self.live.take() {
+            let _ = handle.shutdown();
+            ctx.status = Some("Live mode off: the composer sends to the in-app gateway again.".into());
+            return;
+        }
+        let v = &self.lab.scenario.variants[self.lab.variant];
+        let gateway = match crate::gateway::check_definition(v.json)
+            .map_err(|p| format!("{} problem(s)", p.len()))
+            .and_then(|d| Gateway::new(d, v.stage).map_err(|e| e.to_string()))
+        {
+            Ok(g) => g,
+            Err(e) => {
+                ctx.status = Some(e);
+                return;
+            }
+        };
+        match server::spawn(gateway, ServeOptions::default(), ctx.live_observer.clone()) {
+            Ok(handle) => {
+                let addr = handle.local_addr;
+                let example = handle.with_gateway(|g| server::curl_examples(g, addr, ServerClock::System.now()));
+                ctx.status = Some(match example.first() {
+                    Some(c) => format!("Live on {} — try: {c}", handle.ready.base_url),
+                    None => format!("Live on {}", handle.ready.base_url),
+                });
+                self.live = Some(handle);
+            }
+            Err(e) => ctx.status = Some(e.to_string()),
+        }
+    }
+
+    /// A request that reached the live server: shown like a composed one, and checked.
+    pub fn on_server(&mut self, ctx: &mut Ctx, event: ServerEvent) {
+        match event {
+            ServerEvent::Served(s) => {
+                let newly = self.lab.record(&s.trace, &s.response);
+                self.lab.history.push(Exchange { request: s.request, response: s.response, trace: s.trace });
+                self.store_met(ctx, &newly);
+                if newly.is_empty() {
+                    ctx.status = Some(format!("curl from {}: {}", s.peer, s.access_log));
+                }
+            }
+            ServerEvent::Refused(r) => ctx.status = Some(format!("refused {} {}: {}", r.method, r.target, r.reason)),
+        }
+    }
+
+    /// The gateway the panes show: the live server's, or the in-app one, with its "now".
+    fn with_gateway<R>(&self, f: impl FnOnce(&Gateway, VirtualTime) -> R) -> R {
+        match &self.live {
+            Some(h) => h.with_gateway(|g| f(g, ServerClock::System.now())),
+            None => f(&self.lab.gateway, self.lab.now),
         }
     }
 
@@ -253,6 +316,7 @@ impl LabScreen {
                 }
             }
             Action::Confidence => self.hints = !self.hints,
+            Action::Live => self.toggle_live(ctx),
             Action::Drill => {
                 let ids = s.questions.iter().map(|q| (*q).to_string()).collect();
                 return practice::start_drill(ctx, &format!("lab: {}", s.title), ids);
@@ -284,6 +348,7 @@ impl LabScreen {
         frame.render_widget(Paragraph::new(top).block(Block::bordered().title(format!(" {} ", s.title))), goal);
 
         let variant = s.variants.get(self.lab.variant).map_or("", |v| v.label);
+        let live = self.live.as_ref().map_or_else(String::new, |h| format!("   LIVE {}", h.ready.base_url));
         let headers: Vec<String> = self.headers.iter().map(|(k, v)| format!("{k}: {v}")).collect();
         let mut comp = vec![
             Line::from(vec![
@@ -301,6 +366,7 @@ impl LabScreen {
                     t.muted,
                 ),
                 Span::styled(format!("   ⏱ {}   {variant}", self.lab.now.iso8601()), t.accent),
+                Span::styled(live, t.warn),
             ]),
         ];
         if let Some((field, text)) = &self.editing {
@@ -328,7 +394,7 @@ impl LabScreen {
             Pane::Buckets => self.bucket_lines(ctx, body.width),
             Pane::Metrics => self.metric_lines(ctx),
             Pane::Log => {
-                let log = self.lab.gateway.access_log();
+                let log = self.with_gateway(|g, _| g.access_log());
                 let h = usize::from(body.height.saturating_sub(2));
                 log.iter()
                     .skip(log.len().saturating_sub(h))
@@ -403,7 +469,8 @@ impl LabScreen {
         let t = &ctx.theme;
         let bar_w = usize::from(width.saturating_sub(4)).clamp(4, 30);
         let mut lines = Vec::new();
-        for b in self.lab.gateway.bucket_levels(self.lab.now) {
+        let (buckets, quotas) = self.with_gateway(|g, now| (g.bucket_levels(now), g.quota_usage(now)));
+        for b in buckets {
             let frac = if b.burst > 0.0 { (b.tokens / b.burst).clamp(0.0, 1.0) } else { 0.0 };
             let filled = (frac * bar_w as f64).round() as usize;
             lines.push(Line::from(Span::styled(b.label.clone(), t.text)));
@@ -413,7 +480,7 @@ impl LabScreen {
                 Span::styled(format!(" {:.1}/{} tokens, +{}/s", b.tokens, b.burst, b.rate), t.muted),
             ]));
         }
-        for (key, used, limit) in self.lab.gateway.quota_usage(self.lab.now) {
+        for (key, used, limit) in quotas {
             lines.push(Line::from(vec![
                 Span::styled(format!("quota for {key}: "), t.text),
                 Span::styled(format!("{used} of {limit} used"), t.accent),
@@ -427,7 +494,7 @@ impl LabScreen {
 
     fn metric_lines(&self, ctx: &Ctx) -> Vec<Line<'static>> {
         let t = &ctx.theme;
-        let m = self.lab.gateway.metrics();
+        let m = self.with_gateway(|g, _| g.metrics());
         let mut lines =
             vec![Line::from(Span::styled("minute (UTC)  Count 4XX 5XX  Latency  IntLat  Hit Miss", t.muted))];
         for d in m.totals() {
