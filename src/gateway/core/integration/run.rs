@@ -198,8 +198,7 @@ impl Gateway {
     }
 
     fn lambda_custom(&mut self, flow: &mut Flow<'_>, trace: &mut Trace, ri: usize) -> Result<Response, GatewayError> {
-        let CompiledIntegration::Lambda { handler, templates, responses, timeout_ms } = &self.routes[ri].integration
-        else {
+        let CompiledIntegration::Lambda { handler, templates, timeout_ms, .. } = &self.routes[ri].integration else {
             return Err(GatewayError::ApiConfigurationError);
         };
         let (handler, timeout) = (handler.clone(), *timeout_ms);
