@@ -81,7 +81,10 @@ pub(crate) fn request_ids(counter: u64, now: VirtualTime) -> (String, String) {
     uuid.push('-');
     push_hex(&mut uuid, b & 0xffff_ffff_ffff, 12);
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut id: String = (0..15).map(|i| char::from(ALPHABET[((b >> (i * 4)) & 63) as usize])).collect();
+    let mut id = String::with_capacity(16);
+    for i in 0..15 {
+        id.push(char::from(ALPHABET[((b >> (i * 4)) & 63) as usize]));
+    }
     id.push('=');
     (uuid, id)
 }

@@ -100,11 +100,14 @@ pub(crate) async fn serve(
         let log = seen.is_some().then(|| gw.last_access_log().unwrap_or_default().to_owned());
         (response, trace, log)
     };
-    let out = to_hyper(&response, close);
-    if let (Some(request), Some(access_log)) = (seen, log) {
-        shared.notify(|| ServerEvent::Served(Box::new(Served { request, response, trace, access_log, peer })));
+    match (seen, log) {
+        (Some(request), Some(access_log)) => {
+            let out = to_hyper(response.clone(), close);
+            shared.notify(|| ServerEvent::Served(Box::new(Served { request, response, trace, access_log, peer })));
+            Ok(out)
+        }
+        _ => Ok(to_hyper(response, close)),
     }
-    Ok(out)
 }
 
 /// `/path?query` as received, for refusal reports.
@@ -177,16 +180,28 @@ async fn read_body(shared: &Shared, mut body: Incoming) -> Result<Vec<u8>, BodyP
     tokio::time::timeout(limit, collect).await.unwrap_or(Err(BodyProblem::Shell(ShellAnswer::body_timeout(limit))))
 }
 
-/// The core's response on the wire. Framing headers are hyper's job (it writes
-/// `content-length` from the body), so any the core carries are left out, as is a header that
-/// HTTP cannot carry (a handler may return anything).
-fn to_hyper(resp: &Response, close: bool) -> HyperResponse {
-    let mut out = hyper::Response::new(Full::new(Bytes::copy_from_slice(&resp.body)));
+/// The names the core itself sends, pre-lowered: `HeaderName::from_bytes` must allocate for a
+/// mixed-case name like `x-amzn-RequestId`, a static name never does.
+const KNOWN_NAMES: [&str; 5] =
+    ["x-amzn-requestid", "x-amz-apigw-id", "apigw-requestid", "x-amzn-errortype", "x-gatewise-cache"];
+
+fn header_name(k: &str) -> Option<HeaderName> {
+    match KNOWN_NAMES.iter().find(|n| n.eq_ignore_ascii_case(k)) {
+        Some(n) => Some(HeaderName::from_static(n)),
+        None => HeaderName::from_bytes(k.as_bytes()).ok(),
+    }
+}
+
+/// The core's response on the wire, reusing its strings and body without copying. Framing
+/// headers are hyper's job (it writes `content-length` from the body), so any the core carries
+/// are left out, as is a header that HTTP cannot carry (a handler may return anything).
+fn to_hyper(resp: Response, close: bool) -> HyperResponse {
+    let mut out = hyper::Response::new(Full::new(Bytes::from(resp.body)));
     *out.status_mut() = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = out.headers_mut();
     headers.reserve(resp.headers.len() + 1);
-    for (k, v) in &resp.headers {
-        let (Ok(name), Ok(value)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(v)) else {
+    for (k, v) in resp.headers {
+        let (Some(name), Ok(value)) = (header_name(&k), HeaderValue::from_maybe_shared(Bytes::from(v))) else {
             continue;
         };
         if name == CONTENT_LENGTH || name == TRANSFER_ENCODING || name == CONNECTION {

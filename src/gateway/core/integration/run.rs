@@ -194,16 +194,14 @@ impl Gateway {
         flow.integration_latency = Some(0);
         flow.integration_status = Some(status);
         let subject = status.to_string();
-        let selected = select(responses, &subject).cloned();
-        self.map_response(flow, trace, selected.as_ref(), "", &[], &subject)
+        self.map_response(flow, trace, select(responses, &subject), "", &[], &subject)
     }
 
     fn lambda_custom(&mut self, flow: &mut Flow<'_>, trace: &mut Trace, ri: usize) -> Result<Response, GatewayError> {
-        let CompiledIntegration::Lambda { handler, templates, responses, timeout_ms } = &self.routes[ri].integration
-        else {
+        let CompiledIntegration::Lambda { handler, templates, timeout_ms, .. } = &self.routes[ri].integration else {
             return Err(GatewayError::ApiConfigurationError);
         };
-        let (handler, timeout, responses) = (handler.clone(), *timeout_ms, responses.clone());
+        let (handler, timeout) = (handler.clone(), *timeout_ms);
         let body = flow.req.body_text();
         let event = match pick_template(templates, flow.req.header("content-type")) {
             Some(t) => match self.render(flow, t, &body) {
@@ -254,17 +252,21 @@ impl Gateway {
             }
         };
         flow.integration_status = Some(200);
-        let selected = if subject.is_empty() {
-            responses.iter().find(|r| r.pattern_src.is_none()).cloned()
-        } else {
-            select(&responses, &subject).cloned()
+        // Borrowed again after the call: `invoke_lambda` needed `self` mutably.
+        let CompiledIntegration::Lambda { responses, .. } = &self.routes[ri].integration else {
+            return Err(GatewayError::ApiConfigurationError);
         };
-        self.map_response(flow, trace, selected.as_ref(), &payload, &[], &subject)
+        let selected = if subject.is_empty() {
+            responses.iter().find(|r| r.pattern_src.is_none())
+        } else {
+            select(responses, &subject)
+        };
+        self.map_response(flow, trace, selected, &payload, &[], &subject)
     }
 
     /// Applies the selected integration response: status, response template, header mapping.
     fn map_response(
-        &mut self,
+        &self,
         flow: &mut Flow<'_>,
         trace: &mut Trace,
         selected: Option<&IntResponse>,
