@@ -441,3 +441,16 @@ fn live_mode_serves_real_http_and_shows_curls_requests() {
     assert!(l.live.is_none());
     assert!(std::net::TcpStream::connect(addr).is_err(), "the server stopped");
 }
+
+#[test]
+fn the_lab_fires_a_typed_number_of_requests() {
+    let mut a = app(100, 30);
+    keys(&mut a, "5");
+    key(&mut a, KeyCode::Down);
+    key(&mut a, KeyCode::Enter);
+    keys(&mut a, "F25");
+    key(&mut a, KeyCode::Enter);
+    let Screen::Lab(l) = a.screen() else { panic!("lab") };
+    assert_eq!(l.lab.history.len(), 25);
+    assert_eq!(l.lab.history.iter().filter(|e| e.trace.status == 429).count(), 24, "burst 1 on the keyed route");
+}

@@ -31,6 +31,8 @@ pub enum Action {
     Drill,
     /// Send a burst of requests (Lab).
     Fire,
+    /// Ask how many requests to send, then send them (Lab).
+    FireN,
     /// Move the Lab's virtual clock: one second, one minute, to the next midnight UTC.
     ClockSecond,
     ClockMinute,

@@ -259,7 +259,10 @@ impl App {
             match self.screens.last_mut() {
                 Some(Screen::Note(n)) => n.on_text_key(key, &self.ctx),
                 Some(Screen::Review(r)) => r.on_text_key(key, &mut self.ctx),
-                Some(Screen::Lab(l)) => l.on_text_key(key),
+                Some(Screen::Lab(l)) => {
+                    l.on_text_key(key);
+                    l.fire_pending(&mut self.ctx);
+                }
                 _ => {}
             }
             return;

@@ -120,6 +120,7 @@ const LAB_LIST: &[Binding] = &[b(&[Enter], "Enter", "open scenario", Action::Ope
 const LAB: &[Binding] = &[
     b(&[Enter], "Enter", "send", Action::Open, true),
     b(&[C('f')], "f", "fire 10", Action::Fire, true),
+    b(&[C('F')], "F", "fire N", Action::FireN, false),
     b(&[KeyCode::Right], "→", "next preset", Action::Next, true),
     b(&[KeyCode::Left], "←", "previous preset", Action::Prev, false),
     b(&[C('+')], "+", "clock +1 s", Action::ClockSecond, true),

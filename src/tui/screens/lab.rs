@@ -96,6 +96,8 @@ pub enum Field {
     Path,
     Header,
     Body,
+    /// How many requests to fire.
+    Count,
 }
 
 pub struct LabScreen {
@@ -108,6 +110,8 @@ pub struct LabScreen {
     pub pane: Pane,
     pub editing: Option<(Field, String)>,
     pub hints: bool,
+    /// A count typed after `F`, fired on the next update.
+    pub pending_fire: usize,
     /// The loopback server, while live mode is on; curl's requests arrive as events.
     pub live: Option<ServerHandle>,
 }
@@ -115,6 +119,8 @@ pub struct LabScreen {
 const METHODS: [&str; 6] = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
 /// Requests sent by one "fire".
 pub const BURST: usize = 10;
+/// The most one typed "fire N" sends.
+pub const MAX_FIRE: usize = 1000;
 
 impl LabScreen {
     pub fn new(ctx: &Ctx, s: &'static Scenario) -> Result<LabScreen, String> {
@@ -130,6 +136,7 @@ impl LabScreen {
             editing: None,
             hints: false,
             live: None,
+            pending_fire: 0,
         };
         l.load_preset(0);
         Ok(l)
@@ -262,6 +269,10 @@ impl LabScreen {
                 match field {
                     Field::Path => self.path = if text.starts_with('/') { text } else { format!("/{text}") },
                     Field::Body => self.body = text,
+                    Field::Count => match text.trim().parse::<usize>() {
+                        Ok(n) if (1..=MAX_FIRE).contains(&n) => self.pending_fire = n,
+                        _ => self.pending_fire = 0,
+                    },
                     Field::Header => match text.split_once(':') {
                         Some((k, v)) => {
                             let (k, v) = (k.trim().to_string(), v.trim().to_string());
@@ -282,11 +293,20 @@ impl LabScreen {
         }
     }
 
+    /// Fires the count typed after `F`, if any (text keys cannot reach the store themselves).
+    pub fn fire_pending(&mut self, ctx: &mut Ctx) {
+        let n = std::mem::take(&mut self.pending_fire);
+        if n > 0 {
+            self.send(ctx, n);
+        }
+    }
+
     pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
         let s = self.lab.scenario;
         match action {
             Action::Open | Action::Submit => self.send(ctx, 1),
             Action::Fire => self.send(ctx, BURST),
+            Action::FireN => self.editing = Some((Field::Count, String::new())),
             Action::Next => self.load_preset((self.preset + 1) % s.presets.len()),
             Action::Prev => self.load_preset((self.preset + s.presets.len() - 1) % s.presets.len()),
             Action::SwitchTab => {
@@ -374,6 +394,7 @@ impl LabScreen {
                 Field::Path => "path",
                 Field::Header => "header (Name: value; Name alone removes it)",
                 Field::Body => "body",
+                Field::Count => "fire how many requests (1–1000)",
             };
             comp[1] = Line::from(Span::styled(format!("{what}: {text}▏  (Enter keeps, Esc cancels)"), t.warn));
         }
