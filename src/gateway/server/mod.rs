@@ -121,6 +121,22 @@ pub enum ServerEvent {
 /// `Arc::new(move |e| { let _ = tx.send(AppEvent::Server(e)); })`.
 pub type Observer = Arc<dyn Fn(ServerEvent) + Send + Sync>;
 
+/// An observer for `gatewise gateway serve`: each served request's access-log line on stdout,
+/// each refusal as a `refused …` line on stderr. Write errors (a closed pipe) are ignored.
+pub fn stdout_logger() -> Observer {
+    use std::io::Write as _;
+    Arc::new(|event| match event {
+        ServerEvent::Served(s) => {
+            let _ = writeln!(std::io::stdout().lock(), "{}", s.access_log);
+        }
+        ServerEvent::Refused(r) => {
+            let status = r.status.map_or_else(|| "closed".to_owned(), |s| s.to_string());
+            let what = if r.method.is_empty() { String::new() } else { format!(" {} {}", r.method, r.target) };
+            let _ = writeln!(std::io::stderr().lock(), "refused {}{what}: {status}, {}", r.peer, r.reason);
+        }
+    })
+}
+
 /// What a caller needs once the listener is bound.
 #[derive(Debug, Clone)]
 pub struct Ready {
