@@ -26,6 +26,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 
+pub use self::accept::GRACE;
 pub use self::banner::{banner, base_url, curl_examples};
 pub use self::limits::{Limits, host_allowed};
 use super::{Gateway, Request, Response, Trace, VirtualTime};
@@ -221,7 +222,7 @@ fn prepare(mut gateway: Gateway, options: ServeOptions, observer: Option<Observe
 }
 
 /// Serves on the calling thread until Ctrl-C (SIGINT) or SIGTERM, then lets in-flight requests
-/// finish (up to [`accept::GRACE`]) and returns. `on_ready` runs once the port is bound, before
+/// finish (up to [`GRACE`]) and returns. `on_ready` runs once the port is bound, before
 /// the first request: print [`Ready::banner`] there.
 pub fn serve_blocking(
     gateway: Gateway,
@@ -291,7 +292,7 @@ impl ServerHandle {
         f(&mut self.shared.gateway.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
-    /// Stops accepting, lets in-flight requests finish (bounded by [`accept::GRACE`]), and
+    /// Stops accepting, lets in-flight requests finish (bounded by [`GRACE`]), and
     /// joins the server thread.
     pub fn shutdown(mut self) -> Result<(), ServeError> {
         self.stop_and_join()
