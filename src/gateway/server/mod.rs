@@ -26,6 +26,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 
+pub use self::accept::GRACE;
 pub use self::banner::{banner, base_url, curl_examples};
 pub use self::limits::{Limits, host_allowed};
 use super::{Gateway, Request, Response, Trace, VirtualTime};
@@ -121,6 +122,22 @@ pub enum ServerEvent {
 /// `Arc::new(move |e| { let _ = tx.send(AppEvent::Server(e)); })`.
 pub type Observer = Arc<dyn Fn(ServerEvent) + Send + Sync>;
 
+/// An observer for `gatewise gateway serve`: each served request's access-log line on stdout,
+/// each refusal as a `refused …` line on stderr. Write errors (a closed pipe) are ignored.
+pub fn stdout_logger() -> Observer {
+    use std::io::Write as _;
+    Arc::new(|event| match event {
+        ServerEvent::Served(s) => {
+            let _ = writeln!(std::io::stdout().lock(), "{}", s.access_log);
+        }
+        ServerEvent::Refused(r) => {
+            let status = r.status.map_or_else(|| "closed".to_owned(), |s| s.to_string());
+            let what = if r.method.is_empty() { String::new() } else { format!(" {} {}", r.method, r.target) };
+            let _ = writeln!(std::io::stderr().lock(), "refused {}{what}: {status}, {}", r.peer, r.reason);
+        }
+    })
+}
+
 /// What a caller needs once the listener is bound.
 #[derive(Debug, Clone)]
 pub struct Ready {
@@ -205,7 +222,7 @@ fn prepare(mut gateway: Gateway, options: ServeOptions, observer: Option<Observe
 }
 
 /// Serves on the calling thread until Ctrl-C (SIGINT) or SIGTERM, then lets in-flight requests
-/// finish (up to [`accept::GRACE`]) and returns. `on_ready` runs once the port is bound, before
+/// finish (up to [`GRACE`]) and returns. `on_ready` runs once the port is bound, before
 /// the first request: print [`Ready::banner`] there.
 pub fn serve_blocking(
     gateway: Gateway,
@@ -275,7 +292,7 @@ impl ServerHandle {
         f(&mut self.shared.gateway.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
-    /// Stops accepting, lets in-flight requests finish (bounded by [`accept::GRACE`]), and
+    /// Stops accepting, lets in-flight requests finish (bounded by [`GRACE`]), and
     /// joins the server thread.
     pub fn shutdown(mut self) -> Result<(), ServeError> {
         self.stop_and_join()
