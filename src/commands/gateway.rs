@@ -73,20 +73,14 @@ pub fn serve(
     port: u16,
     host: std::net::IpAddr,
 ) -> Result<ExitCode> {
-    use crate::gateway::server::{self, ServeOptions, ServerEvent};
+    use crate::gateway::server::{self, ServeOptions};
     // Refuse a non-loopback address before reading anything else.
     server::check_loopback(host)?;
     let (def, first_stage) = definition(api, scenario)?;
     let stage = stage.map_or(first_stage, str::to_string);
     let gateway = crate::gateway::Gateway::new(def, &stage)?;
-    let observer: server::Observer = std::sync::Arc::new(|event| match event {
-        ServerEvent::Served(s) => println!("{}", s.access_log),
-        ServerEvent::Refused(r) => {
-            eprintln!("refused {} {} from {}: {}", r.method, r.target, r.peer, r.reason);
-        }
-    });
     let options = ServeOptions { addr: host, port, ..ServeOptions::default() };
-    server::serve_blocking(gateway, options, Some(observer), |ready| {
+    server::serve_blocking(gateway, options, Some(server::stdout_logger()), |ready| {
         println!("{}", ready.banner);
         let _ = std::io::stdout().flush();
     })?;
