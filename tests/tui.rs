@@ -454,3 +454,14 @@ fn the_lab_fires_a_typed_number_of_requests() {
     assert_eq!(l.lab.history.len(), 25);
     assert_eq!(l.lab.history.iter().filter(|e| e.trace.status == 429).count(), 24, "burst 1 on the keyed route");
 }
+
+#[test]
+fn home_shows_reviews_due() {
+    let mut a = app(100, 30);
+    seed_history(&mut a);
+    a.ctx.now = NOW + 30 * 86_400_000;
+    a.ctx.refresh();
+    assert!(a.ctx.due_now > 0);
+    let screen = draw(&a, 100, 30);
+    assert!(screen.contains(&format!("{} now", a.ctx.due_now)), "{screen}");
+}

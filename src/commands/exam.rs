@@ -12,7 +12,7 @@ use crate::study::exam::{ExamResult, ExamSpec};
 use crate::tui::Launch;
 
 pub fn run(cli: &Cli, args: &ExamArgs) -> Result<ExitCode> {
-    let db = open_db(cli)?;
+    let mut db = open_db(cli)?;
     let sel = select_bank(cli, &db)?;
     if let Some(ExamCommand::History { json }) = &args.command {
         return exam_history(&db, &sel.name, *json);
@@ -29,7 +29,7 @@ pub fn run(cli: &Cli, args: &ExamArgs) -> Result<ExitCode> {
     } else {
         Launch::Exam { spec: spec_from(args), seed: args.seed }
     };
-    let theme = resolve_theme(cli, &db)?;
+    let theme = resolve_theme(cli, &mut db)?;
     crate::tui::run(sel.bank, &sel.name, db, theme, launch, None)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -21,8 +21,12 @@ use crate::tui::theme::{Theme, ThemeName};
 /// The name progress is kept under for the bundled bank.
 pub const BUILTIN: &str = "builtin";
 
-/// `--theme`, else the stored setting, else dark; NO_COLOR (non-empty) turns colour off.
-fn resolve_theme(cli: &Cli, db: &Db) -> Result<Theme> {
+/// `--theme` (remembered as the setting), else the stored setting, else dark; NO_COLOR
+/// (non-empty) turns colour off.
+fn resolve_theme(cli: &Cli, db: &mut Db) -> Result<Theme> {
+    if let Some(t) = cli.theme {
+        db.set_setting("theme", if matches!(t, ThemeArg::Light) { "light" } else { "dark" })?;
+    }
     let stored = db.setting("theme")?;
     let name = cli
         .theme
@@ -79,9 +83,9 @@ pub fn select_bank(cli: &Cli, db: &Db) -> Result<Selected> {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         None => {
-            let db = open_db(&cli)?;
+            let mut db = open_db(&cli)?;
             let sel = select_bank(&cli, &db)?;
-            let theme = resolve_theme(&cli, &db)?;
+            let theme = resolve_theme(&cli, &mut db)?;
             let banks_dir = crate::paths::banks_dir(&db_path(&cli)?);
             crate::tui::run(sel.bank, &sel.name, db, theme, Launch::Home, Some(banks_dir))?;
             Ok(ExitCode::SUCCESS)
@@ -90,10 +94,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Exam(args)) => exam::run(&cli, args),
         Some(Command::Practice(args)) if args.plain => plain::practice(&cli, args),
         Some(Command::Practice(args)) => {
-            let db = open_db(&cli)?;
+            let mut db = open_db(&cli)?;
             let sel = select_bank(&cli, &db)?;
             check_topics(&sel.bank, &args.topics)?;
-            let theme = resolve_theme(&cli, &db)?;
+            let theme = resolve_theme(&cli, &mut db)?;
             let launch =
                 Launch::Practice { topics: args.topics.clone(), due: args.due, weak: args.weak, cram: args.cram };
             crate::tui::run(sel.bank, &sel.name, db, theme, launch, None)?;

@@ -35,6 +35,8 @@ pub struct Ctx {
     pub notes_read: HashSet<String>,
     /// The latest submitted exam's result, for Home.
     pub last_exam: Option<ExamResult>,
+    /// Questions of this bank due for review now.
+    pub due_now: usize,
     /// Answered and total questions of an unfinished exam, if there is one.
     pub unfinished_exam: Option<(usize, usize)>,
     /// Hands live HTTP events from the Lab's loopback server to the app's event channel.
@@ -66,6 +68,7 @@ impl Ctx {
             scheduler: Box::new(Fsrs::default()),
             srs: SrsSettings::default(),
             unfinished_exam: None,
+            due_now: 0,
             status: None,
             docs: HashMap::new(),
         };
@@ -83,6 +86,10 @@ impl Ctx {
         }
         match crate::progress::load_settings(&self.db) {
             Ok(s) => self.srs = s,
+            Err(e) => self.status = Some(e.to_string()),
+        }
+        match self.db.due_cards(&self.bank_name, self.now) {
+            Ok(cards) => self.due_now = cards.iter().filter(|c| self.bank.question(&c.question_id).is_some()).count(),
             Err(e) => self.status = Some(e.to_string()),
         }
         match self.db.last_exam_result(&self.bank_name) {

@@ -108,6 +108,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &Home, ctx: &Ctx) {
         ]),
         Line::from(vec![Span::styled("Accuracy         ", t.muted), Span::raw(accuracy)]),
         Line::from(vec![
+            Span::styled("Reviews due      ", t.muted),
+            if ctx.due_now > 0 {
+                Span::styled(format!("{} now (Practice → Due for review)", ctx.due_now), t.warn)
+            } else {
+                Span::raw("none now")
+            },
+        ]),
+        Line::from(vec![
             Span::styled("Study streak     ", t.muted),
             Span::raw(format!("{} day{}", g.streak, if g.streak == 1 { "" } else { "s" })),
         ]),
