@@ -64,7 +64,7 @@ fn main() {
     let mut times = Vec::new();
     for _ in 0..50 {
         let t = Instant::now();
-        let daily = db.daily_stats(0).expect("daily");
+        let daily = db.daily_stats("builtin", 0).expect("daily");
         let per_q = db.question_stats("builtin").expect("per question");
         let recent = db.recent_attempts(20).expect("recent");
         std::hint::black_box((daily.len(), per_q.len(), recent.len()));
@@ -77,7 +77,10 @@ fn main() {
         med.as_secs_f64() * 1e3,
         p95.as_secs_f64() * 1e3
     );
-    for sql in ["SELECT * FROM daily_stats WHERE day >= 0", "SELECT * FROM question_stats WHERE bank = 'builtin'"] {
+    for sql in [
+        "SELECT * FROM daily_stats WHERE bank = 'builtin' AND day >= 0",
+        "SELECT * FROM question_stats WHERE bank = 'builtin'",
+    ] {
         println!("plan {sql}: {}", db.explain(sql).expect("plan").join(" | "));
     }
 }

@@ -183,7 +183,7 @@ fn parse_retention(s: &str) -> Result<f64, String> {
 #[derive(Debug, clap::Args)]
 pub struct PracticeArgs {
     /// Only questions on this topic (repeatable).
-    #[arg(long = "topic", value_name = "TOPIC")]
+    #[arg(long = "topic", value_name = "TOPIC", conflicts_with_all = ["due", "weak"])]
     pub topics: Vec<String>,
     /// Questions due for review (spaced repetition).
     #[arg(long, conflicts_with_all = ["weak", "cram"])]

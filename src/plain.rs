@@ -159,7 +159,9 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
             // Stored first; only then is the learner told the result.
             let rec = progress::record(self.db, self.bank_name, self.scheduler, self.settings, &answer, now)?;
             self.feedback(q, &p.order, &chosen, rec.correct, rec.next_in_days)?;
-            session.record(q, rec.correct, seconds);
+            if session.record(q, rec.correct, seconds) {
+                writeln!(self.out, "It comes back later in this session.")?;
+            }
             session.advance();
         }
         let now = (self.clock)();
@@ -270,8 +272,28 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
             }
             pos = pos.min(n - 1);
             let item = &items[pos];
-            let Some(q) = self.bank.question(&item.question_id) else {
-                pos = (pos + 1).min(n - 1);
+            // A question removed from the bank (or reshaped) since the draw is not scored; the
+            // learner can still move on from it.
+            let q = self.bank.question(&item.question_id).filter(|q| item.order.iter().all(|&i| i < q.options.len()));
+            let Some(q) = q else {
+                if show {
+                    writeln!(
+                        self.out,
+                        "\nQuestion {} of {n} is no longer in the bank and will not be scored (n next, s submits).",
+                        pos + 1
+                    )?;
+                }
+                let Some(line) = self.prompt("exam")? else {
+                    let now = (self.clock)();
+                    clock.pause(now);
+                    self.db.save_exam_clock(id, clock.elapsed(now), pos)?;
+                    return Ok(());
+                };
+                match line.as_str() {
+                    "p" => pos = pos.saturating_sub(1),
+                    "s" => return self.submit(id, &items, &mut clock),
+                    _ => pos = (pos + 1).min(n - 1),
+                }
                 continue;
             };
             if show {
@@ -304,6 +326,11 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
                 return Ok(());
             };
             let now = (self.clock)();
+            // An answer typed after the limit does not count, as in the app.
+            if clock.expired(now) {
+                writeln!(self.out, "Time is up: submitting with the answers given before it.")?;
+                return self.submit(id, &items, &mut clock);
+            }
             let elapsed = clock.elapsed(now);
             match line.split_whitespace().collect::<Vec<_>>().as_slice() {
                 ["n"] => pos = (pos + 1).min(n - 1),
@@ -337,7 +364,8 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
                 }
                 _ => match parse_answer(&line, q.options.len()) {
                     Some(a) if a.picks.len() == q.answer_count() || q.kind == Kind::Single && a.picks.len() == 1 => {
-                        let mut chosen: Vec<usize> = a.picks.iter().map(|&p| items[pos].order[p]).collect();
+                        let mut chosen: Vec<usize> =
+                            a.picks.iter().filter_map(|&p| items[pos].order.get(p).copied()).collect();
                         chosen.sort_unstable();
                         items[pos].answer = Some(chosen);
                         let next = (pos + 1).min(n - 1);

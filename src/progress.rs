@@ -23,9 +23,9 @@ pub fn load_dashboard(
     now: Millis,
 ) -> Result<Dashboard, StoreError> {
     let stats = db.question_stats(bank_name)?;
-    let daily = db.daily_stats(0)?;
+    let daily = db.daily_stats(bank_name, 0)?;
     let cards = db.srs_cards(bank_name)?;
-    let confidence = db.confidence_totals()?;
+    let confidence = db.confidence_totals(bank_name)?;
     let exams = db
         .exam_history(bank_name)?
         .into_iter()

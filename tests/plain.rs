@@ -122,3 +122,36 @@ fn exam_plain_saves_at_eof_and_resumes_to_a_result() {
     let store = Db::open(&db).expect("db");
     assert_eq!(store.exam_history("minimal").expect("history").len(), 1);
 }
+
+#[test]
+fn an_exam_answer_typed_after_time_is_up_does_not_count() {
+    let bank = Bank::load(&ContentSource::Embedded).expect("bank");
+    let mut db = Db::open_in_memory().expect("db");
+    // The clock jumps past the 1-minute limit between showing the question and reading the answer.
+    let times = [T0, T0, T0 + 61_000, T0 + 61_000, T0 + 61_000, T0 + 61_000];
+    let mut i = 0;
+    let mut clock = || {
+        let t = times[i.min(times.len() - 1)];
+        i += 1;
+        t
+    };
+    let mut out = Vec::new();
+    let mut p = Plain {
+        db: &mut db,
+        bank: &bank,
+        bank_name: "builtin",
+        scheduler: &Fsrs::default(),
+        settings: SrsSettings::default(),
+        input: "a\n".as_bytes(),
+        out: &mut out,
+        clock: &mut clock,
+    };
+    p.exam(None, gatewise::study::exam::ExamSpec::custom(2, 1, Vec::new()), 4).expect("exam");
+    let text = String::from_utf8(out).expect("utf8");
+    assert!(text.contains("Time is up"), "{text}");
+    assert!(text.contains("Result: 0 of 2 correct"), "{text}");
+    let hist = db.exam_history("builtin").expect("history");
+    assert_eq!(hist.len(), 1);
+    assert!(hist[0].items.iter().all(|i| i.answer.is_none()));
+    assert_eq!(db.attempt_count().expect("count"), 0);
+}

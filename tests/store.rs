@@ -56,7 +56,7 @@ fn attempts_roll_up_into_daily_and_question_stats() {
     db.record_attempt(&attempt("a", true, day + 5)).expect("1");
     db.record_attempt(&attempt("a", false, day + 6)).expect("2");
     db.record_attempt(&NewAttempt { confidence: None, ..attempt("b", true, day + 86_400_000) }).expect("3");
-    let daily = db.daily_stats(0).expect("daily");
+    let daily = db.daily_stats("builtin", 0).expect("daily");
     assert_eq!(daily.len(), 2);
     assert_eq!((daily[0].day, daily[0].answered, daily[0].correct, daily[0].confidence), (20_000, 2, 1, 2));
     assert_eq!((daily[1].day, daily[1].answered, daily[1].confidence), (20_001, 1, 0));
@@ -73,7 +73,7 @@ fn attempts_roll_up_into_daily_and_question_stats() {
 fn dashboard_queries_use_indexes() {
     let db = Db::open_in_memory().expect("db");
     let plans = [
-        db.explain("SELECT * FROM daily_stats WHERE day >= 5").expect("plan"),
+        db.explain("SELECT * FROM daily_stats WHERE bank = 'builtin' AND day >= 5").expect("plan"),
         db.explain("SELECT * FROM question_stats WHERE bank = 'builtin'").expect("plan"),
         db.explain("SELECT last_at FROM question_stats WHERE bank = 'b' AND question_id = 'q'").expect("plan"),
         db.explain("SELECT * FROM srs_cards WHERE bank = 'b' AND due <= 5").expect("plan"),
@@ -254,4 +254,60 @@ fn export_import_round_trip_and_all_or_nothing() {
     assert!(err.to_string().contains("unknown field \"mood\""), "{err}");
     let err = fresh.import_json("{\"format\": \"anki\"}").expect_err("not ours");
     assert!(err.to_string().starts_with("not a gatewise progress export"), "{err}");
+}
+
+#[test]
+fn a_version_1_database_is_migrated_with_its_roll_ups_rebuilt_per_bank() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = db_in(dir.path());
+    {
+        let conn = rusqlite::Connection::open(&path).expect("sqlite");
+        conn.execute_batch(gatewise::store::MIGRATIONS[0]).expect("v1 schema");
+        conn.pragma_update(None, "user_version", 1).expect("version");
+        for (bank, q, at) in [("builtin", "a", 5), ("builtin", "b", 86_400_005), ("mine", "a", 7)] {
+            conn.execute(
+                "INSERT INTO attempts (bank, question_id, choices, correct, confidence, seconds, mode, answered_at)
+                 VALUES (?1, ?2, '[0]', 1, 3, 4.0, 'practice', ?3)",
+                rusqlite::params![bank, q, at],
+            )
+            .expect("attempt");
+        }
+    }
+    let db = Db::open(&path).expect("migrates");
+    assert_eq!(db.version().expect("v"), gatewise::store::schema_version());
+    let builtin = db.daily_stats("builtin", 0).expect("daily");
+    assert_eq!(builtin.iter().map(|d| d.answered).sum::<i64>(), 2);
+    assert_eq!(db.daily_stats("mine", 0).expect("daily").len(), 1);
+    assert_eq!(db.confidence_totals("mine").expect("calibration"), vec![(3, 1, 1)]);
+    drop(db);
+    // And the trigger keeps them per bank from now on.
+    let mut db = Db::open(&path).expect("reopen");
+    db.record_attempt(&NewAttempt { bank: "mine", ..attempt("c", true, 9) }).expect("record");
+    assert_eq!(db.daily_stats("mine", 0).expect("daily").iter().map(|d| d.answered).sum::<i64>(), 2);
+    assert_eq!(db.daily_stats("builtin", 0).expect("daily").iter().map(|d| d.answered).sum::<i64>(), 2);
+}
+
+#[test]
+fn another_programs_sqlite_file_is_refused_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = db_in(dir.path());
+    {
+        let conn = rusqlite::Connection::open(&path).expect("sqlite");
+        conn.execute_batch("CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');")
+            .expect("other app");
+    }
+    assert_refused_untouched(&path, "another program");
+}
+
+#[test]
+fn an_exam_is_submitted_once_even_if_asked_twice() {
+    use gatewise::store::ExamItemRow;
+    let mut db = Db::open_in_memory().expect("db");
+    let items =
+        vec![ExamItemRow { question_id: "q".into(), order: vec![0, 1, 2, 3], answer: Some(vec![1]), flagged: false }];
+    let id = db.create_exam("builtin", "{}", 1, &items, 0).expect("exam");
+    let a = NewAttempt { mode: Mode::Exam, exam_id: Some(id), ..attempt("q", true, 10) };
+    db.submit_exam(id, "{}", 1000, &[(a.clone(), None)], 10).expect("submit");
+    db.submit_exam(id, "{}", 1000, &[(a, None)], 20).expect("second submit is a no-op");
+    assert_eq!(db.attempt_count().expect("count"), 1);
 }

@@ -187,17 +187,17 @@ impl Db {
         self.conn.query_row("SELECT count(*) FROM attempts", [], |r| r.get(0)).map_err(self.err())
     }
 
-    /// Per-day roll-ups from `since_day` (days since the Unix epoch, UTC) on.
-    pub fn daily_stats(&self, since_day: i64) -> Result<Vec<DailyStat>> {
+    /// Per-day roll-ups of one bank from `since_day` (days since the Unix epoch, UTC) on.
+    pub fn daily_stats(&self, bank: &str, since_day: i64) -> Result<Vec<DailyStat>> {
         let mut st = self
             .conn
             .prepare_cached(
                 "SELECT day, mode, confidence, answered, correct, seconds FROM daily_stats
-                 WHERE day >= ?1 ORDER BY day, mode, confidence",
+                 WHERE bank = ?1 AND day >= ?2 ORDER BY day, mode, confidence",
             )
             .map_err(self.err())?;
         let rows = st
-            .query_map([since_day], |r| {
+            .query_map(rusqlite::params![bank, since_day], |r| {
                 Ok(DailyStat {
                     day: r.get(0)?,
                     mode: Mode::parse(&r.get::<_, String>(1)?),

@@ -110,11 +110,17 @@ impl Db {
         let path = self.path.clone();
         let err = |e| super::classify(&path, e);
         let tx = self.conn.transaction().map_err(err)?;
-        tx.execute(
-            "UPDATE exams SET state = 'submitted', result = ?2, elapsed_ms = ?3, submitted_at = ?4 WHERE id = ?1",
-            params![exam_id, result, elapsed_ms, now],
-        )
-        .map_err(err)?;
+        let changed = tx
+            .execute(
+                "UPDATE exams SET state = 'submitted', result = ?2, elapsed_ms = ?3, submitted_at = ?4
+                 WHERE id = ?1 AND state = 'in-progress'",
+                params![exam_id, result, elapsed_ms, now],
+            )
+            .map_err(err)?;
+        // Submitted already (e.g. from another terminal): nothing is recorded twice.
+        if changed != 1 {
+            return Ok(());
+        }
         for (a, srs) in attempts {
             let id = insert_attempt(&tx, a).map_err(err)?;
             if let Some(u) = srs {

@@ -136,6 +136,39 @@ pub const MIGRATIONS: &[&str] = &[
         value  TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 2: the per-day roll-up gains the bank, so streaks, weekly accuracy and confidence
+    // calibration are kept per bank like everything else. Rebuilt exactly from the attempts.
+    r#"
+    DROP TRIGGER attempts_rollup;
+    DROP TABLE daily_stats;
+    CREATE TABLE daily_stats (
+        bank        TEXT NOT NULL,
+        day         INTEGER NOT NULL,
+        mode        TEXT NOT NULL,
+        confidence  INTEGER NOT NULL,
+        answered    INTEGER NOT NULL,
+        correct     INTEGER NOT NULL,
+        seconds     REAL NOT NULL,
+        PRIMARY KEY (bank, day, mode, confidence)
+    ) WITHOUT ROWID;
+    INSERT INTO daily_stats (bank, day, mode, confidence, answered, correct, seconds)
+        SELECT bank, answered_at / 86400000, mode, coalesce(confidence, 0), count(*), sum(correct), sum(seconds)
+        FROM attempts GROUP BY 1, 2, 3, 4;
+    CREATE TRIGGER attempts_rollup AFTER INSERT ON attempts BEGIN
+        INSERT INTO daily_stats (bank, day, mode, confidence, answered, correct, seconds)
+        VALUES (NEW.bank, NEW.answered_at / 86400000, NEW.mode, coalesce(NEW.confidence, 0), 1, NEW.correct, NEW.seconds)
+        ON CONFLICT (bank, day, mode, confidence) DO UPDATE SET
+            answered = answered + 1, correct = correct + excluded.correct, seconds = seconds + excluded.seconds;
+        INSERT INTO question_stats (bank, question_id, answered, correct, last_at, last_correct, recent)
+        VALUES (NEW.bank, NEW.question_id, 1, NEW.correct, NEW.answered_at, NEW.correct, NEW.correct)
+        ON CONFLICT (bank, question_id) DO UPDATE SET
+            answered = answered + 1,
+            correct = correct + excluded.correct,
+            last_at = max(last_at, excluded.last_at),
+            last_correct = excluded.last_correct,
+            recent = ((recent << 1) | excluded.last_correct) & 65535;
+    END;
+    "#,
 ];
 
 /// The schema version this build writes.

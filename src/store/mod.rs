@@ -13,7 +13,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use attempts::{Attempt, DailyStat, Mode, NewAttempt, QuestionStat};
 pub use exams::{ExamItemRow, ExamRow};
-pub use migrations::latest as schema_version;
+pub use migrations::{MIGRATIONS, latest as schema_version};
 pub use srs::{ReviewEntry, SrsCard, SrsUpdate};
 pub use transfer::{EXPORT_FORMAT, ExportError};
 
@@ -83,7 +83,16 @@ impl Db {
             return Err(StoreError::TooNew { path, found, known: migrations::latest() });
         }
         // Ask SQLite to parse the schema, so a damaged file is refused here rather than mid-session.
-        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(err)?;
+        let objects: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(err)?;
+        // Version 0 with tables is another program's database: ours always records a version.
+        if found == 0 && objects > 0 {
+            return Err(StoreError::NotADatabase {
+                path,
+                detail: format!(
+                    "it is an SQLite database of another program ({objects} schema objects, no gatewise version)"
+                ),
+            });
+        }
         if path != ":memory:" {
             let mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0)).map_err(err)?;
             if !mode.eq_ignore_ascii_case("wal") {

@@ -146,15 +146,15 @@ impl Db {
     }
 
     /// Answers with a confidence mark, as (confidence, answered, correct), for calibration.
-    pub fn confidence_totals(&self) -> Result<Vec<(u8, i64, i64)>> {
+    pub fn confidence_totals(&self, bank: &str) -> Result<Vec<(u8, i64, i64)>> {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT confidence, sum(answered), sum(correct) FROM daily_stats WHERE confidence > 0
+                "SELECT confidence, sum(answered), sum(correct) FROM daily_stats WHERE bank = ?1 AND confidence > 0
                  GROUP BY confidence ORDER BY confidence",
             )
             .map_err(self.err())?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(self.err())?;
+        let rows = st.query_map([bank], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(self.err())?;
         rows.collect::<rusqlite::Result<_>>().map_err(self.err())
     }
 }

@@ -78,11 +78,14 @@ impl Db {
 
     /// Everything the learner has done, as pretty JSON.
     pub fn export_json(&self, now: i64) -> Result<String, StoreError> {
+        // One read transaction: a consistent snapshot even while the app writes in another
+        // terminal, so the export's foreign keys always resolve on import.
+        let tx = self.conn.unchecked_transaction().map_err(self.err())?;
         let mut tables = BTreeMap::new();
         for table in TABLES {
             let cols = self.columns(table)?;
             // A full scan returns rowid tables in rowid order and WITHOUT ROWID ones by key.
-            let mut st = self.conn.prepare(&format!("SELECT * FROM {table}")).map_err(self.err())?;
+            let mut st = tx.prepare(&format!("SELECT * FROM {table}")).map_err(self.err())?;
             let rows = st
                 .query_map([], |r| {
                     let mut m = Map::new();
@@ -94,6 +97,7 @@ impl Db {
                 .map_err(self.err())?;
             tables.insert(table.to_string(), rows.collect::<rusqlite::Result<Vec<_>>>().map_err(self.err())?);
         }
+        drop(tx);
         let file = ExportFile {
             format: EXPORT_FORMAT.into(),
             version: EXPORT_VERSION,

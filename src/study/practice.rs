@@ -130,13 +130,16 @@ impl Session {
 
     /// Records an answer to the current question. A miss is put back a few questions on
     /// (once per question per session), so it is seen again while the explanation is fresh.
-    pub fn record(&mut self, q: &Question, correct: bool, seconds: f64) {
+    /// Returns whether it was put back.
+    pub fn record(&mut self, q: &Question, correct: bool, seconds: f64) -> bool {
         self.answered.push(Answered { id: q.id.clone(), topic: q.topic.clone(), correct, seconds });
         let already_requeued = self.queue[self.pos + 1..].contains(&q.id);
         if !correct && !already_requeued && self.answered.iter().filter(|a| a.id == q.id).count() == 1 {
             let at = (self.pos + 1 + self.requeue_gap).min(self.queue.len());
             self.queue.insert(at, q.id.clone());
+            return true;
         }
+        false
     }
 
     pub fn advance(&mut self) {

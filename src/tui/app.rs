@@ -79,7 +79,7 @@ impl Ctx {
     /// Re-reads the progress figures shown on Home.
     pub fn refresh(&mut self) {
         let per_q = self.db.question_stats(&self.bank_name);
-        let daily = self.db.daily_stats(0);
+        let daily = self.db.daily_stats(&self.bank_name, 0);
         match (per_q, daily) {
             (Ok(q), Ok(d)) => self.glance = stats::glance(&self.bank, &q, &d, self.now),
             (Err(e), _) | (_, Err(e)) => self.status = Some(e.to_string()),
@@ -344,8 +344,10 @@ impl App {
                 }
                 self.ctx.refresh();
                 // Back on the dashboard after a drill: show what changed.
-                if let Some(Screen::Review(r)) = self.screens.last_mut() {
-                    r.reload(&mut self.ctx);
+                match self.screens.last_mut() {
+                    Some(Screen::Review(r)) => r.reload(&mut self.ctx),
+                    Some(Screen::LabList(l)) => l.reload(&mut self.ctx),
+                    _ => {}
                 }
             }
             Nav::Quit => self.quit = true,

@@ -79,7 +79,10 @@ pub fn run(
 
     // ratatui::init enters raw mode and the alternate screen, and installs a panic hook that
     // restores them; chain one that also turns mouse reporting off.
-    let mut terminal = ratatui::init();
+    // Without a terminal (cron, ssh without -t) this is an error, not a panic.
+    let mut terminal = ratatui::try_init().map_err(|e| {
+        anyhow::anyhow!("cannot open the terminal ({e}); use --plain for line-by-line practice and exams")
+    })?;
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let _ = execute!(stdout(), DisableMouseCapture);
@@ -101,22 +104,28 @@ pub fn run(
 
         let in_tx = tx.clone();
         thread::spawn(move || {
+            // Ticks come every 250 ms even while keys or mouse moves keep arriving, so timers
+            // (exam time-up, warnings, saving the clock) never starve.
+            let mut last_tick = std::time::Instant::now();
             loop {
-                match event::poll(Duration::from_millis(250)) {
+                let event = match event::poll(Duration::from_millis(250)) {
                     Ok(true) => match event::read() {
-                        Ok(e) => {
-                            if in_tx.send(AppEvent::Term(e)).is_err() {
-                                break;
-                            }
-                        }
+                        Ok(e) => Some(e),
                         Err(_) => break,
                     },
-                    Ok(false) => {
-                        if in_tx.send(AppEvent::Tick).is_err() {
-                            break;
-                        }
-                    }
+                    Ok(false) => None,
                     Err(_) => break,
+                };
+                if let Some(e) = event {
+                    if in_tx.send(AppEvent::Term(e)).is_err() {
+                        break;
+                    }
+                }
+                if last_tick.elapsed() >= Duration::from_millis(250) {
+                    last_tick = std::time::Instant::now();
+                    if in_tx.send(AppEvent::Tick).is_err() {
+                        break;
+                    }
                 }
             }
         });

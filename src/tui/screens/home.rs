@@ -51,7 +51,7 @@ fn open(entry: Entry, ctx: &mut Ctx) -> Nav {
         Entry::Practice => Nav::Push(Screen::Setup(practice::Setup::new(ctx))),
         Entry::Exam => Nav::Push(Screen::ExamStart(exam::ExamStart::new(ctx))),
         Entry::Review => Nav::Push(Screen::Review(Box::new(review::Review::new(ctx)))),
-        Entry::Lab => Nav::Push(Screen::LabList(lab::LabList::default())),
+        Entry::Lab => Nav::Push(Screen::LabList(lab::LabList::new(ctx))),
     }
 }
 

@@ -17,18 +17,32 @@ use crate::tui::keymap::Context;
 use crate::tui::markdown::wrap_spans;
 use crate::tui::screens::practice;
 
-/// Objectives met per scenario, from the store.
-fn met_in(ctx: &Ctx, s: &Scenario) -> Vec<&'static str> {
-    let done = ctx.db.lab_completions().unwrap_or_default();
+/// Objectives met in a scenario, from stored (scenario, objective) pairs.
+fn met_in(done: &[(String, String)], s: &Scenario) -> Vec<&'static str> {
     s.objectives.iter().map(|o| o.id).filter(|id| done.iter().any(|(sc, ob)| sc == s.id && ob == id)).collect()
 }
 
 #[derive(Default)]
 pub struct LabList {
     pub selected: usize,
+    /// Completions read when the list is shown, not on every frame.
+    done: Vec<(String, String)>,
 }
 
 impl LabList {
+    pub fn new(ctx: &mut Ctx) -> LabList {
+        let mut l = LabList::default();
+        l.reload(ctx);
+        l
+    }
+
+    pub fn reload(&mut self, ctx: &mut Ctx) {
+        match ctx.db.lab_completions() {
+            Ok(d) => self.done = d,
+            Err(e) => ctx.status = Some(e.to_string()),
+        }
+    }
+
     pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
         match action {
             Action::Up => self.selected = self.selected.saturating_sub(1),
@@ -54,7 +68,7 @@ impl LabList {
         let items: Vec<ListItem> = SCENARIOS
             .iter()
             .map(|s| {
-                let met = met_in(ctx, s).len();
+                let met = met_in(&self.done, s).len();
                 let total = s.objectives.len();
                 let mark = if met == total { Span::styled("✓ ", t.good) } else { Span::styled("· ", t.muted) };
                 ListItem::new(Line::from(vec![
@@ -124,7 +138,8 @@ pub const MAX_FIRE: usize = 1000;
 
 impl LabScreen {
     pub fn new(ctx: &Ctx, s: &'static Scenario) -> Result<LabScreen, String> {
-        let lab = LabSession::new(s, met_in(ctx, s)).map_err(|e| e.to_string())?;
+        let done = ctx.db.lab_completions().map_err(|e| e.to_string())?;
+        let lab = LabSession::new(s, met_in(&done, s)).map_err(|e| e.to_string())?;
         let mut l = LabScreen {
             lab,
             preset: 0,
@@ -323,6 +338,9 @@ impl LabScreen {
             Action::ClockSecond => self.lab.advance(1_000),
             Action::ClockMinute => self.lab.advance(60_000),
             Action::ClockMidnight => self.lab.to_midnight(),
+            Action::ReviewList if self.live.is_some() => {
+                ctx.status = Some("Turn live mode off (L) before switching stage or API type.".into());
+            }
             Action::ReviewList => {
                 if s.variants.len() > 1 {
                     let v = (self.lab.variant + 1) % s.variants.len();

@@ -220,6 +220,8 @@ pub struct Feedback {
     /// When the question comes back; `None` in cram mode, which leaves the schedule alone.
     pub next_in_days: Option<f64>,
     pub lapses: u32,
+    /// The question comes back later in this session.
+    pub requeued: bool,
 }
 
 pub struct Practice {
@@ -364,8 +366,9 @@ impl Practice {
                     return;
                 }
             };
-        self.session.record(q, grade.correct, seconds);
-        self.feedback = Some(Feedback { grade, chosen, next_in_days: recorded.next_in_days, lapses: recorded.lapses });
+        let requeued = self.session.record(q, grade.correct, seconds);
+        self.feedback =
+            Some(Feedback { grade, chosen, next_in_days: recorded.next_in_days, lapses: recorded.lapses, requeued });
         self.scroll = 0;
     }
 
@@ -407,7 +410,10 @@ impl Practice {
             }
             Some(fb) => Line::from(vec![
                 Span::styled("✗ Not quite", t.bad),
-                Span::styled(format!("{} · it comes back later in this session", next(fb)), t.muted),
+                Span::styled(
+                    format!("{}{}", next(fb), if fb.requeued { " · it comes back later in this session" } else { "" }),
+                    t.muted,
+                ),
             ]),
             None => {
                 let conf = self.confidence.map_or("—", |c| CONFIDENCE[usize::from(c - 1)]);

@@ -136,6 +136,9 @@ impl ExamScreen {
             Kind::Multiple => {
                 if let Some(p) = chosen.iter().position(|&c| c == file_idx) {
                     chosen.remove(p);
+                } else if chosen.len() >= q.answer_count() {
+                    // As on the exam: exactly the stated number; unpick one first.
+                    return;
                 } else {
                     chosen.push(file_idx);
                     chosen.sort_unstable();
