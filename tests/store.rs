@@ -311,3 +311,22 @@ fn an_exam_is_submitted_once_even_if_asked_twice() {
     db.submit_exam(id, "{}", 1000, &[(a, None)], 20).expect("second submit is a no-op");
     assert_eq!(db.attempt_count().expect("count"), 1);
 }
+
+#[test]
+fn starting_a_new_exam_sets_the_unfinished_one_aside() {
+    use gatewise::store::ExamItemRow;
+    let mut db = Db::open_in_memory().expect("db");
+    let items = vec![ExamItemRow { question_id: "q".into(), order: vec![0, 1, 2, 3], answer: None, flagged: false }];
+    let old = db.create_exam("builtin", "{}", 1, &items, 0).expect("old");
+    let new = db.create_exam("builtin", "{}", 2, &items, 10).expect("new");
+    assert_eq!(db.in_progress_exam("builtin").expect("read").map(|e| e.id), Some(new));
+    db.submit_exam(new, "{\"x\":1}", 5, &[], 20).expect("submit");
+    assert!(db.in_progress_exam("builtin").expect("read").is_none(), "the old one is not offered again");
+    let hist = db.exam_history("builtin").expect("history");
+    assert_eq!(hist.iter().map(|e| e.id).collect::<Vec<_>>(), vec![new], "set-aside exams have no result");
+    assert_ne!(old, new);
+    // Other banks keep theirs.
+    let other = db.create_exam("mine", "{}", 3, &items, 30).expect("other bank");
+    db.create_exam("builtin", "{}", 4, &items, 40).expect("builtin again");
+    assert_eq!(db.in_progress_exam("mine").expect("read").map(|e| e.id), Some(other));
+}

@@ -78,13 +78,8 @@ pub fn plan(cli: &Cli, exam_date: Option<&str>, retention: Option<f64>) -> Resul
     match exam_date {
         Some("none") => db.remove_setting(EXAM_DATE_KEY)?,
         Some(d) => {
-            let Some(day) = clock::parse_date(d) else {
-                anyhow::bail!("--exam-date {d:?} is not a date in the form YYYY-MM-DD");
-            };
-            if day <= crate::study::stats::day_of(now) {
-                anyhow::bail!("--exam-date {d} is not in the future");
-            }
-            db.set_setting(EXAM_DATE_KEY, &clock::date(day))?;
+            let date = crate::study::plan::parse_exam_date(d, now).map_err(|e| anyhow::anyhow!("--exam-date {e}"))?;
+            db.set_setting(EXAM_DATE_KEY, &date)?;
         }
         None => {}
     }

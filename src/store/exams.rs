@@ -39,6 +39,13 @@ impl Db {
         let path = self.path.clone();
         let err = |e| super::classify(&path, e);
         let tx = self.conn.transaction().map_err(err)?;
+        // One unfinished exam at a time: starting another sets the old one aside (submitted,
+        // without a result), so it is not offered for resuming again later.
+        tx.execute(
+            "UPDATE exams SET state = 'submitted', submitted_at = ?2 WHERE bank = ?1 AND state = 'in-progress'",
+            params![bank, now],
+        )
+        .map_err(err)?;
         // SQLite integers are signed; the seed is stored bit for bit.
         tx.execute(
             "INSERT INTO exams (bank, spec, seed, state, created_at) VALUES (?1, ?2, ?3, 'in-progress', ?4)",
@@ -197,7 +204,10 @@ impl Db {
 
     /// Submitted exams in a bank, oldest first.
     pub fn exam_history(&self, bank: &str) -> Result<Vec<ExamRow>> {
-        let sql = format!("{} WHERE bank = ?1 AND state = 'submitted' ORDER BY submitted_at, id", Self::EXAM_COLS);
+        let sql = format!(
+            "{} WHERE bank = ?1 AND state = 'submitted' AND result IS NOT NULL ORDER BY submitted_at, id",
+            Self::EXAM_COLS
+        );
         self.exam_rows(&sql, &bank)
     }
 
@@ -205,7 +215,8 @@ impl Db {
     pub fn last_exam_result(&self, bank: &str) -> Result<Option<String>> {
         self.conn
             .query_row(
-                "SELECT result FROM exams WHERE bank = ?1 AND state = 'submitted' ORDER BY submitted_at DESC, id DESC LIMIT 1",
+                "SELECT result FROM exams WHERE bank = ?1 AND state = 'submitted' AND result IS NOT NULL
+                 ORDER BY submitted_at DESC, id DESC LIMIT 1",
                 [bank],
                 |r| r.get(0),
             )

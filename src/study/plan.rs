@@ -18,6 +18,18 @@ pub fn settings_from(retention: Option<&str>, exam_date: Option<&str>) -> SrsSet
     SrsSettings { retention, exam_at }
 }
 
+/// Checks an exam date typed by the learner: `YYYY-MM-DD`, after today (UTC). Returns the
+/// normalised date to store.
+pub fn parse_exam_date(text: &str, now: Millis) -> Result<String, String> {
+    let Some(day) = parse_date(text) else {
+        return Err(format!("{text:?} is not a date in the form YYYY-MM-DD"));
+    };
+    if day <= day_of(now) {
+        return Err(format!("{text} is not in the future"));
+    }
+    Ok(date(day))
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
     pub exam_date: String,
@@ -75,7 +87,7 @@ impl Plan {
             self.daily_target, self.new_per_day, self.reviews_per_day
         );
         s += &format!(
-            "{} questions not seen yet; {} reviews due now, {} more due before the exam.\n",
+            "{} questions not yet in your review schedule; {} reviews due now, {} more due before the exam.\n",
             self.unseen, self.due_now, self.due_before_exam
         );
         s += &format!(

@@ -8,11 +8,9 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Bar, BarChart, BarGroup, Block, Chart, Dataset, GraphType, Paragraph, Tabs, Wrap};
 
-use crate::clock::parse_date;
-use crate::study::dashboard::{Dashboard, day_start};
-use crate::study::plan::{EXAM_DATE_KEY, RETENTION_KEY};
+use crate::study::dashboard::Dashboard;
+use crate::study::plan::{EXAM_DATE_KEY, RETENTION_KEY, parse_exam_date};
 use crate::study::scheduler::{RETENTION_MAX, RETENTION_MIN};
-use crate::study::stats::DAY_MS;
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav};
 use crate::tui::keymap::Context;
@@ -63,13 +61,18 @@ impl Review {
                     if let Err(e) = ctx.db.remove_setting(EXAM_DATE_KEY) {
                         ctx.status = Some(e.to_string());
                     }
-                } else if parse_date(&text).is_some_and(|d| d * DAY_MS > day_start(ctx.now)) {
-                    if let Err(e) = ctx.db.set_setting(EXAM_DATE_KEY, &text) {
-                        ctx.status = Some(e.to_string());
-                    }
                 } else {
-                    ctx.status = Some(format!("{text:?} is not a future date in the form YYYY-MM-DD."));
-                    return;
+                    match parse_exam_date(&text, ctx.now) {
+                        Ok(date) => {
+                            if let Err(e) = ctx.db.set_setting(EXAM_DATE_KEY, &date) {
+                                ctx.status = Some(e.to_string());
+                            }
+                        }
+                        Err(e) => {
+                            ctx.status = Some(format!("Exam date: {e}."));
+                            return;
+                        }
+                    }
                 }
                 self.reload(ctx);
             }
