@@ -157,15 +157,11 @@ impl Db {
 
     /// The most recent attempts, newest first.
     pub fn recent_attempts(&self, limit: usize) -> Result<Vec<Attempt>> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT id, bank, question_id, choices, correct, confidence, seconds, mode, answered_at
+        self.rows(
+            "SELECT id, bank, question_id, choices, correct, confidence, seconds, mode, answered_at
                  FROM attempts ORDER BY answered_at DESC, id DESC LIMIT ?1",
-            )
-            .map_err(self.err())?;
-        let rows = st
-            .query_map([limit as i64], |r| {
+            [limit as i64],
+            |r| {
                 let choices: String = r.get(3)?;
                 Ok(Attempt {
                     id: r.get(0)?,
@@ -178,9 +174,8 @@ impl Db {
                     mode: Mode::parse(&r.get::<_, String>(7)?),
                     answered_at: r.get(8)?,
                 })
-            })
-            .map_err(self.err())?;
-        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+            },
+        )
     }
 
     pub fn attempt_count(&self) -> Result<i64> {
@@ -189,15 +184,11 @@ impl Db {
 
     /// Per-day roll-ups of one bank from `since_day` (days since the Unix epoch, UTC) on.
     pub fn daily_stats(&self, bank: &str, since_day: i64) -> Result<Vec<DailyStat>> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT day, mode, confidence, answered, correct, seconds FROM daily_stats
+        self.rows(
+            "SELECT day, mode, confidence, answered, correct, seconds FROM daily_stats
                  WHERE bank = ?1 AND day >= ?2 ORDER BY day, mode, confidence",
-            )
-            .map_err(self.err())?;
-        let rows = st
-            .query_map(rusqlite::params![bank, since_day], |r| {
+            rusqlite::params![bank, since_day],
+            |r| {
                 Ok(DailyStat {
                     day: r.get(0)?,
                     mode: Mode::parse(&r.get::<_, String>(1)?),
@@ -206,22 +197,17 @@ impl Db {
                     correct: r.get(4)?,
                     seconds: r.get(5)?,
                 })
-            })
-            .map_err(self.err())?;
-        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+            },
+        )
     }
 
     /// Totals per question in one bank.
     pub fn question_stats(&self, bank: &str) -> Result<Vec<QuestionStat>> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT bank, question_id, answered, correct, last_at, last_correct, recent
+        self.rows(
+            "SELECT bank, question_id, answered, correct, last_at, last_correct, recent
                  FROM question_stats WHERE bank = ?1",
-            )
-            .map_err(self.err())?;
-        let rows = st
-            .query_map([bank], |r| {
+            [bank],
+            |r| {
                 Ok(QuestionStat {
                     bank: r.get(0)?,
                     question_id: r.get(1)?,
@@ -231,9 +217,8 @@ impl Db {
                     last_correct: r.get(5)?,
                     recent: r.get(6)?,
                 })
-            })
-            .map_err(self.err())?;
-        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+            },
+        )
     }
 
     /// The last attempt on a question, if any.

@@ -164,25 +164,17 @@ impl Db {
     }
 
     fn exam_items(&self, exam_id: i64) -> Result<Vec<ExamItemRow>> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT question_id, option_order, answer, flagged FROM exam_items WHERE exam_id = ?1 ORDER BY idx",
-            )
-            .map_err(self.err())?;
-        let rows = st
-            .query_map([exam_id], |r| {
-                let order: String = r.get(1)?;
-                let answer: Option<String> = r.get(2)?;
-                Ok(ExamItemRow {
-                    question_id: r.get(0)?,
-                    order: serde_json::from_str(&order).unwrap_or_default(),
-                    answer: answer.and_then(|a| serde_json::from_str(&a).ok()),
-                    flagged: r.get(3)?,
-                })
+        let sql = "SELECT question_id, option_order, answer, flagged FROM exam_items WHERE exam_id = ?1 ORDER BY idx";
+        self.rows(sql, [exam_id], |r| {
+            let order: String = r.get(1)?;
+            let answer: Option<String> = r.get(2)?;
+            Ok(ExamItemRow {
+                question_id: r.get(0)?,
+                order: serde_json::from_str(&order).unwrap_or_default(),
+                answer: answer.and_then(|a| serde_json::from_str(&a).ok()),
+                flagged: r.get(3)?,
             })
-            .map_err(self.err())?;
-        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+        })
     }
 
     const EXAM_COLS: &'static str =

@@ -40,14 +40,11 @@ impl Db {
 
     /// Ids of the notes read in a bank.
     pub fn notes_read(&self, bank: &str) -> Result<Vec<String>> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT note_id FROM note_progress WHERE bank = ?1 AND read_at IS NOT NULL ORDER BY note_id",
-            )
-            .map_err(self.err())?;
-        let rows = st.query_map([bank], |r| r.get(0)).map_err(self.err())?;
-        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+        self.rows(
+            "SELECT note_id FROM note_progress WHERE bank = ?1 AND read_at IS NOT NULL ORDER BY note_id",
+            [bank],
+            |r| r.get(0),
+        )
     }
 
     /// Records a lab objective as met; returns true the first time.
@@ -64,11 +61,8 @@ impl Db {
 
     /// (scenario, objective) pairs met so far.
     pub fn lab_completions(&self) -> Result<Vec<(String, String)>> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT scenario, objective FROM lab_completions ORDER BY scenario, objective")
-            .map_err(self.err())?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(self.err())?;
-        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+        self.rows("SELECT scenario, objective FROM lab_completions ORDER BY scenario, objective", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
     }
 }

@@ -129,6 +129,18 @@ impl Db {
         move |e| classify(&self.path, e)
     }
 
+    /// Runs a query and maps every row: the prepare, query and collect every read shares.
+    fn rows<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut st = self.conn.prepare_cached(sql).map_err(self.err())?;
+        let rows = st.query_map(params, map).map_err(self.err())?;
+        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+    }
+
     /// The schema version of the open database.
     pub fn version(&self) -> Result<i64> {
         self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(self.err())
@@ -136,12 +148,7 @@ impl Db {
 
     /// Names of the tables in the schema, sorted.
     pub fn tables(&self) -> Result<Vec<String>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            .map_err(self.err())?;
-        let rows = st.query_map([], |r| r.get(0)).map_err(self.err())?;
-        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+        self.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", [], |r| r.get(0))
     }
 
     /// SQLite's own consistency check; "ok" when the file is sound.
@@ -152,9 +159,7 @@ impl Db {
     /// The query plan SQLite chooses for `sql`, one line per step (for the index checks in tests
     /// and benchmarks).
     pub fn explain(&self, sql: &str) -> Result<Vec<String>> {
-        let mut st = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).map_err(self.err())?;
-        let rows = st.query_map([], |r| r.get::<_, String>(3)).map_err(self.err())?;
-        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+        self.rows(&format!("EXPLAIN QUERY PLAN {sql}"), [], |r| r.get::<_, String>(3))
     }
 }
 

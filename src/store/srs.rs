@@ -106,31 +106,20 @@ impl Db {
     }
 
     pub fn srs_cards(&self, bank: &str) -> Result<Vec<SrsCard>> {
-        let mut st = self.conn.prepare_cached(&format!("{CARD_COLS} WHERE bank = ?1")).map_err(self.err())?;
-        let rows = st.query_map([bank], card_from).map_err(self.err())?;
-        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+        self.rows(&format!("{CARD_COLS} WHERE bank = ?1"), [bank], card_from)
     }
 
     /// Cards due at or before `until`, most overdue first.
     pub fn due_cards(&self, bank: &str, until: i64) -> Result<Vec<SrsCard>> {
-        let mut st = self
-            .conn
-            .prepare_cached(&format!("{CARD_COLS} WHERE bank = ?1 AND due <= ?2 ORDER BY due"))
-            .map_err(self.err())?;
-        let rows = st.query_map(params![bank, until], card_from).map_err(self.err())?;
-        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+        self.rows(&format!("{CARD_COLS} WHERE bank = ?1 AND due <= ?2 ORDER BY due"), params![bank, until], card_from)
     }
 
     pub fn review_log(&self, bank: &str) -> Result<Vec<ReviewEntry>> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT question_id, rating, reviewed_at, elapsed_days, scheduled_days, stability, difficulty
+        self.rows(
+            "SELECT question_id, rating, reviewed_at, elapsed_days, scheduled_days, stability, difficulty
                  FROM review_log WHERE bank = ?1 ORDER BY reviewed_at, id",
-            )
-            .map_err(self.err())?;
-        let rows = st
-            .query_map([bank], |r| {
+            [bank],
+            |r| {
                 Ok(ReviewEntry {
                     question_id: r.get(0)?,
                     rating: r.get(1)?,
@@ -140,21 +129,17 @@ impl Db {
                     stability: r.get(5)?,
                     difficulty: r.get(6)?,
                 })
-            })
-            .map_err(self.err())?;
-        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+            },
+        )
     }
 
     /// Answers with a confidence mark, as (confidence, answered, correct), for calibration.
     pub fn confidence_totals(&self, bank: &str) -> Result<Vec<(u8, i64, i64)>> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT confidence, sum(answered), sum(correct) FROM daily_stats WHERE bank = ?1 AND confidence > 0
+        self.rows(
+            "SELECT confidence, sum(answered), sum(correct) FROM daily_stats WHERE bank = ?1 AND confidence > 0
                  GROUP BY confidence ORDER BY confidence",
-            )
-            .map_err(self.err())?;
-        let rows = st.query_map([bank], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(self.err())?;
-        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+            [bank],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
     }
 }

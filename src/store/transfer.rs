@@ -71,9 +71,7 @@ fn to_sql(v: &Value) -> Option<Sql> {
 
 impl Db {
     fn columns(&self, table: &str) -> Result<Vec<String>, StoreError> {
-        let mut st = self.conn.prepare(&format!("PRAGMA table_info({table})")).map_err(self.err())?;
-        let rows = st.query_map([], |r| r.get::<_, String>(1)).map_err(self.err())?;
-        rows.collect::<rusqlite::Result<_>>().map_err(self.err())
+        self.rows(&format!("PRAGMA table_info({table})"), [], |r| r.get::<_, String>(1))
     }
 
     /// Everything the learner has done, as pretty JSON.
