@@ -50,7 +50,10 @@ fn gatewise(port: u16, variant: &str) -> Result<(), String> {
         other => return Err(format!("unknown variant {other}: overhead | realistic")),
     };
     let def = check_definition(&definition(rate, burst)).map_err(|p| format!("{p:?}"))?;
-    let gw = Gateway::new(def, "dev").map_err(|e| e.to_string())?;
+    let mut gw = Gateway::new(def, "dev").map_err(|e| e.to_string())?;
+    // As `gatewise gateway serve` runs without --trace: responses, metrics and the access log
+    // as always, the trace's sentences left out.
+    gw.set_explain(false);
     let opts = ServeOptions { port, ..ServeOptions::default() };
     serve_blocking(gw, opts, None, |r| println!("gatewise ({variant}) on {}", r.base_url)).map_err(|e| e.to_string())
 }

@@ -204,7 +204,8 @@ pub enum GatewayCommand {
     /// Serve the mini gateway over real HTTP on loopback, for curl or a browser.
     ///
     /// Prints the base URL and ready-to-paste curl commands, then one access-log line per
-    /// request. Ctrl-C stops it. Binding anything but 127.0.0.1 or ::1 is refused.
+    /// request (and its trace with --trace). Ctrl-C stops it. Binding anything but 127.0.0.1
+    /// or ::1 is refused.
     Serve {
         /// An API definition (JSON) to serve.
         #[arg(long, conflicts_with = "scenario", value_name = "FILE")]
@@ -221,6 +222,10 @@ pub enum GatewayCommand {
         /// Loopback address to bind: 127.0.0.1 (default) or ::1.
         #[arg(long, default_value = "127.0.0.1")]
         host: std::net::IpAddr,
+        /// Under each access-log line, print the request's phase-by-phase trace: what each
+        /// phase (route, API key, throttle, cache, integration, …) decided and why.
+        #[arg(long)]
+        trace: bool,
     },
     /// Validate an API definition; every problem is reported with its JSON path.
     Check {

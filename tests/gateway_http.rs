@@ -268,7 +268,11 @@ fn oversized_bodies_get_413_without_being_read() {
 #[test]
 fn slow_and_silent_clients_are_dropped() {
     let limits = Limits { header_read_timeout: Duration::from_millis(300), ..Limits::default() };
-    let server = start("api-keys", "dev", limits, None);
+    let (tx, rx) = mpsc::channel();
+    let observer: Observer = Arc::new(move |e| {
+        let _ = tx.send(e);
+    });
+    let server = start("api-keys", "dev", limits, Some(observer));
     let host = host_of(server.local_addr);
 
     let started = Instant::now();
@@ -291,9 +295,19 @@ fn slow_and_silent_clients_are_dropped() {
     assert!(silent.is_closed_by_server(Duration::from_secs(2)), "silent client still connected");
     assert!(started.elapsed() < Duration::from_secs(5));
 
-    // The server still serves a client that keeps up.
+    // Both closings were reported, so a learner watching live sees the protection act.
+    let closed = rx
+        .try_iter()
+        .filter(|e| matches!(e, ServerEvent::Refused(r) if r.status.is_none() && r.reason.contains("slow-client")))
+        .count();
+    assert_eq!(closed, 2);
+
+    // The server still serves a client that keeps up, on one connection, request after request.
     let mut ok = Conn::open(server.local_addr);
-    assert_eq!(ok.request("GET", "/dev/health", &hdrs(&host, &[]), b"").status, 200);
+    for _ in 0..3 {
+        assert_eq!(ok.request("GET", "/dev/health", &hdrs(&host, &[]), b"").status, 200);
+        std::thread::sleep(Duration::from_millis(150));
+    }
 }
 
 #[test]

@@ -162,3 +162,88 @@ proptest! {
         }
     }
 }
+
+/// Every bundled API with its first stage, for tests that run all of them.
+fn bundled() -> Vec<(String, gatewise::gateway::ApiDefinition, String)> {
+    let dir = format!("{}/assets/apis", env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}")).flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let def = check_definition(&text).unwrap_or_else(|p| panic!("{}: {p:?}", path.display()));
+            let stage = def.stages.first().map(|s| s.name.clone()).unwrap_or_default();
+            out.push((path.display().to_string(), def, stage));
+        }
+    }
+    assert!(out.len() >= 10, "bundled APIs not found in {dir}");
+    out
+}
+
+/// A request to one of the definition's routes (or a miss), with a key, token and body drawn
+/// from what the definition knows plus noise.
+fn request_for(def: &gatewise::gateway::ApiDefinition, pick: &[u8; 6], body: &[u8]) -> Request {
+    let route = def.routes.get(usize::from(pick[0]) % (def.routes.len() + 1));
+    let method = match route.map(|r| r.method.as_str()) {
+        Some("ANY") | None => ["GET", "POST", "DELETE"][usize::from(pick[1]) % 3],
+        Some(m) => m,
+    };
+    let path = match route.map(|r| r.path.as_str()) {
+        Some("$default") | None => "/no/such/route".to_owned(),
+        Some(p) => p
+            .split('/')
+            .map(|seg| if seg.starts_with('{') { ["7", "a/b", "x%20y"][usize::from(pick[2]) % 3] } else { seg })
+            .collect::<Vec<_>>()
+            .join("/"),
+    };
+    let mut req = Request::new(method, &path).with_body(body.to_vec());
+    if let Some(k) = def.api_keys.get(usize::from(pick[3]) % (def.api_keys.len() + 1)) {
+        req = req.with_header("x-api-key", &k.value);
+    }
+    let token = ["allow", "deny", "unauthorized", "Bearer nope", ""][usize::from(pick[4]) % 5];
+    if !token.is_empty() {
+        req = req.with_header("Authorization", token);
+    }
+    match pick[5] % 4 {
+        0 => req.with_header("Cache-Control", "max-age=0"),
+        1 => req.with_header("Content-Type", "application/json").with_header("Origin", "https://example.com"),
+        _ => req,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// A gateway that does not explain answers, counts and logs exactly as one that does, and
+    /// its traces say the same phases and outcomes, only without the sentences.
+    #[test]
+    fn explaining_changes_only_the_words(
+        reqs in prop::collection::vec((any::<[u8; 6]>(), 0u64..3_000, prop::collection::vec(any::<u8>(), 0..24)), 1..40)
+    ) {
+        for (file, def, stage) in bundled() {
+            let mut loud = gatewise::gateway::Gateway::new(def.clone(), &stage).unwrap_or_else(|e| panic!("{file}: {e}"));
+            let mut quiet = loud.clone();
+            quiet.set_explain(false);
+            prop_assert!(loud.explains() && !quiet.explains());
+            let mut now = day0();
+            for (pick, gap, body) in &reqs {
+                now = now.plus_millis(*gap);
+                let req = request_for(&def, pick, body);
+                let (r1, t1) = loud.handle(req.clone(), now);
+                let (r2, t2) = quiet.handle(req, now);
+                prop_assert_eq!(&r1, &r2, "{}: response", file);
+                prop_assert!(t1.explained && !t2.explained);
+                prop_assert!(t1.steps.iter().all(|s| !s.detail.is_empty()), "{}: a step without words: {}", file, t1);
+                prop_assert!(t2.steps.iter().all(|s| s.detail.is_empty()), "{}: words in an unexplained trace", file);
+                let outline = |t: &gatewise::gateway::Trace| t.steps.iter().map(|s| (s.phase, s.outcome)).collect::<Vec<_>>();
+                prop_assert_eq!(outline(&t1), outline(&t2), "{}: phases", file);
+                let mut t1 = t1;
+                t1.steps.iter_mut().for_each(|s| s.detail = "".into());
+                t1.explained = false;
+                prop_assert_eq!(&t1, &t2, "{}: trace fields", file);
+            }
+            prop_assert_eq!(loud.access_log(), quiet.access_log(), "{}: access log", file);
+            prop_assert_eq!(loud.metrics(), quiet.metrics(), "{}: metrics", file);
+        }
+    }
+}

@@ -107,8 +107,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             report::stats(&cli, if *json { crate::cli::StatsFormat::Json } else { *format })
         }
         Some(Command::Gateway(GatewayCommand::Check { file })) => gateway::check(file),
-        Some(Command::Gateway(GatewayCommand::Serve { api, scenario, stage, port, host })) => {
-            gateway::serve(api.as_deref(), scenario.as_deref(), stage.as_deref(), *port, *host)
+        Some(Command::Gateway(GatewayCommand::Serve { api, scenario, stage, port, host, trace })) => {
+            gateway::serve(api.as_deref(), scenario.as_deref(), stage.as_deref(), *port, *host, *trace)
         }
         Some(Command::Plan { exam_date, retention }) => report::plan(&cli, exam_date.as_deref(), *retention),
         Some(Command::Bank(BankCommand::Check { dir })) => {

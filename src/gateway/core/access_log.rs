@@ -42,7 +42,87 @@ const KEEP_LINES: usize = 1000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
     Lit(String),
-    Var(usize),
+    Var(Var),
+}
+
+/// A variable of [`VARIABLES`], resolved once when the format is compiled: a line is written
+/// for every request, and matching names there was most of its cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Var {
+    ApiId,
+    PrincipalId,
+    DomainName,
+    ErrorMessage,
+    ErrorMessageString,
+    ErrorResponseType,
+    RequestId,
+    HttpMethod,
+    ApiKeyId,
+    Dash,
+    SourceIp,
+    UserAgent,
+    IntegrationLatency,
+    IntegrationStatus,
+    Path,
+    Protocol,
+    RequestTime,
+    RequestTimeEpoch,
+    ResourcePath,
+    ResponseLatency,
+    ResponseLength,
+    RouteKey,
+    Stage,
+    Status,
+}
+
+impl Var {
+    fn of(name: &str) -> Option<Self> {
+        Some(match name {
+            "apiId" => Self::ApiId,
+            "authorizer.principalId" => Self::PrincipalId,
+            "domainName" => Self::DomainName,
+            "error.message" => Self::ErrorMessage,
+            "error.messageString" => Self::ErrorMessageString,
+            "error.responseType" => Self::ErrorResponseType,
+            "requestId" | "extendedRequestId" => Self::RequestId,
+            "httpMethod" => Self::HttpMethod,
+            "identity.apiKeyId" => Self::ApiKeyId,
+            // No IAM callers in the sandbox.
+            "identity.caller" | "identity.user" => Self::Dash,
+            "identity.sourceIp" => Self::SourceIp,
+            "identity.userAgent" => Self::UserAgent,
+            "integration.latency" | "integrationLatency" => Self::IntegrationLatency,
+            "integration.status" => Self::IntegrationStatus,
+            "path" => Self::Path,
+            "protocol" => Self::Protocol,
+            "requestTime" => Self::RequestTime,
+            "requestTimeEpoch" => Self::RequestTimeEpoch,
+            "resourcePath" => Self::ResourcePath,
+            "responseLatency" => Self::ResponseLatency,
+            "responseLength" => Self::ResponseLength,
+            "routeKey" => Self::RouteKey,
+            "stage" => Self::Stage,
+            "status" => Self::Status,
+            _ => return None,
+        })
+    }
+}
+
+/// Appends `v` in decimal, as `{v}` would, without the formatting machinery.
+fn push_u64(out: &mut String, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(char::from(b));
+    }
 }
 
 /// The values one request offers to the log line; empty means AWS's `-`.
@@ -92,12 +172,12 @@ fn compile(format: &str) -> Vec<Part> {
         while let Some(n) = name.strip_suffix('.') {
             name = n;
         }
-        match VARIABLES.iter().position(|v| *v == name) {
-            Some(i) => {
+        match Var::of(name).filter(|_| VARIABLES.contains(&name)) {
+            Some(v) => {
                 if !lit.is_empty() {
                     parts.push(Part::Lit(std::mem::take(&mut lit)));
                 }
-                parts.push(Part::Var(i));
+                parts.push(Part::Var(v));
             }
             None => {
                 lit.push_str("$context.");
@@ -143,7 +223,6 @@ impl AccessLog {
     }
 
     pub(crate) fn write(&mut self, r: &LogRecord<'_>) {
-        use std::fmt::Write as _;
         // Once the log is full, the oldest line's buffer is reused for the new one: a served
         // gateway writes a line per request, and this saves an allocation and a free each time.
         let mut line = if self.lines.len() >= KEEP_LINES {
@@ -153,64 +232,56 @@ impl AccessLog {
         } else {
             String::with_capacity(160)
         };
+        fn s(line: &mut String, v: &str) {
+            line.push_str(if v.is_empty() { "-" } else { v });
+        }
+        fn opt(line: &mut String, v: Option<u64>) {
+            match v {
+                Some(v) => push_u64(line, v),
+                None => line.push('-'),
+            }
+        }
         for part in &self.parts {
-            match part {
-                Part::Lit(s) => line.push_str(s),
-                Part::Var(i) => {
-                    let name = VARIABLES.get(*i).copied().unwrap_or("");
-                    let s = |line: &mut String, v: &str| line.push_str(if v.is_empty() { "-" } else { v });
-                    match name {
-                        "apiId" => s(&mut line, r.api_id),
-                        "authorizer.principalId" => s(&mut line, r.principal_id),
-                        "domainName" => s(&mut line, r.domain_name),
-                        "error.message" => s(&mut line, r.error_message),
-                        "error.messageString" => {
-                            if r.error_message.is_empty() {
-                                line.push('-');
-                            } else {
-                                let _ = write!(line, "\"{}\"", r.error_message);
-                            }
-                        }
-                        "error.responseType" => s(&mut line, r.error_response_type),
-                        "requestId" | "extendedRequestId" => s(&mut line, r.request_id),
-                        "httpMethod" => s(&mut line, r.http_method),
-                        "identity.apiKeyId" => s(&mut line, r.api_key_id),
-                        "identity.sourceIp" => s(&mut line, r.source_ip),
-                        "identity.userAgent" => s(&mut line, r.user_agent),
-                        "identity.caller" | "identity.user" => line.push('-'),
-                        "integration.latency" | "integrationLatency" => match r.integration_latency {
-                            Some(v) => {
-                                let _ = write!(line, "{v}");
-                            }
-                            None => line.push('-'),
-                        },
-                        "integration.status" => match r.integration_status {
-                            Some(v) => {
-                                let _ = write!(line, "{v}");
-                            }
-                            None => line.push('-'),
-                        },
-                        "path" => s(&mut line, r.path),
-                        "protocol" => line.push_str("HTTP/1.1"),
-                        "requestTime" => s(&mut line, r.request_time),
-                        "requestTimeEpoch" => {
-                            let _ = write!(line, "{}", r.request_time_epoch);
-                        }
-                        "resourcePath" => s(&mut line, r.resource_path),
-                        "responseLatency" => {
-                            let _ = write!(line, "{}", r.response_latency);
-                        }
-                        "responseLength" => {
-                            let _ = write!(line, "{}", r.response_length);
-                        }
-                        "routeKey" => s(&mut line, r.route_key),
-                        "stage" => s(&mut line, r.stage),
-                        "status" => {
-                            let _ = write!(line, "{}", r.status);
-                        }
-                        _ => line.push('-'),
+            let var = match part {
+                Part::Lit(text) => {
+                    line.push_str(text);
+                    continue;
+                }
+                Part::Var(v) => *v,
+            };
+            match var {
+                Var::ApiId => s(&mut line, r.api_id),
+                Var::PrincipalId => s(&mut line, r.principal_id),
+                Var::DomainName => s(&mut line, r.domain_name),
+                Var::ErrorMessage => s(&mut line, r.error_message),
+                Var::ErrorMessageString => {
+                    if r.error_message.is_empty() {
+                        line.push('-');
+                    } else {
+                        line.push('"');
+                        line.push_str(r.error_message);
+                        line.push('"');
                     }
                 }
+                Var::ErrorResponseType => s(&mut line, r.error_response_type),
+                Var::RequestId => s(&mut line, r.request_id),
+                Var::HttpMethod => s(&mut line, r.http_method),
+                Var::ApiKeyId => s(&mut line, r.api_key_id),
+                Var::Dash => line.push('-'),
+                Var::SourceIp => s(&mut line, r.source_ip),
+                Var::UserAgent => s(&mut line, r.user_agent),
+                Var::IntegrationLatency => opt(&mut line, r.integration_latency),
+                Var::IntegrationStatus => opt(&mut line, r.integration_status.map(u64::from)),
+                Var::Path => s(&mut line, r.path),
+                Var::Protocol => line.push_str("HTTP/1.1"),
+                Var::RequestTime => s(&mut line, r.request_time),
+                Var::RequestTimeEpoch => push_u64(&mut line, r.request_time_epoch),
+                Var::ResourcePath => s(&mut line, r.resource_path),
+                Var::ResponseLatency => push_u64(&mut line, r.response_latency),
+                Var::ResponseLength => push_u64(&mut line, r.response_length as u64),
+                Var::RouteKey => s(&mut line, r.route_key),
+                Var::Stage => s(&mut line, r.stage),
+                Var::Status => push_u64(&mut line, u64::from(r.status)),
             }
         }
         self.lines.push_back(line);
@@ -220,6 +291,18 @@ impl AccessLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_variable_is_resolved_and_numbers_print_as_format_does() {
+        for v in VARIABLES {
+            assert!(Var::of(v).is_some(), "{v}");
+        }
+        for n in [0u64, 7, 10, 99, 100, 65_535, 1_764_547_200_000, u64::MAX] {
+            let mut got = String::new();
+            push_u64(&mut got, n);
+            assert_eq!(got, n.to_string());
+        }
+    }
 
     #[test]
     fn formats_and_reports_unknowns() {

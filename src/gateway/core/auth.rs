@@ -65,6 +65,25 @@ impl IdentitySource {
     }
 }
 
+/// Where a Lambda authorizer's result came from, for the trace.
+#[derive(Debug, Clone, Copy)]
+enum ResultSource {
+    Cached { left_ms: u64 },
+    Called { cached_for_s: Option<u64> },
+}
+
+impl ResultSource {
+    fn describe(self, handler: &str) -> String {
+        match self {
+            Self::Cached { left_ms } => {
+                format!("result cache HIT (expires in {}.{:03} s), Lambda not called", left_ms / 1000, left_ms % 1000)
+            }
+            Self::Called { cached_for_s: Some(s) } => format!("Lambda {handler} called; result cached for {s} s"),
+            Self::Called { cached_for_s: None } => format!("Lambda {handler} called; result caching off"),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) enum CompiledAuthorizer {
     Lambda {
@@ -171,31 +190,29 @@ impl Gateway {
         source: Option<&IdentitySource>,
     ) -> Result<(), GatewayError> {
         let Some(token) = source.and_then(|s| self.identity_value(flow, s)) else {
-            trace.push(
-                Phase::Authorizer,
-                Outcome::Rejected,
-                format!("JWT authorizer {name}: no token in the identity source, so 401"),
-            );
+            trace.push_with(Phase::Authorizer, Outcome::Rejected, || {
+                format!("JWT authorizer {name}: no token in the identity source, so 401")
+            });
             return Err(GatewayError::Unauthorized);
         };
         let claims = match jwt::verify(token, secret, issuer, audience, flow.now) {
             Ok(c) => c,
             Err(rej) => {
-                trace.push(Phase::Authorizer, Outcome::Rejected, format!("JWT authorizer {name}: {}", rej.description));
+                trace.push_with(Phase::Authorizer, Outcome::Rejected, || {
+                    format!("JWT authorizer {name}: {}", rej.description)
+                });
                 return Err(GatewayError::InvalidJwt { description: rej.description });
             }
         };
         let scopes = jwt::scopes(&claims);
         let needed = &self.routes[ri].scopes;
         if !needed.is_empty() && !needed.iter().any(|n| scopes.contains(n)) {
-            trace.push(
-                Phase::Authorizer,
-                Outcome::Rejected,
+            trace.push_with(Phase::Authorizer, Outcome::Rejected, || {
                 format!(
                     "JWT authorizer {name}: token is valid but has none of the route's scopes [{}]",
                     needed.join(", ")
-                ),
-            );
+                )
+            });
             let w = format!(
                 "Bearer scope=\"{}\" error=\"insufficient_scope\" error_description=\"the token does not have the required scopes\"",
                 needed.join(" ")
@@ -203,15 +220,13 @@ impl Gateway {
             return Err(GatewayError::Forbidden { www_authenticate: Some(w) });
         }
         let sub = claims.get("sub").and_then(Value::as_str).map(str::to_owned);
-        trace.push(
-            Phase::Authorizer,
-            Outcome::Passed,
+        trace.push_with(Phase::Authorizer, Outcome::Passed, || {
             format!(
                 "JWT authorizer {name}: signature, iss, aud and exp check out (sub {}, scopes [{}])",
                 sub.as_deref().unwrap_or("-"),
                 scopes.join(", ")
-            ),
-        );
+            )
+        });
         flow.auth = Some(AuthInfo { principal_id: sub, context: Map::new(), claims: Some(claims), scopes });
         Ok(())
     }
@@ -233,11 +248,10 @@ impl Gateway {
         let mut values = Vec::with_capacity(sources.len());
         for s in sources {
             let Some(v) = self.identity_value(flow, s) else {
-                trace.push(
+                trace.push_with(
                     Phase::Authorizer,
                     Outcome::Rejected,
-                    format!("{kind} authorizer {name}: identity source ({}) is missing or empty, so 401 without calling the Lambda", s.describe()),
-                );
+                    || format!("{kind} authorizer {name}: identity source ({}) is missing or empty, so 401 without calling the Lambda", s.describe()));
                 return Err(GatewayError::Unauthorized);
             };
             values.push(v.to_owned());
@@ -245,11 +259,10 @@ impl Gateway {
         if let (Some(re), Some(v)) = (validation, values.first())
             && !re.is_match(v)
         {
-            trace.push(
+            trace.push_with(
                 Phase::Authorizer,
                 Outcome::Rejected,
-                format!("TOKEN authorizer {name}: the token does not match identityValidationExpression, so 401 without calling the Lambda"),
-            );
+                || format!("TOKEN authorizer {name}: the token does not match identityValidationExpression, so 401 without calling the Lambda"));
             return Err(GatewayError::Unauthorized);
         }
         let arn = self.method_arn(flow);
@@ -259,51 +272,43 @@ impl Gateway {
         } else {
             None
         };
-        let (result, how) = if let Some((r, exp)) = cached {
-            let left = exp.millis_since(flow.now);
-            (r, format!("result cache HIT (expires in {}.{:03} s), Lambda not called", left / 1000, left % 1000))
+        let (result, source) = if let Some((r, exp)) = cached {
+            (r, ResultSource::Cached { left_ms: exp.millis_since(flow.now) })
         } else {
             let event = self.authorizer_event(flow, token, &values, &arn);
             let inv = self.handlers.invoke_lambda(handler, &event, InvokeMode::Proxy);
             let r = match inv.result {
                 Err(msg) if msg == "Unauthorized" => {
-                    trace.push(
-                        Phase::Authorizer,
-                        Outcome::Rejected,
-                        format!("{kind} authorizer {name}: the Lambda threw \"Unauthorized\", so 401"),
-                    );
+                    trace.push_with(Phase::Authorizer, Outcome::Rejected, || {
+                        format!("{kind} authorizer {name}: the Lambda threw \"Unauthorized\", so 401")
+                    });
                     return Err(GatewayError::Unauthorized);
                 }
                 Err(msg) => {
-                    trace.push(
-                        Phase::Authorizer,
-                        Outcome::Failed,
-                        format!("{kind} authorizer {name}: the Lambda failed ({msg}), so 500"),
-                    );
+                    trace.push_with(Phase::Authorizer, Outcome::Failed, || {
+                        format!("{kind} authorizer {name}: the Lambda failed ({msg}), so 500")
+                    });
                     return Err(GatewayError::AuthorizerFailure);
                 }
-                Ok(v) => {
-                    match parse_result(&v) {
-                        Some(r) => r,
-                        None => {
-                            trace.push(
-                            Phase::Authorizer,
-                            Outcome::Failed,
-                            format!("{kind} authorizer {name}: the Lambda returned no principalId/policyDocument, so 500"),
-                        );
-                            return Err(GatewayError::AuthorizerFailure);
-                        }
+                Ok(v) => match parse_result(&v) {
+                    Some(r) => r,
+                    None => {
+                        trace.push_with(Phase::Authorizer, Outcome::Failed, || {
+                            format!(
+                                "{kind} authorizer {name}: the Lambda returned no principalId/policyDocument, so 500"
+                            )
+                        });
+                        return Err(GatewayError::AuthorizerFailure);
                     }
-                }
+                },
             };
-            let how = if ttl_ms > 0 && !values.is_empty() {
+            let cached_for_s = (ttl_ms > 0 && !values.is_empty()).then(|| {
                 self.auth_cache.insert(cache_key, r.clone(), flow.now, ttl_ms);
-                format!("Lambda {handler} called; result cached for {} s", ttl_ms / 1000)
-            } else {
-                format!("Lambda {handler} called; result caching off")
-            };
-            (r, how)
+                ttl_ms / 1000
+            });
+            (r, ResultSource::Called { cached_for_s })
         };
+        let how = || source.describe(handler);
         let verdict = match (result.simple, &result.policy) {
             (Some(b), _) => Some(b).filter(|b| *b),
             (None, Some(p)) => evaluate(p, &arn),
@@ -314,25 +319,22 @@ impl Gateway {
             denied => {
                 let explicit = denied == Some(false) && result.simple.is_none();
                 let what = if explicit { "an explicit Deny" } else { "no Allow that covers it (implicit deny)" };
-                trace.push(
-                    Phase::Authorizer,
-                    Outcome::Rejected,
-                    format!("{kind} authorizer {name}: {how}; the policy has {what} for {arn}"),
-                );
+                trace.push_with(Phase::Authorizer, Outcome::Rejected, || {
+                    format!("{kind} authorizer {name}: {}; the policy has {what} for {arn}", how())
+                });
                 return Err(match self.api_type {
                     ApiType::Rest => GatewayError::AccessDenied { explicit },
                     ApiType::Http => GatewayError::Forbidden { www_authenticate: None },
                 });
             }
         }
-        trace.push(
-            Phase::Authorizer,
-            Outcome::Passed,
+        trace.push_with(Phase::Authorizer, Outcome::Passed, || {
             format!(
-                "{kind} authorizer {name}: {how}; Allow for {arn} (principalId {})",
+                "{kind} authorizer {name}: {}; Allow for {arn} (principalId {})",
+                how(),
                 result.principal_id.as_deref().unwrap_or("-")
-            ),
-        );
+            )
+        });
         flow.auth = Some(AuthInfo {
             principal_id: result.principal_id,
             context: result.context,
@@ -356,7 +358,7 @@ impl Gateway {
         if self.api_type == ApiType::Http {
             return json!({
                 "version": "2.0", "type": "REQUEST", "routeArn": arn, "identitySource": values,
-                "routeKey": route.map(|r| r.route_key.as_str()), "rawPath": flow.req.path,
+                "routeKey": route.map(|r| &*r.route_key), "rawPath": flow.req.path,
                 "headers": headers, "queryStringParameters": query, "pathParameters": path_params,
                 "stageVariables": self.stage_vars,
             });

@@ -14,10 +14,9 @@ use super::trace::{CacheStatus, Outcome, Phase, Trace};
 const MAX_CACHED_BYTES: usize = 1_048_576;
 
 impl Gateway {
-    fn cache_key(&self, flow: &Flow<'_>, route: usize) -> (String, String) {
+    fn cache_key(&self, flow: &Flow<'_>, route: usize) -> String {
         let r = &self.routes[route];
-        let mut key = r.route_key.clone();
-        let mut shown = Vec::new();
+        let mut key = String::from(&*r.route_key);
         for p in &r.cache_key {
             let v = param_value(flow, p).unwrap_or("");
             let kind = match p {
@@ -31,14 +30,19 @@ impl Gateway {
             key.push_str(p.name());
             key.push('=');
             key.push_str(v);
-            shown.push(format!("{}={v}", p.name()));
         }
-        let desc = if shown.is_empty() {
-            format!("{} (no cache-key parameters: every request to this method shares one entry)", r.route_key)
-        } else {
-            format!("{} + {}", r.route_key, shown.join(", "))
-        };
-        (key, desc)
+        key
+    }
+
+    /// The cache key as the trace shows it: the method and its cache-key parameters' values.
+    fn cache_desc(&self, flow: &Flow<'_>, route: usize) -> String {
+        let r = &self.routes[route];
+        if r.cache_key.is_empty() {
+            return format!("{} (no cache-key parameters: every request to this method shares one entry)", r.route_key);
+        }
+        let shown: Vec<String> =
+            r.cache_key.iter().map(|p| format!("{}={}", p.name(), param_value(flow, p).unwrap_or(""))).collect();
+        format!("{} + {}", r.route_key, shown.join(", "))
     }
 
     pub(crate) fn phase_cache_lookup(
@@ -63,23 +67,24 @@ impl Gateway {
             trace.push(Phase::Cache, Outcome::Skipped, why);
             return Ok(None);
         };
-        let (key, desc) = self.cache_key(flow, ri);
+        let key = self.cache_key(flow, ri);
         let wants_refresh = flow
             .req
             .header("cache-control")
             .is_some_and(|v| v.split(',').any(|d| d.trim().eq_ignore_ascii_case("max-age=0")));
-        let mut note = String::new();
+        let mut note = "";
         if wants_refresh {
             let allowed = !cfg.require_authorization || flow.key.is_some_and(|k| self.keys[k].can_invalidate);
             if allowed {
                 self.cache.remove(&key);
                 flow.cache = Some(CacheStatus::Invalidated);
                 flow.cache_key = Some(key);
-                trace.push(
-                    Phase::Cache,
-                    Outcome::Passed,
-                    format!("Cache-Control: max-age=0 from a caller allowed to invalidate: entry for {desc} dropped, fetching afresh"),
-                );
+                trace.push_with(Phase::Cache, Outcome::Passed, || {
+                    format!(
+                        "Cache-Control: max-age=0 from a caller allowed to invalidate: entry for {} dropped, fetching afresh",
+                        self.cache_desc(flow, ri)
+                    )
+                });
                 return Ok(None);
             }
             match cfg.strategy {
@@ -93,11 +98,10 @@ impl Gateway {
                 }
                 CacheControlStrategy::SucceedWithResponseHeader => {
                     flow.cache_warning = true;
-                    note = "; Cache-Control: max-age=0 ignored (caller may not invalidate; a Warning header says so)"
-                        .to_owned();
+                    note = "; Cache-Control: max-age=0 ignored (caller may not invalidate; a Warning header says so)";
                 }
                 CacheControlStrategy::SucceedWithoutResponseHeader => {
-                    note = "; Cache-Control: max-age=0 silently ignored (caller may not invalidate)".to_owned();
+                    note = "; Cache-Control: max-age=0 silently ignored (caller may not invalidate)";
                 }
             }
         }
@@ -106,20 +110,20 @@ impl Gateway {
             let resp =
                 Response { status: hit.value.status, headers: hit.value.headers.clone(), body: hit.value.body.clone() };
             flow.cache = Some(CacheStatus::Hit);
-            trace.push(
-                Phase::Cache,
-                Outcome::Passed,
+            trace.push_with(Phase::Cache, Outcome::Passed, || {
                 format!(
-                    "cache HIT for {desc}: stored response served, expires in {}.{:03} s; the integration is not called{note}",
+                    "cache HIT for {}: stored response served, expires in {}.{:03} s; the integration is not called{note}",
+                    self.cache_desc(flow, ri),
                     left / 1000,
                     left % 1000
-                ),
-            );
+                )
+            });
             return Ok(Some(resp));
         }
         flow.cache = Some(CacheStatus::Miss);
         flow.cache_key = Some(key);
-        trace.push(Phase::Cache, Outcome::Passed, format!("cache MISS for {desc}{note}"));
+        trace
+            .push_with(Phase::Cache, Outcome::Passed, || format!("cache MISS for {}{note}", self.cache_desc(flow, ri)));
         Ok(None)
     }
 
@@ -132,17 +136,15 @@ impl Gateway {
             return;
         };
         let ttl_ms = cfg.ttl_ms;
-        let note = if !(200..300).contains(&resp.status) {
-            format!(", not stored (status {} is not 2XX)", resp.status)
+        let status = resp.status;
+        if !(200..300).contains(&status) {
+            trace.append(Phase::Cache, || format!(", not stored (status {status} is not 2XX)"));
         } else if resp.body.len() > MAX_CACHED_BYTES {
-            ", not stored (over the 1 MB cached-response limit)".to_owned()
+            trace.append(Phase::Cache, || ", not stored (over the 1 MB cached-response limit)".to_owned());
         } else {
-            let cached = CachedResponse { status: resp.status, headers: resp.headers.clone(), body: resp.body.clone() };
+            let cached = CachedResponse { status, headers: resp.headers.clone(), body: resp.body.clone() };
             self.cache.insert(key, cached, flow.now, ttl_ms);
-            format!(", stored for {} s", ttl_ms / 1000)
-        };
-        if let Some(step) = trace.steps.iter_mut().rev().find(|s| s.phase == Phase::Cache) {
-            step.detail.push_str(&note);
+            trace.append(Phase::Cache, || format!(", stored for {} s", ttl_ms / 1000));
         }
     }
 }

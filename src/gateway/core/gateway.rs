@@ -3,6 +3,7 @@
 //! the request path does no parsing.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use regex_lite::Regex;
 use serde_json::{Map, Value};
@@ -75,7 +76,8 @@ pub(crate) struct RouteCache {
 pub(crate) struct CompiledRoute {
     pub method: String,
     pub path: String,
-    pub route_key: String,
+    /// `GET /pets/{id}`; shared with each request's trace, so not copied per request.
+    pub route_key: Arc<str>,
     pub authorizer: Option<usize>,
     pub scopes: Vec<String>,
     pub api_key_required: bool,
@@ -90,7 +92,8 @@ pub(crate) struct CompiledRoute {
 
 #[derive(Debug, Clone)]
 pub(crate) struct KeyInfo {
-    pub name: String,
+    /// Shared with each request's trace, so not copied per request.
+    pub name: Arc<str>,
     pub enabled: bool,
     pub can_invalidate: bool,
     /// The usage plan covering this stage, if any.
@@ -154,6 +157,10 @@ pub struct Gateway {
     /// The last access-log timestamp, by whole second: consecutive requests in the same second
     /// (a served gateway's usual case) reuse it instead of formatting the date again.
     pub(crate) clf_cache: (u64, String),
+    /// Whether traces carry their sentences; see [`Gateway::set_explain`].
+    pub(crate) explain: bool,
+    /// `{apiId}.execute-api.us-east-1.amazonaws.com`, for `$context.domainName` and the log.
+    pub(crate) domain_name: String,
 }
 
 fn route_key(method: &str, path: &str) -> String {
@@ -200,7 +207,7 @@ impl Gateway {
                 CompiledRoute {
                     method: r.method.to_ascii_uppercase(),
                     path: r.path.clone(),
-                    route_key: key,
+                    route_key: key.into(),
                     authorizer: r.authorizer.as_ref().and_then(|a| def.authorizers.iter().position(|x| x.name() == a)),
                     scopes: r.authorization_scopes.clone(),
                     api_key_required: r.api_key_required,
@@ -225,7 +232,7 @@ impl Gateway {
             .map(|p| PlanInfo {
                 name: p.name.clone(),
                 throttle: p.throttle,
-                method_throttle: routes.iter().map(|r| p.method_throttle.get(&r.route_key).copied()).collect(),
+                method_throttle: routes.iter().map(|r| p.method_throttle.get(&*r.route_key).copied()).collect(),
                 quota: p.quota,
             })
             .collect();
@@ -233,7 +240,7 @@ impl Gateway {
             .api_keys
             .iter()
             .map(|k| KeyInfo {
-                name: k.name.clone(),
+                name: k.name.as_str().into(),
                 enabled: k.enabled,
                 can_invalidate: k.can_invalidate_cache,
                 plan: def
@@ -269,6 +276,8 @@ impl Gateway {
             access_log: AccessLog::new(def.access_log_format.as_deref()),
             counter: 0,
             clf_cache: (u64::MAX, String::new()),
+            explain: true,
+            domain_name: format!("{}.execute-api.{}.amazonaws.com", def.api_id, super::auth::REGION),
             stage: stage_def,
             def,
         })
@@ -282,9 +291,21 @@ impl Gateway {
         &self.stage.name
     }
 
+    /// Whether each request's [`Trace`](super::Trace) carries its sentences (on by default).
+    /// Off, the steps still say which phases ran and what each decided, and responses,
+    /// metrics and the access log are the same; only the words are left out. The wording is
+    /// most of what a request costs the core, so a server nobody watches turns it off.
+    pub fn set_explain(&mut self, on: bool) {
+        self.explain = on;
+    }
+
+    pub fn explains(&self) -> bool {
+        self.explain
+    }
+
     /// Route keys in definition order, e.g. `GET /pets/{id}`.
     pub fn route_keys(&self) -> Vec<&str> {
-        self.routes.iter().map(|r| r.route_key.as_str()).collect()
+        self.routes.iter().map(|r| &*r.route_key).collect()
     }
 
     /// Every bucket that exists so far, with its level at `now` (for gauges).
@@ -301,7 +322,7 @@ impl Gateway {
         for ((key, route), b) in plan {
             let k = self.keys.get(*key);
             let plan_name = k.and_then(|k| k.plan).and_then(|p| self.plans.get(p)).map_or("?", |p| p.name.as_str());
-            let key_name = k.map_or("?", |k| k.name.as_str());
+            let key_name = k.map_or("?", |k| &*k.name);
             let label = match route.and_then(|r| self.routes.get(r)) {
                 Some(r) => format!("usage plan {plan_name}, key {key_name}, {}", r.route_key),
                 None => format!("usage plan {plan_name}, key {key_name}"),
@@ -324,7 +345,7 @@ impl Gateway {
             .iter()
             .map(|(k, q)| {
                 let (used, limit) = q.usage(now);
-                (self.keys.get(*k).map(|k| k.name.clone()).unwrap_or_default(), used, limit)
+                (self.keys.get(*k).map(|k| k.name.to_string()).unwrap_or_default(), used, limit)
             })
             .collect();
         v.sort();

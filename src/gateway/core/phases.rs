@@ -1,6 +1,8 @@
 //! The admission phases before the cache: receive (size, CORS preflight), route, API key,
 //! throttle, quota and request validation. Each writes one trace step in a learner's words.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use super::cors;
@@ -64,15 +66,13 @@ impl Gateway {
     ) -> Result<Option<Response>, GatewayError> {
         let size = flow.req.body.len() as u64;
         if size > self.max_payload {
-            trace.push(
-                Phase::Receive,
-                Outcome::Rejected,
+            trace.push_with(Phase::Receive, Outcome::Rejected, || {
                 format!(
                     "body is {}, over the {} payload limit (AWS allows 10 MB)",
                     fmt_bytes(size),
                     fmt_bytes(self.max_payload)
-                ),
-            );
+                )
+            });
             return Err(GatewayError::RequestTooLarge);
         }
         if let Some(c) = &self.cors
@@ -85,9 +85,7 @@ impl Gateway {
             );
             return Ok(Some(resp));
         }
-        trace.push(
-            Phase::Receive,
-            Outcome::Passed,
+        trace.push_with(Phase::Receive, Outcome::Passed, || {
             if size == 0 {
                 format!("{} {} with no body", flow.req.method, flow.req.path)
             } else {
@@ -98,8 +96,8 @@ impl Gateway {
                     fmt_bytes(size),
                     fmt_bytes(self.max_payload)
                 )
-            },
-        );
+            }
+        });
         Ok(None)
     }
 
@@ -107,15 +105,13 @@ impl Gateway {
     pub(crate) fn phase_shell_refusal(&self, refusal: &ShellRefusal, trace: &mut Trace) -> GatewayError {
         match refusal {
             ShellRefusal::BodyTooLarge { bytes } => {
-                trace.push(
-                    Phase::Receive,
-                    Outcome::Rejected,
+                trace.push_with(Phase::Receive, Outcome::Rejected, || {
                     format!(
                         "body is over the {} payload limit (AWS allows 10 MB); the server stopped reading it after {}",
                         fmt_bytes(self.max_payload),
                         fmt_bytes(*bytes)
-                    ),
-                );
+                    )
+                });
                 GatewayError::RequestTooLarge
             }
             ShellRefusal::WrongStage { stage } => {
@@ -123,19 +119,17 @@ impl Gateway {
                     ApiType::Rest => (GatewayError::MissingAuthenticationToken, "403 \"Missing Authentication Token\""),
                     ApiType::Http => (GatewayError::NotFound, "404 \"Not Found\""),
                 };
-                let named = if stage.is_empty() {
-                    "the URL names no stage".to_owned()
-                } else {
-                    format!("the URL names stage '{stage}'")
-                };
-                trace.push(
-                    Phase::Route,
-                    Outcome::Rejected,
+                trace.push_with(Phase::Route, Outcome::Rejected, || {
+                    let named = if stage.is_empty() {
+                        "the URL names no stage".to_owned()
+                    } else {
+                        format!("the URL names stage '{stage}'")
+                    };
                     format!(
                         "{named}, but this gateway serves stage '{0}' (invoke URLs look like /{0}/pets); no route is looked up, the answer is {answer}",
                         self.stage.name
-                    ),
-                );
+                    )
+                });
                 err
             }
         }
@@ -145,40 +139,38 @@ impl Gateway {
         let Some(m) = self.router.route(&flow.req.method, &flow.req.path) else {
             return Err(match self.api_type {
                 ApiType::Rest => {
-                    trace.push(
-                        Phase::Route,
-                        Outcome::Rejected,
+                    trace.push_with(Phase::Route, Outcome::Rejected, || {
                         format!(
                             "no resource and method match {} {}; a REST API answers 403 \"Missing Authentication Token\", not 404",
                             flow.req.method, flow.req.path
-                        ),
-                    );
+                        )
+                    });
                     GatewayError::MissingAuthenticationToken
                 }
                 ApiType::Http => {
-                    trace.push(
-                        Phase::Route,
-                        Outcome::Rejected,
+                    trace.push_with(Phase::Route, Outcome::Rejected, || {
                         format!(
                             "no route matches {} {} and there is no $default route; an HTTP API answers 404",
                             flow.req.method, flow.req.path
-                        ),
-                    );
+                        )
+                    });
                     GatewayError::NotFound
                 }
             });
         };
         let route = &self.routes[m.route];
-        let mut detail = format!("matched {}", route.route_key);
-        if !m.params.is_empty() {
-            let ps: Vec<String> = m.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            detail.push_str(&format!(" with {}", ps.join(", ")));
-        }
-        if route.path.contains('{') || route.method == "ANY" || route.path == "$default" {
-            detail.push_str(" (literal segments beat {param}, which beats {proxy+}; an exact method beats ANY)");
-        }
-        trace.route_key = Some(route.route_key.clone());
-        trace.push(Phase::Route, Outcome::Passed, detail);
+        trace.route_key = Some(Arc::clone(&route.route_key));
+        trace.push_with(Phase::Route, Outcome::Passed, || {
+            let mut detail = format!("matched {}", route.route_key);
+            if !m.params.is_empty() {
+                let ps: Vec<String> = m.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                detail.push_str(&format!(" with {}", ps.join(", ")));
+            }
+            if route.path.contains('{') || route.method == "ANY" || route.path == "$default" {
+                detail.push_str(" (literal segments beat {param}, which beats {proxy+}; an exact method beats ANY)");
+            }
+            detail
+        });
         flow.route = Some(m.route);
         flow.params = m.params;
         Ok(())
@@ -200,24 +192,30 @@ impl Gateway {
             );
             return Ok(());
         }
-        let reject = |trace: &mut Trace, why: String| {
-            trace.push(Phase::ApiKey, Outcome::Rejected, why);
-            Err(GatewayError::InvalidApiKey)
-        };
         let Some(value) = flow.req.header("x-api-key") else {
-            return reject(trace, "the method requires an API key, and the request has no x-api-key header".to_owned());
+            trace.push(
+                Phase::ApiKey,
+                Outcome::Rejected,
+                "the method requires an API key, and the request has no x-api-key header",
+            );
+            return Err(GatewayError::InvalidApiKey);
         };
         let Some(&idx) = self.keys_by_value.get(value) else {
-            return reject(trace, "the x-api-key value is not a known API key".to_owned());
+            trace.push(Phase::ApiKey, Outcome::Rejected, "the x-api-key value is not a known API key");
+            return Err(GatewayError::InvalidApiKey);
         };
         let key = &self.keys[idx];
         if !key.enabled {
-            return reject(trace, format!("API key {} is disabled", key.name));
+            trace.push_with(Phase::ApiKey, Outcome::Rejected, || format!("API key {} is disabled", key.name));
+            return Err(GatewayError::InvalidApiKey);
         }
         let Some(plan) = key.plan.and_then(|p| self.plans.get(p)) else {
-            return reject(trace, format!("API key {} is not in a usage plan for stage {}", key.name, self.stage.name));
+            trace.push_with(Phase::ApiKey, Outcome::Rejected, || {
+                format!("API key {} is not in a usage plan for stage {}", key.name, self.stage.name)
+            });
+            return Err(GatewayError::InvalidApiKey);
         };
-        trace.push(Phase::ApiKey, Outcome::Passed, format!("API key {} (usage plan {})", key.name, plan.name));
+        trace.push_with(Phase::ApiKey, Outcome::Passed, || format!("API key {} (usage plan {})", key.name, plan.name));
         flow.key = Some(idx);
         Ok(())
     }
@@ -228,8 +226,12 @@ impl Gateway {
         let Some(ri) = flow.route else {
             return Ok(());
         };
-        let mut notes: Vec<String> = Vec::with_capacity(3);
+        // What each bucket that admitted the request says, for the step's sentence; the labels
+        // and levels are formatted only for an explained trace.
+        let mut notes: Vec<String> = Vec::new();
+        let explained = trace.explained;
         let now = flow.now;
+        let route_key = &self.routes[ri].route_key;
         if let Some(ki) = flow.key
             && let Some(plan) = self.keys[ki].plan.and_then(|p| self.plans.get(p))
         {
@@ -239,42 +241,41 @@ impl Gateway {
                 let bucket = self.plan_buckets.entry((ki, scope)).or_insert_with(|| TokenBucket::new(settings));
                 let take = bucket.try_take(now);
                 let key_name = &self.keys[ki].name;
-                let label = match scope {
-                    Some(_) => format!("usage-plan bucket for key {key_name} on {}", self.routes[ri].route_key),
+                let label = || match scope {
+                    Some(_) => format!("usage-plan bucket for key {key_name} on {route_key}"),
                     None => format!("usage-plan bucket for key {key_name}"),
                 };
                 if !take.admitted {
-                    return Err(throttled(
-                        trace,
-                        &notes,
-                        &label,
-                        &take,
-                        bucket,
-                        now,
-                        settings.rate_limit,
-                        settings.burst_limit,
-                    ));
+                    let (rate, burst) = (settings.rate_limit, settings.burst_limit);
+                    return Err(throttled(trace, &notes, label, &take, bucket, now, rate, burst));
                 }
-                notes.push(describe_take(&label, &take));
+                if explained {
+                    notes.push(describe_take(&label(), &take));
+                }
             }
         }
         if let Some(Some(bucket)) = self.stage_buckets.get_mut(ri) {
             let take = bucket.try_take(now);
-            let label = format!("stage bucket for {}", self.routes[ri].route_key);
+            let label = || format!("stage bucket for {route_key}");
             if !take.admitted {
                 let (rate, burst) = (bucket.rate(), bucket.burst() as u32);
-                return Err(throttled(trace, &notes, &label, &take, bucket, now, rate, burst));
+                return Err(throttled(trace, &notes, label, &take, bucket, now, rate, burst));
             }
-            notes.push(describe_take(&label, &take));
+            if explained {
+                notes.push(describe_take(&label(), &take));
+            }
         }
         let take = self.account_bucket.try_take(now);
+        let label = || "account bucket".to_owned();
         if !take.admitted {
             let b = &self.account_bucket;
             let (rate, burst) = (b.rate(), b.burst() as u32);
-            return Err(throttled(trace, &notes, "account bucket", &take, b, now, rate, burst));
+            return Err(throttled(trace, &notes, label, &take, b, now, rate, burst));
         }
-        notes.push(describe_take("account bucket", &take));
-        trace.push(Phase::Throttle, Outcome::Passed, notes.join("; "));
+        trace.push_with(Phase::Throttle, Outcome::Passed, || {
+            notes.push(describe_take(&label(), &take));
+            notes.join("; ")
+        });
         Ok(())
     }
 
@@ -291,21 +292,22 @@ impl Gateway {
         };
         let counter = self.quotas.entry(ki).or_insert_with(|| QuotaCounter::new(settings));
         let check = counter.try_consume(flow.now);
-        let period = period_word(settings.period);
-        let mut detail = format!("quota {} of {} used {period}", check.used, check.limit);
-        if check.rolled_over {
-            detail.push_str(&format!("; a new window began at {} UTC", check.window_start.iso8601()));
-        }
-        if settings.offset > 0 && check.limit < settings.limit {
-            detail.push_str(&format!(" (first period: limit {} minus offset {})", settings.limit, settings.offset));
-        }
-        if !check.admitted {
-            detail.push_str("; the quota is used up until the next window");
-            trace.push(Phase::Quota, Outcome::Rejected, detail);
-            return Err(GatewayError::QuotaExceeded);
-        }
-        trace.push(Phase::Quota, Outcome::Passed, detail);
-        Ok(())
+        let outcome = if check.admitted { Outcome::Passed } else { Outcome::Rejected };
+        trace.push_with(Phase::Quota, outcome, || {
+            let period = period_word(settings.period);
+            let mut detail = format!("quota {} of {} used {period}", check.used, check.limit);
+            if check.rolled_over {
+                detail.push_str(&format!("; a new window began at {} UTC", check.window_start.iso8601()));
+            }
+            if settings.offset > 0 && check.limit < settings.limit {
+                detail.push_str(&format!(" (first period: limit {} minus offset {})", settings.limit, settings.offset));
+            }
+            if !check.admitted {
+                detail.push_str("; the quota is used up until the next window");
+            }
+            detail
+        });
+        if check.admitted { Ok(()) } else { Err(GatewayError::QuotaExceeded) }
     }
 
     pub(crate) fn phase_validation(&mut self, flow: &mut Flow<'_>, trace: &mut Trace) -> Result<(), GatewayError> {
@@ -316,8 +318,9 @@ impl Gateway {
             trace.push(Phase::Validation, Outcome::Skipped, "no request validator on this method");
             return Ok(());
         };
-        let mut checked = Vec::new();
-        if matches!(v, RequestValidator::Params | RequestValidator::ParamsAndBody) {
+        let params = matches!(v, RequestValidator::Params | RequestValidator::ParamsAndBody);
+        let body = matches!(v, RequestValidator::Body | RequestValidator::ParamsAndBody);
+        if params {
             let missing: Vec<String> = route
                 .required_params
                 .iter()
@@ -325,23 +328,26 @@ impl Gateway {
                 .map(|p| p.name().to_owned())
                 .collect();
             if !missing.is_empty() {
-                trace.push(
-                    Phase::Validation,
-                    Outcome::Rejected,
-                    format!("required request parameters missing: {}", missing.join(", ")),
-                );
+                trace.push_with(Phase::Validation, Outcome::Rejected, || {
+                    format!("required request parameters missing: {}", missing.join(", "))
+                });
                 return Err(GatewayError::BadRequestParameters { missing });
             }
-            checked.push(format!("{} required parameter(s) present", route.required_params.len()));
         }
-        if matches!(v, RequestValidator::Body | RequestValidator::ParamsAndBody) {
-            if let Err(why) = validate_body(&flow.req.body, route.model.as_ref()) {
-                trace.push(Phase::Validation, Outcome::Rejected, format!("body rejected by the model: {why}"));
-                return Err(GatewayError::BadRequestBody);
+        if body && let Err(why) = validate_body(&flow.req.body, route.model.as_ref()) {
+            trace.push_with(Phase::Validation, Outcome::Rejected, || format!("body rejected by the model: {why}"));
+            return Err(GatewayError::BadRequestBody);
+        }
+        trace.push_with(Phase::Validation, Outcome::Passed, || {
+            let mut checked = Vec::new();
+            if params {
+                checked.push(format!("{} required parameter(s) present", route.required_params.len()));
             }
-            checked.push("body matches the model".to_owned());
-        }
-        trace.push(Phase::Validation, Outcome::Passed, checked.join("; "));
+            if body {
+                checked.push("body matches the model".to_owned());
+            }
+            checked.join("; ")
+        });
         Ok(())
     }
 }
@@ -350,27 +356,30 @@ impl Gateway {
 fn throttled(
     trace: &mut Trace,
     notes: &[String],
-    label: &str,
+    label: impl FnOnce() -> String,
     take: &Take,
     bucket: &TokenBucket,
     now: super::time::VirtualTime,
     rate: f64,
     burst: u32,
 ) -> GatewayError {
-    let next = match bucket.millis_until_token(now) {
-        Some(ms) => format!("next token in {ms} ms"),
-        None => "this bucket never refills (rate or burst is 0)".to_owned(),
-    };
-    let mut detail = String::new();
-    for n in notes {
-        detail.push_str(n);
-        detail.push_str("; ");
-    }
-    detail.push_str(&format!(
-        "{label} is empty ({:.3} tokens, a request needs 1; rate {rate}/s, burst {burst}); {next}",
-        take.before
-    ));
-    trace.push(Phase::Throttle, Outcome::Rejected, detail);
+    trace.push_with(Phase::Throttle, Outcome::Rejected, || {
+        let next = match bucket.millis_until_token(now) {
+            Some(ms) => format!("next token in {ms} ms"),
+            None => "this bucket never refills (rate or burst is 0)".to_owned(),
+        };
+        let mut detail = String::new();
+        for n in notes {
+            detail.push_str(n);
+            detail.push_str("; ");
+        }
+        detail.push_str(&format!(
+            "{} is empty ({:.3} tokens, a request needs 1; rate {rate}/s, burst {burst}); {next}",
+            label(),
+            take.before
+        ));
+        detail
+    });
     GatewayError::Throttled
 }
 

@@ -1,6 +1,8 @@
 //! `Gateway::handle`: runs the phases in AWS's order over one request, turns a refusal into the
 //! matching gateway response, and always finishes with headers, metrics and the access log.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use super::access_log::LogRecord;
@@ -67,34 +69,40 @@ fn mix(mut z: u64) -> u64 {
 pub(crate) fn request_ids(counter: u64, now: VirtualTime) -> (String, String) {
     let a = mix(counter ^ now.as_millis().rotate_left(32));
     let b = mix(a ^ counter);
-    // The same text as `format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", …)`, written digit by
-    // digit: this runs for every request, and the formatting machinery was a visible share of
-    // the served request path.
-    let mut uuid = String::with_capacity(36);
-    push_hex(&mut uuid, a >> 32, 8);
-    uuid.push('-');
-    push_hex(&mut uuid, (a >> 16) & 0xffff, 4);
-    uuid.push_str("-4");
-    push_hex(&mut uuid, a & 0xfff, 3);
-    uuid.push('-');
-    push_hex(&mut uuid, 0x8000 | ((b >> 48) & 0x3fff), 4);
-    uuid.push('-');
-    push_hex(&mut uuid, b & 0xffff_ffff_ffff, 12);
+    // The same text as `format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", …)`, written into a
+    // byte buffer: this runs for every request, and the formatting machinery was a visible
+    // share of the served request path.
+    let mut uuid = [0u8; 36];
+    put_hex(&mut uuid[0..8], a >> 32);
+    uuid[8] = b'-';
+    put_hex(&mut uuid[9..13], (a >> 16) & 0xffff);
+    uuid[13] = b'-';
+    uuid[14] = b'4';
+    put_hex(&mut uuid[15..18], a & 0xfff);
+    uuid[18] = b'-';
+    put_hex(&mut uuid[19..23], 0x8000 | ((b >> 48) & 0x3fff));
+    uuid[23] = b'-';
+    put_hex(&mut uuid[24..36], b & 0xffff_ffff_ffff);
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut id = String::with_capacity(16);
-    for i in 0..15 {
-        id.push(char::from(ALPHABET[((b >> (i * 4)) & 63) as usize]));
+    let mut id = [b'='; 16];
+    for (i, c) in id.iter_mut().take(15).enumerate() {
+        *c = ALPHABET[((b >> (i * 4)) & 63) as usize];
     }
-    id.push('=');
-    (uuid, id)
+    (ascii(&uuid), ascii(&id))
 }
 
-/// Appends the low `digits` hex digits of `v`, zero-padded, lower case.
-fn push_hex(out: &mut String, v: u64, digits: u32) {
+/// Fills `out` with the low hex digits of `v`, zero-padded, lower case.
+fn put_hex(out: &mut [u8], v: u64) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    for i in (0..digits).rev() {
-        out.push(char::from(HEX[((v >> (i * 4)) & 15) as usize]));
+    let n = out.len();
+    for (i, c) in out.iter_mut().enumerate() {
+        *c = HEX[((v >> ((n - 1 - i) * 4)) & 15) as usize];
     }
+}
+
+/// The buffers above hold only ASCII, so this never replaces anything.
+fn ascii(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 impl Gateway {
@@ -115,7 +123,7 @@ impl Gateway {
     fn handle_inner(&mut self, req: Request, now: VirtualTime, refusal: Option<&ShellRefusal>) -> (Response, Trace) {
         self.counter += 1;
         let (request_id, apigw_id) = request_ids(self.counter, now);
-        let mut trace = Trace::new(request_id.clone(), now, &req.method, &req.path);
+        let mut trace = Trace::new(now, self.explain);
         let mut flow = Flow {
             req: &req,
             now,
@@ -145,6 +153,11 @@ impl Gateway {
             }
         };
         self.finish(&mut flow, &mut resp, &mut trace);
+        // The trace takes the request's strings and the id instead of copies of them.
+        let Flow { request_id, .. } = flow;
+        trace.request_id = request_id;
+        trace.method = req.method;
+        trace.path = req.path;
         (resp, trace)
     }
 
@@ -169,15 +182,17 @@ impl Gateway {
         Ok(resp)
     }
 
-    /// Headers every response gets, then the response step, metrics and the access log: every
+    /// The response step, metrics, the access log, then the headers every response gets: every
     /// request reaches this, including the refused ones.
     fn finish(&mut self, flow: &mut Flow<'_>, resp: &mut Response, trace: &mut Trace) {
+        self.record(flow, resp, trace);
+        // Last, so the ids can move into the headers (the log line above borrowed them).
         match self.api_type {
             ApiType::Rest => {
                 if resp.header("x-amzn-RequestId").is_none() {
                     resp.headers.push(("x-amzn-RequestId".to_owned(), flow.request_id.clone()));
                 }
-                resp.headers.push(("x-amz-apigw-id".to_owned(), flow.apigw_id.clone()));
+                resp.headers.push(("x-amz-apigw-id".to_owned(), std::mem::take(&mut flow.apigw_id)));
             }
             ApiType::Http => {
                 if resp.header("apigw-requestid").is_none() {
@@ -202,14 +217,24 @@ impl Gateway {
                 "199 Cache-Control: max-age=0 ignored, caller is not authorized to invalidate the cache".to_owned(),
             ));
         }
+    }
+
+    /// The trace's summary and response step, the metrics sample and the access-log line.
+    fn record(&mut self, flow: &Flow<'_>, resp: &Response, trace: &mut Trace) {
         let integration = flow.integration_latency;
         let latency = integration.unwrap_or(0) + GATEWAY_OVERHEAD_MS;
         trace.status = resp.status;
         trace.latency_ms = latency;
         trace.integration_latency_ms = integration;
         trace.cache = flow.cache;
-        trace.api_key = flow.key.and_then(|k| self.keys.get(k)).map(|k| k.name.clone());
-        let detail = match &flow.error {
+        trace.api_key = flow.key.and_then(|k| self.keys.get(k)).map(|k| Arc::clone(&k.name));
+        // Only the gateway's own refusals count as rejected; an integration's 404 is an answer.
+        let outcome = match (&flow.error, resp.status) {
+            (Some(_), 500..=599) => Outcome::Failed,
+            (Some(_), _) => Outcome::Rejected,
+            (None, _) => Outcome::Passed,
+        };
+        trace.push_with(Phase::Response, outcome, || match &flow.error {
             Some(e) => format!(
                 "{} {} — gateway response {} ({}); Latency {latency} ms",
                 resp.status,
@@ -221,14 +246,7 @@ impl Gateway {
                 Some(il) => format!("{} after {latency} ms (IntegrationLatency {il} ms)", resp.status),
                 None => format!("{} after {latency} ms (no integration call)", resp.status),
             },
-        };
-        // Only the gateway's own refusals count as rejected; an integration's 404 is an answer.
-        let outcome = match (&flow.error, resp.status) {
-            (Some(_), 500..=599) => Outcome::Failed,
-            (Some(_), _) => Outcome::Rejected,
-            (None, _) => Outcome::Passed,
-        };
-        trace.push(Phase::Response, outcome, detail);
+        });
         self.metrics.record(
             flow.now,
             Sample {
@@ -250,17 +268,16 @@ impl Gateway {
             self.clf_cache = (second, flow.now.clf());
         }
         let request_time = std::mem::take(&mut self.clf_cache.1);
-        let domain = format!("{}.execute-api.us-east-1.amazonaws.com", self.def.api_id);
         let principal = flow.auth.as_ref().and_then(|a| a.principal_id.as_deref()).unwrap_or("");
         let rec = LogRecord {
             api_id: &self.def.api_id,
             principal_id: principal,
-            domain_name: &domain,
+            domain_name: &self.domain_name,
             error_message: &message,
             error_response_type: flow.error.as_ref().map_or("", GatewayError::response_type),
             request_id: &flow.request_id,
             http_method: &flow.req.method,
-            api_key_id: flow.key.and_then(|k| self.keys.get(k)).map_or("", |k| k.name.as_str()),
+            api_key_id: flow.key.and_then(|k| self.keys.get(k)).map_or("", |k| &*k.name),
             source_ip: &flow.req.source_ip,
             user_agent: flow.req.header("user-agent").unwrap_or(""),
             integration_latency: flow.integration_latency,
@@ -271,7 +288,7 @@ impl Gateway {
             resource_path: route.map_or("", |r| r.path.as_str()),
             response_latency: latency,
             response_length: resp.body.len(),
-            route_key: route.map_or("", |r| r.route_key.as_str()),
+            route_key: route.map_or("", |r| &*r.route_key),
             stage: &self.stage.name,
             status: resp.status,
         };
@@ -287,26 +304,23 @@ mod tests {
     #[test]
     fn hex_ids_match_the_format_macro() {
         for n in [0u64, 1, 7, 0xdead_beef, u64::MAX, 0x0123_4567_89ab_cdef] {
-            let (a, b) = (mix(n), mix(n ^ 0x55));
-            let want = format!(
-                "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-                a >> 32,
-                (a >> 16) & 0xffff,
-                a & 0xfff,
-                0x8000 | ((b >> 48) & 0x3fff),
-                b & 0xffff_ffff_ffff
-            );
-            let mut got = String::new();
-            push_hex(&mut got, a >> 32, 8);
-            got.push('-');
-            push_hex(&mut got, (a >> 16) & 0xffff, 4);
-            got.push_str("-4");
-            push_hex(&mut got, a & 0xfff, 3);
-            got.push('-');
-            push_hex(&mut got, 0x8000 | ((b >> 48) & 0x3fff), 4);
-            got.push('-');
-            push_hex(&mut got, b & 0xffff_ffff_ffff, 12);
-            assert_eq!(got, want);
+            for t in [0, 1, 1_764_547_200_123] {
+                let now = VirtualTime::from_millis(t);
+                let a = mix(n ^ now.as_millis().rotate_left(32));
+                let b = mix(a ^ n);
+                let want = format!(
+                    "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+                    a >> 32,
+                    (a >> 16) & 0xffff,
+                    a & 0xfff,
+                    0x8000 | ((b >> 48) & 0x3fff),
+                    b & 0xffff_ffff_ffff
+                );
+                const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+                let mut id: String = (0..15).map(|i| char::from(ALPHABET[((b >> (i * 4)) & 63) as usize])).collect();
+                id.push('=');
+                assert_eq!(request_ids(n, now), (want, id));
+            }
         }
     }
 

@@ -66,6 +66,10 @@ struct Entry {
     /// `None` is `ANY`.
     method: Option<String>,
     segs: Vec<Seg>,
+    /// Per-segment specificity, smaller is more specific: 0 literal, 1 `{param}`, 2 `{proxy+}`.
+    /// Compared lexicographically between routes that match the same path. It depends only
+    /// on the pattern (a greedy segment is always the last), so it is computed once here.
+    rank: Vec<u8>,
     is_default: bool,
 }
 
@@ -83,6 +87,11 @@ pub(crate) struct RouteMatch {
     pub params: Vec<(String, String)>,
 }
 
+/// A request path's segments; empty ones (`//`, a trailing `/`) do not count.
+fn segments(path: &str) -> impl Iterator<Item = &str> + Clone {
+    path.split('/').filter(|s| !s.is_empty())
+}
+
 impl Router {
     /// Builds the table; `routes` are `(method, path)` pairs already validated by `check`.
     /// An invalid pattern here is skipped rather than trusted.
@@ -91,13 +100,23 @@ impl Router {
             .iter()
             .map(|(method, path)| {
                 let is_default = *path == "$default";
+                let segs = if is_default {
+                    Vec::new()
+                } else {
+                    parse_pattern(path).unwrap_or_else(|_| vec![Seg::Lit("\u{0}".into())])
+                };
+                let rank = segs
+                    .iter()
+                    .map(|s| match s {
+                        Seg::Lit(_) => 0,
+                        Seg::Param(_) => 1,
+                        Seg::Greedy(_) => 2,
+                    })
+                    .collect();
                 Entry {
                     method: (!method.eq_ignore_ascii_case("ANY")).then(|| method.to_ascii_uppercase()),
-                    segs: if is_default {
-                        Vec::new()
-                    } else {
-                        parse_pattern(path).unwrap_or_else(|_| vec![Seg::Lit("\u{0}".into())])
-                    },
+                    segs,
+                    rank,
                     is_default,
                 }
             })
@@ -105,9 +124,9 @@ impl Router {
         Self { api_type, entries }
     }
 
+    /// Runs for every request, so it allocates nothing unless the route has parameters.
     pub(crate) fn route(&self, method: &str, path: &str) -> Option<RouteMatch> {
-        let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        let mut best: Option<(usize, Rank)> = None;
+        let mut best: Option<usize> = None;
         for (i, e) in self.entries.iter().enumerate() {
             if e.is_default {
                 continue;
@@ -119,86 +138,81 @@ impl Router {
             if self.api_type == ApiType::Http && !method_ok {
                 continue;
             }
-            let Some(rank) = rank(&e.segs, &parts) else {
+            if !matches(&e.segs, path) {
                 continue;
-            };
-            let better = match &best {
+            }
+            let better = match best {
                 None => true,
-                Some((j, r)) => {
-                    rank < *r || (rank == *r && self.entries[*j].method.is_none() && e.method.is_some() && method_ok)
+                Some(j) => {
+                    let b = &self.entries[j];
+                    e.rank < b.rank || (e.rank == b.rank && b.method.is_none() && e.method.is_some() && method_ok)
                 }
             };
             if better {
-                best = Some((i, rank));
+                best = Some(i);
             }
         }
         let chosen = match (self.api_type, best) {
-            (ApiType::Rest, Some((i, _))) => {
+            (ApiType::Rest, Some(i)) => {
                 // The resource is chosen; now the method must exist on exactly that resource.
                 let segs = &self.entries[i].segs;
-                let same: Vec<usize> = (0..self.entries.len()).filter(|&k| self.entries[k].segs == *segs).collect();
-                same.iter()
-                    .copied()
-                    .find(|&k| self.entries[k].method.as_deref() == Some(method))
-                    .or_else(|| same.iter().copied().find(|&k| self.entries[k].method.is_none()))
+                let same = || self.entries.iter().enumerate().filter(move |(_, e)| e.segs == *segs);
+                same()
+                    .find(|(_, e)| e.method.as_deref() == Some(method))
+                    .or_else(|| same().find(|(_, e)| e.method.is_none()))
+                    .map(|(k, _)| k)
             }
-            (ApiType::Http, Some((i, _))) => Some(i),
+            (ApiType::Http, Some(i)) => Some(i),
             (ApiType::Http, None) => self.entries.iter().position(|e| e.is_default),
             (ApiType::Rest, None) => None,
         }?;
         let entry = &self.entries[chosen];
         Some(RouteMatch {
             route: chosen,
-            params: if entry.is_default { Vec::new() } else { params(&entry.segs, &parts) },
+            params: if entry.is_default { Vec::new() } else { params(&entry.segs, path) },
         })
     }
 }
 
-/// Per-segment specificity, smaller is more specific: 0 literal, 1 `{param}`, 2 `{proxy+}`.
-type Rank = Vec<u8>;
-
-fn rank(segs: &[Seg], parts: &[&str]) -> Option<Rank> {
-    let mut r = Vec::with_capacity(segs.len());
-    for (i, seg) in segs.iter().enumerate() {
+/// Whether `path` fits the pattern: literals equal (or equal once decoded), one segment per
+/// `{param}`, and at least one for a trailing `{proxy+}`.
+fn matches(segs: &[Seg], path: &str) -> bool {
+    let mut parts = segments(path);
+    for seg in segs {
         match seg {
-            Seg::Greedy(_) => {
-                // A greedy variable needs at least one segment to swallow.
-                if parts.len() <= i {
-                    return None;
-                }
-                r.push(2);
-                return Some(r);
-            }
-            Seg::Lit(l) => {
-                let p = parts.get(i)?;
-                if *p != l && path_decode(p) != *l {
-                    return None;
-                }
-                r.push(0);
-            }
+            // A greedy variable needs at least one segment to swallow.
+            Seg::Greedy(_) => return parts.next().is_some(),
+            Seg::Lit(l) => match parts.next() {
+                Some(p) if p == l || path_decode(p) == *l => {}
+                _ => return false,
+            },
             Seg::Param(_) => {
-                parts.get(i)?;
-                r.push(1);
+                if parts.next().is_none() {
+                    return false;
+                }
             }
         }
     }
-    (parts.len() == segs.len()).then_some(r)
+    parts.next().is_none()
 }
 
-fn params(segs: &[Seg], parts: &[&str]) -> Vec<(String, String)> {
+fn params(segs: &[Seg], path: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for (i, seg) in segs.iter().enumerate() {
+    let mut parts = segments(path);
+    for seg in segs {
         match seg {
             Seg::Param(name) => {
-                if let Some(p) = parts.get(i) {
+                if let Some(p) = parts.next() {
                     out.push((name.clone(), path_decode(p)));
                 }
             }
             Seg::Greedy(name) => {
-                let rest: Vec<String> = parts.iter().skip(i).map(|p| path_decode(p)).collect();
+                let rest: Vec<String> = parts.by_ref().map(path_decode).collect();
                 out.push((name.clone(), rest.join("/")));
             }
-            Seg::Lit(_) => {}
+            Seg::Lit(_) => {
+                parts.next();
+            }
         }
     }
     out
@@ -254,6 +268,112 @@ mod tests {
         assert_eq!(hit(&d, "GET", "/nope").map(|h| h.0), Some(1));
         let none = Router::new(ApiType::Http, &[("GET", "/pets")]);
         assert_eq!(hit(&none, "GET", "/nope"), None);
+    }
+
+    /// The router as first written (collecting segments and ranks per request), kept as the
+    /// reference the allocation-free one must agree with.
+    fn reference(r: &Router, method: &str, path: &str) -> Option<(usize, Vec<(String, String)>)> {
+        fn rank(segs: &[Seg], parts: &[&str]) -> Option<Vec<u8>> {
+            let mut r = Vec::new();
+            for (i, seg) in segs.iter().enumerate() {
+                match seg {
+                    Seg::Greedy(_) => {
+                        if parts.len() <= i {
+                            return None;
+                        }
+                        r.push(2);
+                        return Some(r);
+                    }
+                    Seg::Lit(l) => {
+                        let p = parts.get(i)?;
+                        if *p != l && path_decode(p) != *l {
+                            return None;
+                        }
+                        r.push(0);
+                    }
+                    Seg::Param(_) => {
+                        parts.get(i)?;
+                        r.push(1);
+                    }
+                }
+            }
+            (parts.len() == segs.len()).then_some(r)
+        }
+        let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let mut best: Option<(usize, Vec<u8>)> = None;
+        for (i, e) in r.entries.iter().enumerate() {
+            let method_ok = e.method.as_deref().is_none_or(|m| m == method);
+            if e.is_default || (r.api_type == ApiType::Http && !method_ok) {
+                continue;
+            }
+            let Some(rank) = rank(&e.segs, &parts) else { continue };
+            let better = match &best {
+                None => true,
+                Some((j, b)) => {
+                    rank < *b || (rank == *b && r.entries[*j].method.is_none() && e.method.is_some() && method_ok)
+                }
+            };
+            if better {
+                best = Some((i, rank));
+            }
+        }
+        let chosen = match (r.api_type, best) {
+            (ApiType::Rest, Some((i, _))) => {
+                let same: Vec<usize> =
+                    (0..r.entries.len()).filter(|&k| r.entries[k].segs == r.entries[i].segs).collect();
+                same.iter()
+                    .copied()
+                    .find(|&k| r.entries[k].method.as_deref() == Some(method))
+                    .or_else(|| same.iter().copied().find(|&k| r.entries[k].method.is_none()))
+            }
+            (ApiType::Http, Some((i, _))) => Some(i),
+            (ApiType::Http, None) => r.entries.iter().position(|e| e.is_default),
+            (ApiType::Rest, None) => None,
+        }?;
+        let mut params = Vec::new();
+        for (i, seg) in r.entries[chosen].segs.iter().enumerate() {
+            match seg {
+                Seg::Param(n) => params.extend(parts.get(i).map(|p| (n.clone(), path_decode(p)))),
+                Seg::Greedy(n) => {
+                    let rest: Vec<String> = parts.iter().skip(i).map(|p| path_decode(p)).collect();
+                    params.push((n.clone(), rest.join("/")));
+                }
+                Seg::Lit(_) => {}
+            }
+        }
+        Some((chosen, params))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_the_reference_router(
+            routes in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec!["GET", "POST", "ANY"]),
+                    proptest::collection::vec(
+                        proptest::sample::select(vec!["a", "b", "%61", "{p}", "{q}", "{rest+}"]), 0..4),
+                ),
+                1..8,
+            ),
+            default in proptest::bool::ANY,
+            rest in proptest::bool::ANY,
+            method in proptest::sample::select(vec!["GET", "POST", "PUT"]),
+            path in proptest::collection::vec(proptest::sample::select(vec!["a", "b", "%61", "c", ""]), 0..5),
+        ) {
+            // Patterns as the checker allows them: a greedy segment only last, names unique.
+            let patterns: Vec<(&str, String)> = routes
+                .iter()
+                .filter_map(|(m, segs)| {
+                    let p = format!("/{}", segs.join("/"));
+                    parse_pattern(&p).ok().map(|_| (*m, p))
+                })
+                .chain(default.then(|| ("ANY", "$default".to_owned())))
+                .collect();
+            let pairs: Vec<(&str, &str)> = patterns.iter().map(|(m, p)| (*m, p.as_str())).collect();
+            let r = Router::new(if rest { ApiType::Rest } else { ApiType::Http }, &pairs);
+            let path = format!("/{}", path.join("/"));
+            proptest::prop_assert_eq!(hit(&r, method, &path), reference(&r, method, &path));
+        }
     }
 
     #[test]

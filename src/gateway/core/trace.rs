@@ -1,7 +1,13 @@
 //! The step-by-step account of one request, worded for a learner: which phases it went
 //! through, what each decided, and why.
+//!
+//! The sentences (each step's `detail`) are most of what a request costs the core, so they are
+//! written only when someone will read them: a gateway that does not explain (see
+//! `Gateway::set_explain`) still records every step's phase and outcome, with an empty detail.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use super::time::VirtualTime;
 
@@ -85,7 +91,8 @@ impl Outcome {
 pub struct TraceStep {
     pub phase: Phase,
     pub outcome: Outcome,
-    pub detail: String,
+    /// The learner's sentence for this step; empty when the gateway does not explain.
+    pub detail: Cow<'static, str>,
 }
 
 /// Whether the stage cache answered.
@@ -105,7 +112,7 @@ pub struct Trace {
     pub method: String,
     pub path: String,
     /// The matched route key, e.g. `GET /pets/{id}`.
-    pub route_key: Option<String>,
+    pub route_key: Option<Arc<str>>,
     pub steps: Vec<TraceStep>,
     pub status: u16,
     /// The gateway response type when the gateway itself answered with an error.
@@ -114,16 +121,20 @@ pub struct Trace {
     pub integration_latency_ms: Option<u64>,
     pub cache: Option<CacheStatus>,
     /// The API key's name, if one was recognised.
-    pub api_key: Option<String>,
+    pub api_key: Option<Arc<str>>,
+    /// Whether the steps carry their sentences ([`TraceStep::detail`]).
+    pub explained: bool,
 }
 
 impl Trace {
-    pub(crate) fn new(request_id: String, at: VirtualTime, method: &str, path: &str) -> Self {
+    /// An empty trace; the pipeline fills in the request's id, method and path when it is done
+    /// with them, by moving rather than copying them.
+    pub(crate) fn new(at: VirtualTime, explained: bool) -> Self {
         Self {
-            request_id,
+            request_id: String::new(),
             at,
-            method: method.to_owned(),
-            path: path.to_owned(),
+            method: String::new(),
+            path: String::new(),
             route_key: None,
             steps: Vec::with_capacity(12),
             status: 0,
@@ -132,11 +143,31 @@ impl Trace {
             integration_latency_ms: None,
             cache: None,
             api_key: None,
+            explained,
         }
     }
 
-    pub(crate) fn push(&mut self, phase: Phase, outcome: Outcome, detail: impl Into<String>) {
-        self.steps.push(TraceStep { phase, outcome, detail: detail.into() });
+    /// Records a step whose sentence is fixed text.
+    pub(crate) fn push(&mut self, phase: Phase, outcome: Outcome, detail: &'static str) {
+        let detail = Cow::Borrowed(if self.explained { detail } else { "" });
+        self.steps.push(TraceStep { phase, outcome, detail });
+    }
+
+    /// Records a step whose sentence must be formatted; `detail` runs only if the trace is
+    /// explained, so a gateway that does not explain pays nothing for the words.
+    pub(crate) fn push_with(&mut self, phase: Phase, outcome: Outcome, detail: impl FnOnce() -> String) {
+        let detail = if self.explained { Cow::Owned(detail()) } else { Cow::Borrowed("") };
+        self.steps.push(TraceStep { phase, outcome, detail });
+    }
+
+    /// Appends to the latest step for `phase`, if the trace is explained and has one.
+    pub(crate) fn append(&mut self, phase: Phase, more: impl FnOnce() -> String) {
+        if !self.explained {
+            return;
+        }
+        if let Some(step) = self.steps.iter_mut().rev().find(|s| s.phase == phase) {
+            step.detail.to_mut().push_str(&more());
+        }
     }
 
     /// The step for `phase`, if the request reached it.

@@ -1,5 +1,5 @@
-//! The accept loop: the connection cap, hyper's HTTP/1.1 settings (timer, header timeout,
-//! parser limits), and a graceful stop that lets in-flight requests finish.
+//! The accept loop: the connection cap, hyper's HTTP/1.1 settings (parser limits), the
+//! slow-client watchdog, and a graceful stop that lets in-flight requests finish.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -7,10 +7,11 @@ use std::time::Duration;
 
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 
+use super::service::Peer;
 use super::{Refused, ServerEvent, Shared, service};
 
 /// How long a stop waits for open connections to finish their current request.
@@ -23,15 +24,15 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, stop: impl F
     let permits = Arc::new(Semaphore::new(max));
     let (closing_tx, closing_rx) = watch::channel(false);
     let mut builder = http1::Builder::new();
-    // hyper's header timeout is inert without a timer; with one, it also bounds how long an
-    // idle keep-alive connection may wait before its next request.
+    // No hyper timer and no hyper header timeout: the watchdog bounds how long headers (and an
+    // idle keep-alive connection) may take, without a timer per request.
     builder
-        .timer(TokioTimer::new())
-        .header_read_timeout(shared.limits.header_read_timeout)
+        .header_read_timeout(None)
         .max_headers(shared.limits.hyper_max_headers())
         .max_header_size(shared.limits.hyper_max_header_bytes())
         .max_buf_size(shared.limits.hyper_max_buf());
     let builder = Arc::new(builder);
+    let sweeper = tokio::spawn(Arc::clone(&shared.watchdog).run(std::future::pending()));
 
     tokio::pin!(stop);
     loop {
@@ -65,18 +66,26 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, stop: impl F
         let shared = Arc::clone(&shared);
         let builder = Arc::clone(&builder);
         let mut closing = closing_rx.clone();
-        // Formatted once per connection rather than once per request.
-        let peer_ip: Arc<str> = peer.ip().to_string().into();
+        // The IP is formatted once per connection rather than once per request.
+        let peer = Arc::new(Peer { addr: peer, ip: peer.ip().to_string(), guard: shared.watchdog.guard() });
         tokio::spawn(async move {
             let _permit = permit;
-            let svc = service_fn(move |req| service::serve(Arc::clone(&shared), peer, Arc::clone(&peer_ip), req));
+            let conn_shared = Arc::clone(&shared);
+            let conn_peer = Arc::clone(&peer);
+            let svc = service_fn(move |req| service::call(&conn_shared, &conn_peer, req));
             let conn = builder.serve_connection(TokioIo::new(stream), svc);
             tokio::pin!(conn);
+            // `biased`: the connection is polled first, and no random draw per wake-up.
             tokio::select! {
+                biased;
                 _ = conn.as_mut() => {}
+                () = peer.guard.expired() => timed_out(&shared, &peer),
                 _ = closing.changed() => {
                     conn.as_mut().graceful_shutdown();
-                    let _ = conn.await;
+                    tokio::select! {
+                        _ = conn.as_mut() => {}
+                        () = peer.guard.expired() => timed_out(&shared, &peer),
+                    }
                 }
             }
         });
@@ -86,4 +95,21 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, stop: impl F
     // Every permit back means every connection task has ended.
     let all = u32::try_from(max).unwrap_or(u32::MAX);
     let _ = tokio::time::timeout(GRACE, permits.acquire_many(all)).await;
+    sweeper.abort();
+}
+
+/// Reports a connection the watchdog closed (returning from the task drops, so closes, it).
+fn timed_out(shared: &Shared, peer: &Peer) {
+    shared.notify(|| {
+        ServerEvent::Refused(Refused {
+            peer: peer.addr,
+            method: String::new(),
+            target: String::new(),
+            status: None,
+            reason: format!(
+                "connection closed: no complete request headers within {} ms (slow-client protection)",
+                shared.watchdog.timeout().as_millis()
+            ),
+        })
+    });
 }

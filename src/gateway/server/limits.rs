@@ -69,6 +69,12 @@ impl Limits {
 /// `[::1]`, each with an optional port. Anything else is what a DNS-rebinding page sends (its
 /// own domain, now resolving to 127.0.0.1), so it is refused before the core sees the request.
 pub fn host_allowed(host: &str) -> bool {
+    // What curl and browsers send for this server, checked without parsing an address: this
+    // runs for every request.
+    let plain = host.split_once(':').map_or(Some(host), |(name, port)| is_port(port).then_some(name));
+    if plain.is_some_and(|n| n == "127.0.0.1" || n.eq_ignore_ascii_case("localhost")) {
+        return true;
+    }
     let name = match host.strip_prefix('[') {
         // An IPv6 literal: `[::1]` or `[::1]:port`.
         Some(rest) => match rest.split_once(']') {
@@ -90,7 +96,7 @@ pub fn host_allowed(host: &str) -> bool {
 }
 
 fn is_port(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 5 && s.bytes().all(|b| b.is_ascii_digit()) && s.parse::<u16>().is_ok()
+    !s.is_empty() && s.len() <= 5 && s.bytes().all(|b| b.is_ascii_digit()) && (s.len() < 5 || s <= "65535")
 }
 
 /// A refusal the shell answers itself: status, the JSON body's message, and a short reason for

@@ -3,7 +3,8 @@
 //!
 //! Submodules: `limits` (the sandbox's caps and the Host check), `service` (one request:
 //! checks, body, core call, response), `accept` (the accept loop, connection cap, shutdown),
-//! `banner` (the start-up text with ready-to-paste curl commands).
+//! `watchdog` (the slow-client guard), `banner` (the start-up text with ready-to-paste curl
+//! commands).
 //!
 //! Two entry points: [`serve_blocking`] for `gatewise gateway serve` (runs until Ctrl-C or
 //! SIGTERM), and [`spawn`] for the synchronous TUI (a server thread with its own small tokio
@@ -15,6 +16,7 @@ mod accept;
 mod banner;
 mod limits;
 mod service;
+mod watchdog;
 
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener as StdListener};
@@ -122,13 +124,18 @@ pub enum ServerEvent {
 /// `Arc::new(move |e| { let _ = tx.send(AppEvent::Server(e)); })`.
 pub type Observer = Arc<dyn Fn(ServerEvent) + Send + Sync>;
 
-/// An observer for `gatewise gateway serve`: each served request's access-log line on stdout,
-/// each refusal as a `refused …` line on stderr. Write errors (a closed pipe) are ignored.
-pub fn stdout_logger() -> Observer {
+/// An observer for `gatewise gateway serve`: each served request's access-log line on stdout
+/// (followed by its trace when `with_trace`), each refusal as a `refused …` line on stderr.
+/// Write errors (a closed pipe) are ignored.
+pub fn stdout_logger(with_trace: bool) -> Observer {
     use std::io::Write as _;
-    Arc::new(|event| match event {
+    Arc::new(move |event| match event {
         ServerEvent::Served(s) => {
-            let _ = writeln!(std::io::stdout().lock(), "{}", s.access_log);
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{}", s.access_log);
+            if with_trace {
+                let _ = write!(out, "{}", s.trace);
+            }
         }
         ServerEvent::Refused(r) => {
             let status = r.status.map_or_else(|| "closed".to_owned(), |s| s.to_string());
@@ -172,6 +179,7 @@ pub(crate) struct Shared {
     pub max_body: u64,
     pub clock: ServerClock,
     pub observer: Option<Observer>,
+    pub watchdog: Arc<watchdog::Watchdog>,
 }
 
 impl Shared {
@@ -214,6 +222,7 @@ fn prepare(mut gateway: Gateway, options: ServeOptions, observer: Option<Observe
         stage: (stage != "$default").then(|| stage.to_owned()),
         max_body: gateway.max_payload(),
         gateway: Mutex::new(gateway),
+        watchdog: watchdog::Watchdog::new(options.limits.header_read_timeout),
         limits: options.limits,
         clock: options.clock,
         observer,

@@ -2,8 +2,11 @@
 //! body read, the core call under the lock, and the conversion back to a hyper response.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::{Arc, PoisonError};
+use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -12,21 +15,62 @@ use hyper::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, Header
 use hyper::{HeaderMap, StatusCode};
 
 use super::limits::{ShellAnswer, host_allowed};
+use super::watchdog::Guard;
 use super::{Refused, Served, ServerEvent, Shared};
 use crate::gateway::core::http::strip_stage;
 use crate::gateway::{Request, Response, ShellRefusal};
 
 pub(crate) type HyperResponse = hyper::Response<Full<Bytes>>;
 
-/// Serves one request. Never fails: every problem becomes an answer.
-pub(crate) async fn serve(
-    shared: Arc<Shared>,
-    peer: SocketAddr,
-    peer_ip: Arc<str>,
-    req: hyper::Request<Incoming>,
-) -> Result<HyperResponse, Infallible> {
+/// The answer to one request, as hyper's service future: ready at once when the request has
+/// no body to wait for (nearly every request), otherwise a future that reads the body first.
+pub(crate) enum Reply {
+    Now(Option<HyperResponse>),
+    Later(Pin<Box<dyn Future<Output = HyperResponse> + Send>>),
+}
+
+impl Future for Reply {
+    type Output = Result<HyperResponse, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            // hyper polls a finished future no more; if anything did, it gets a 500, not a panic.
+            Reply::Now(resp) => Poll::Ready(Ok(resp.take().unwrap_or_else(|| {
+                let mut r = hyper::Response::new(Full::new(Bytes::new()));
+                *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+                r
+            }))),
+            Reply::Later(fut) => fut.as_mut().poll(cx).map(Ok),
+        }
+    }
+}
+
+/// Who is on the other end of a connection, and the connection's slow-client guard.
+pub(crate) struct Peer {
+    pub addr: SocketAddr,
+    pub ip: String,
+    pub guard: Arc<Guard>,
+}
+
+/// hyper's service for one request: the connection has no deadline while the request is
+/// served, and a fresh one once it is answered.
+pub(crate) fn call(shared: &Arc<Shared>, peer: &Arc<Peer>, req: hyper::Request<Incoming>) -> Reply {
+    shared.watchdog.busy(&peer.guard);
+    let reply = respond(shared, peer, req);
+    if let Reply::Now(_) = reply {
+        shared.watchdog.idle(&peer.guard);
+    }
+    reply
+}
+
+/// Everything that needs only the head runs here, at once, and the head is dropped before this
+/// returns: hyper reads ahead on a keep-alive connection before it polls the returned future,
+/// and a head still alive then (its URI and header values point into hyper's read buffer) made
+/// hyper allocate a new read buffer for every request.
+fn respond(shared: &Arc<Shared>, peer_info: &Arc<Peer>, req: hyper::Request<Incoming>) -> Reply {
+    let peer = peer_info.addr;
     let (parts, body) = req.into_parts();
-    if let Some(answer) = check_head(&shared, &parts) {
+    if let Some(answer) = check_head(shared, &parts) {
         shared.notify(|| {
             ServerEvent::Refused(Refused {
                 peer,
@@ -36,7 +80,7 @@ pub(crate) async fn serve(
                 reason: answer.reason.clone(),
             })
         });
-        return Ok(shell_response(&answer));
+        return Reply::Now(Some(shell_response(&answer)));
     }
 
     let path = parts.uri.path();
@@ -51,49 +95,76 @@ pub(crate) async fn serve(
             (path, Some(ShellRefusal::WrongStage { stage: first.to_owned() }))
         }
     };
-    let target = match parts.uri.query() {
-        Some(q) => format!("{resource_path}?{q}"),
-        None => resource_path.to_owned(),
+    let mut request = match parts.uri.query() {
+        Some(q) => Request::new(parts.method.as_str(), &format!("{resource_path}?{q}")),
+        None => Request::new(parts.method.as_str(), resource_path),
     };
-    let mut request = Request::new(parts.method.as_str(), &target).with_source_ip(&peer_ip);
+    request.source_ip.clear();
+    request.source_ip.push_str(&peer_info.ip);
     request.headers = parts
         .headers
         .iter()
-        .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(k, v)| {
+            // Validating and copying is much cheaper than `from_utf8_lossy`, which only a header
+            // with invalid UTF-8 needs.
+            let value = match std::str::from_utf8(v.as_bytes()) {
+                Ok(text) => text.to_owned(),
+                Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            };
+            (k.as_str().to_owned(), value)
+        })
         .collect();
 
-    let mut refusal = refusal;
-    let mut close = false;
-    if refusal.is_none() {
-        match read_body(&shared, body).await {
-            Ok(bytes) => request.body = bytes,
-            Err(BodyProblem::TooLarge(n)) => {
-                refusal = Some(ShellRefusal::BodyTooLarge { bytes: n });
-                close = true;
+    if refusal.is_some() || body.is_end_stream() {
+        // The body of a wrong-stage request is never needed; don't wait for it.
+        let close = !body.is_end_stream();
+        return Reply::Now(Some(answer(shared, peer, request, refusal.as_ref(), close)));
+    }
+    // Only a refusal report needs the target as sent; keep it only if someone listens.
+    let target = shared.observer.is_some().then(|| target_of(&parts.uri));
+    drop(parts);
+    let shared = Arc::clone(shared);
+    let peer_info = Arc::clone(peer_info);
+    Reply::Later(Box::pin(async move {
+        let resp = match read_body(&shared, body).await {
+            Ok(bytes) => {
+                request.body = bytes;
+                answer(&shared, peer, request, None, false)
             }
-            Err(BodyProblem::Shell(answer)) => {
+            Err(BodyProblem::TooLarge(n)) => {
+                answer(&shared, peer, request, Some(&ShellRefusal::BodyTooLarge { bytes: n }), true)
+            }
+            Err(BodyProblem::Shell(shell)) => {
                 shared.notify(|| {
                     ServerEvent::Refused(Refused {
                         peer,
                         method: request.method.clone(),
-                        target: target_of(&parts.uri),
-                        status: Some(answer.status),
-                        reason: answer.reason.clone(),
+                        target: target.unwrap_or_default(),
+                        status: Some(shell.status),
+                        reason: shell.reason.clone(),
                     })
                 });
-                return Ok(shell_response(&answer));
+                shell_response(&shell)
             }
-        }
-    } else {
-        // The body of a wrong-stage request is never needed; don't wait for it.
-        close = !body.is_end_stream();
-    }
+        };
+        shared.watchdog.idle(&peer_info.guard);
+        resp
+    }))
+}
 
+/// The core's answer under the lock, reported to the observer, as a hyper response.
+fn answer(
+    shared: &Shared,
+    peer: SocketAddr,
+    request: Request,
+    refusal: Option<&ShellRefusal>,
+    close: bool,
+) -> HyperResponse {
     let now = shared.clock.now();
     let seen = shared.observer.is_some().then(|| request.clone());
     let (response, trace, log) = {
         let mut gw = shared.gateway.lock().unwrap_or_else(PoisonError::into_inner);
-        let (response, trace) = match &refusal {
+        let (response, trace) = match refusal {
             None => gw.handle(request, now),
             Some(r) => gw.handle_refused(request, now, r),
         };
@@ -104,9 +175,9 @@ pub(crate) async fn serve(
         (Some(request), Some(access_log)) => {
             let out = to_hyper(response.clone(), close);
             shared.notify(|| ServerEvent::Served(Box::new(Served { request, response, trace, access_log, peer })));
-            Ok(out)
+            out
         }
-        _ => Ok(to_hyper(response, close)),
+        _ => to_hyper(response, close),
     }
 }
 
@@ -180,14 +251,20 @@ async fn read_body(shared: &Shared, mut body: Incoming) -> Result<Vec<u8>, BodyP
     tokio::time::timeout(limit, collect).await.unwrap_or(Err(BodyProblem::Shell(ShellAnswer::body_timeout(limit))))
 }
 
-/// The names the core itself sends, pre-lowered: `HeaderName::from_bytes` must allocate for a
-/// mixed-case name like `x-amzn-RequestId`, a static name never does.
-const KNOWN_NAMES: [&str; 5] =
-    ["x-amzn-requestid", "x-amz-apigw-id", "apigw-requestid", "x-amzn-errortype", "x-gatewise-cache"];
+/// The names the core itself sends, as constants: `HeaderName::from_bytes` must allocate for a
+/// mixed-case name like `x-amzn-RequestId`, and even `from_static` checks its text each call.
+const KNOWN_NAMES: [HeaderName; 6] = [
+    CONTENT_TYPE,
+    HeaderName::from_static("x-amzn-requestid"),
+    HeaderName::from_static("x-amz-apigw-id"),
+    HeaderName::from_static("apigw-requestid"),
+    HeaderName::from_static("x-amzn-errortype"),
+    HeaderName::from_static("x-gatewise-cache"),
+];
 
 fn header_name(k: &str) -> Option<HeaderName> {
-    match KNOWN_NAMES.iter().find(|n| n.eq_ignore_ascii_case(k)) {
-        Some(n) => Some(HeaderName::from_static(n)),
+    match KNOWN_NAMES.iter().find(|n| n.as_str().eq_ignore_ascii_case(k)) {
+        Some(n) => Some(n.clone()),
         None => HeaderName::from_bytes(k.as_bytes()).ok(),
     }
 }

@@ -3,13 +3,13 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::gateway::core::auth::{ACCOUNT_ID, REGION};
+use crate::gateway::core::auth::ACCOUNT_ID;
 use crate::gateway::core::gateway::{CompiledRoute, Gateway};
 use crate::gateway::core::pipeline::Flow;
 use crate::gateway::core::responses::GatewayError;
 
 fn domain(gw: &Gateway) -> String {
-    format!("{}.execute-api.{REGION}.amazonaws.com", gw.def.api_id)
+    gw.domain_name.clone()
 }
 
 fn stage_path(gw: &Gateway, path: &str) -> String {
@@ -33,7 +33,7 @@ fn key_fields(gw: &Gateway, flow: &Flow<'_>) -> (Value, Value) {
     let key = flow.key.and_then(|k| gw.def.api_keys.get(k));
     (
         key.map_or(Value::Null, |k| Value::String(k.value.clone())),
-        key.map_or(Value::Null, |k| Value::String(k.name.clone())),
+        key.map_or(Value::Null, |k| Value::String(k.name.to_string())),
     )
 }
 
@@ -145,7 +145,7 @@ pub(crate) fn event_v2(gw: &Gateway, flow: &Flow<'_>, route: &CompiledRoute) -> 
     }
     let mut ev = Map::new();
     ev.insert("version".into(), json!("2.0"));
-    ev.insert("routeKey".into(), json!(route.route_key));
+    ev.insert("routeKey".into(), json!(&*route.route_key));
     ev.insert("rawPath".into(), json!(stage_path(gw, &req.path)));
     ev.insert("rawQueryString".into(), json!(req.raw_query()));
     if !cookies.is_empty() {
@@ -174,7 +174,7 @@ pub(crate) fn event_v2(gw: &Gateway, flow: &Flow<'_>, route: &CompiledRoute) -> 
             "userAgent": req.header("user-agent").unwrap_or("")
         },
         "requestId": flow.request_id,
-        "routeKey": route.route_key,
+        "routeKey": &*route.route_key,
         "stage": gw.stage.name,
         "time": flow.now.clf(),
         "timeEpoch": flow.now.as_millis()

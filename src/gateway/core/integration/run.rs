@@ -2,6 +2,8 @@
 //! render the request template), integration (call, with the timeout in virtual time) and
 //! integration response (check or map what came back).
 
+use std::borrow::Cow;
+
 use serde_json::{Value, json};
 
 use super::events::{context_json, event_v1, event_v2};
@@ -47,15 +49,14 @@ fn select<'r>(responses: &'r [IntResponse], subject: &str) -> Option<&'r IntResp
 
 fn timed_out(trace: &mut Trace, flow: &mut Flow<'_>, what: &str, took: u64, timeout: u64) -> GatewayError {
     flow.integration_latency = Some(timeout);
-    trace.push(
+    trace.push_with(
         Phase::Integration,
         Outcome::Failed,
-        format!(
+        || format!(
             "{what} would take {took} ms, but the integration timeout is {timeout} ms: API Gateway stops waiting at {}.{:03} s (the function may keep running)",
             timeout / 1000,
             timeout % 1000
-        ),
-    );
+        ));
     GatewayError::IntegrationTimeout
 }
 
@@ -89,11 +90,10 @@ impl Gateway {
             PayloadVersion::V1 => (event_v1(self, flow, route), "1.0"),
             PayloadVersion::V2 => (event_v2(self, flow, route), "2.0"),
         };
-        trace.push(
+        trace.push_with(
             Phase::IntegrationRequest,
             Outcome::Passed,
-            format!("Lambda proxy: the whole request becomes a payload {v} event for function {handler}; no mapping template"),
-        );
+            || format!("Lambda proxy: the whole request becomes a payload {v} event for function {handler}; no mapping template"));
         let inv = self.handlers.invoke_lambda(&handler, &event, InvokeMode::Proxy);
         if inv.duration_ms >= timeout {
             return Err(timed_out(trace, flow, &format!("Lambda {handler}"), inv.duration_ms, timeout));
@@ -102,19 +102,15 @@ impl Gateway {
         let result = match inv.result {
             Ok(v) => v,
             Err(msg) => {
-                trace.push(
-                    Phase::Integration,
-                    Outcome::Failed,
-                    format!("Lambda {handler} failed after {} ms: {msg}", inv.duration_ms),
-                );
+                trace.push_with(Phase::Integration, Outcome::Failed, || {
+                    format!("Lambda {handler} failed after {} ms: {msg}", inv.duration_ms)
+                });
                 return Err(GatewayError::MalformedProxyResponse);
             }
         };
-        trace.push(
-            Phase::Integration,
-            Outcome::Passed,
-            format!("Lambda {handler} returned in {} ms (timeout {timeout} ms)", inv.duration_ms),
-        );
+        trace.push_with(Phase::Integration, Outcome::Passed, || {
+            format!("Lambda {handler} returned in {} ms (timeout {timeout} ms)", inv.duration_ms)
+        });
         let parsed = match version {
             PayloadVersion::V1 => parse_v1(&result),
             PayloadVersion::V2 => parse_v2(&result),
@@ -122,16 +118,15 @@ impl Gateway {
         match parsed {
             Ok(r) => {
                 flow.integration_status = Some(r.status);
-                trace.push(
+                trace.push_with(
                     Phase::IntegrationResponse,
                     Outcome::Passed,
-                    format!(
+                    || format!(
                         "proxy response passed through as is: status {}, {} header(s), {}-byte body (proxy integrations have no response mapping)",
                         r.status,
                         r.headers.len(),
                         r.body.len()
-                    ),
-                );
+                    ));
                 let mut resp = Response { status: r.status, headers: r.headers, body: r.body };
                 if resp.header("content-type").is_none() {
                     resp.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
@@ -140,11 +135,9 @@ impl Gateway {
             }
             Err(why) => {
                 let status = GatewayError::MalformedProxyResponse.status(self.api_type);
-                trace.push(
-                    Phase::IntegrationResponse,
-                    Outcome::Failed,
-                    format!("malformed Lambda proxy response: {why}; API Gateway answers {status}"),
-                );
+                trace.push_with(Phase::IntegrationResponse, Outcome::Failed, || {
+                    format!("malformed Lambda proxy response: {why}; API Gateway answers {status}")
+                });
                 Err(GatewayError::MalformedProxyResponse)
             }
         }
@@ -154,15 +147,21 @@ impl Gateway {
         let CompiledIntegration::Mock { templates, responses } = &self.routes[ri].integration else {
             return Err(GatewayError::ApiConfigurationError);
         };
-        let body = flow.req.body_text();
-        let rendered = match pick_template(templates, flow.req.header("content-type")) {
-            None => String::new(),
-            Some(t) => match self.render(flow, t, &body) {
-                Ok(s) => s,
-                Err(e) => {
-                    trace.push(Phase::IntegrationRequest, Outcome::Failed, format!("request template failed at {e}"));
-                    return Err(GatewayError::ApiConfigurationError);
-                }
+        // A MOCK request template's output is only read for its statusCode; plain text (the
+        // usual case) is read where it is, without rendering a copy.
+        let rendered: Cow<'_, str> = match pick_template(templates, flow.req.header("content-type")) {
+            None => Cow::Borrowed(""),
+            Some(t) => match t.as_literal() {
+                Some(text) => Cow::Borrowed(text),
+                None => match self.render(flow, t, &flow.req.body_text()) {
+                    Ok(s) => Cow::Owned(s),
+                    Err(e) => {
+                        trace.push_with(Phase::IntegrationRequest, Outcome::Failed, || {
+                            format!("request template failed at {e}")
+                        });
+                        return Err(GatewayError::ApiConfigurationError);
+                    }
+                },
             },
         };
         let status = plain_status_code(&rendered)
@@ -171,21 +170,17 @@ impl Gateway {
             })
             .and_then(|s| u16::try_from(s).ok());
         let Some(status) = status else {
-            trace.push(
-                Phase::IntegrationRequest,
-                Outcome::Failed,
+            trace.push_with(Phase::IntegrationRequest, Outcome::Failed, || {
                 format!(
                     "a MOCK request template must render JSON like {{\"statusCode\": 200}}; it rendered {:?}",
                     rendered.trim()
-                ),
-            );
+                )
+            });
             return Err(GatewayError::ApiConfigurationError);
         };
-        trace.push(
-            Phase::IntegrationRequest,
-            Outcome::Passed,
-            format!("request template rendered statusCode {status}"),
-        );
+        trace.push_with(Phase::IntegrationRequest, Outcome::Passed, || {
+            format!("request template rendered statusCode {status}")
+        });
         trace.push(
             Phase::Integration,
             Outcome::Passed,
@@ -193,8 +188,15 @@ impl Gateway {
         );
         flow.integration_latency = Some(0);
         flow.integration_status = Some(status);
-        let subject = status.to_string();
-        self.map_response(flow, trace, select(responses, &subject), "", &[], &subject)
+        // Selection patterns match the status as text; most MOCK routes have none, and then
+        // the text is only needed to say that nothing matched.
+        let selected = if responses.iter().any(|r| r.pattern.is_some()) {
+            select(responses, &status.to_string())
+        } else {
+            responses.iter().find(|r| r.pattern_src.is_none())
+        };
+        let subject = if selected.is_some() { String::new() } else { status.to_string() };
+        self.map_response(flow, trace, selected, "", &[], &subject)
     }
 
     fn lambda_custom(&mut self, flow: &mut Flow<'_>, trace: &mut Trace, ri: usize) -> Result<Response, GatewayError> {
@@ -208,26 +210,24 @@ impl Gateway {
                 Ok(s) => match serde_json::from_str::<Value>(&s) {
                     Ok(v) => v,
                     Err(e) => {
-                        trace.push(
-                            Phase::IntegrationRequest,
-                            Outcome::Failed,
-                            format!("the request template did not render JSON ({e}): {s:?}"),
-                        );
+                        trace.push_with(Phase::IntegrationRequest, Outcome::Failed, || {
+                            format!("the request template did not render JSON ({e}): {s:?}")
+                        });
                         return Err(GatewayError::ApiConfigurationError);
                     }
                 },
                 Err(e) => {
-                    trace.push(Phase::IntegrationRequest, Outcome::Failed, format!("request template failed at {e}"));
+                    trace.push_with(Phase::IntegrationRequest, Outcome::Failed, || {
+                        format!("request template failed at {e}")
+                    });
                     return Err(GatewayError::ApiConfigurationError);
                 }
             },
             None => serde_json::from_str(&body).unwrap_or(Value::String(body.clone())),
         };
-        trace.push(
-            Phase::IntegrationRequest,
-            Outcome::Passed,
-            format!("request template mapped the request to the event {event} for Lambda {handler}"),
-        );
+        trace.push_with(Phase::IntegrationRequest, Outcome::Passed, || {
+            format!("request template mapped the request to the event {event} for Lambda {handler}")
+        });
         let inv = self.handlers.invoke_lambda(&handler, &event, InvokeMode::Custom);
         if inv.duration_ms >= timeout {
             return Err(timed_out(trace, flow, &format!("Lambda {handler}"), inv.duration_ms, timeout));
@@ -235,19 +235,15 @@ impl Gateway {
         flow.integration_latency = Some(inv.duration_ms);
         let (payload, subject) = match inv.result {
             Ok(v) => {
-                trace.push(
-                    Phase::Integration,
-                    Outcome::Passed,
-                    format!("Lambda {handler} returned in {} ms", inv.duration_ms),
-                );
+                trace.push_with(Phase::Integration, Outcome::Passed, || {
+                    format!("Lambda {handler} returned in {} ms", inv.duration_ms)
+                });
                 (v.to_string(), String::new())
             }
             Err(msg) => {
-                trace.push(
-                    Phase::Integration,
-                    Outcome::Passed,
-                    format!("Lambda {handler} threw \"{msg}\"; the error message selects the integration response"),
-                );
+                trace.push_with(Phase::Integration, Outcome::Passed, || {
+                    format!("Lambda {handler} threw \"{msg}\"; the error message selects the integration response")
+                });
                 (json!({"errorMessage": msg, "errorType": "Error"}).to_string(), msg)
             }
         };
@@ -275,26 +271,28 @@ impl Gateway {
         subject: &str,
     ) -> Result<Response, GatewayError> {
         let Some(sel) = selected else {
-            trace.push(
-                Phase::IntegrationResponse,
-                Outcome::Failed,
+            trace.push_with(Phase::IntegrationResponse, Outcome::Failed, || {
                 format!(
                     "no integration response matches {subject:?} and there is no default (one without selectionPattern)"
-                ),
-            );
+                )
+            });
             return Err(GatewayError::ApiConfigurationError);
         };
         let out_body = match &sel.template {
             Some(t) => match self.render(flow, t, body) {
                 Ok(s) => s,
                 Err(e) => {
-                    trace.push(Phase::IntegrationResponse, Outcome::Failed, format!("response template failed at {e}"));
+                    trace.push_with(Phase::IntegrationResponse, Outcome::Failed, || {
+                        format!("response template failed at {e}")
+                    });
                     return Err(GatewayError::ApiConfigurationError);
                 }
             },
             None => body.to_owned(),
         };
-        let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+        // Room for the mapped headers and the few `finish` adds (request ids, cache, CORS).
+        let mut headers = Vec::with_capacity(sel.headers.len() + 5);
+        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
         for (name, src) in &sel.headers {
             let v = match src {
                 HeaderSource::Literal(v) => Some(v.clone()),
@@ -305,13 +303,11 @@ impl Gateway {
                 headers.push((name.clone(), v));
             }
         }
-        let how = match &sel.pattern_src {
-            Some(p) => format!("selectionPattern {p:?} matched"),
-            None => "the default response".to_owned(),
-        };
-        trace.push(
-            Phase::IntegrationResponse,
-            Outcome::Passed,
+        trace.push_with(Phase::IntegrationResponse, Outcome::Passed, || {
+            let how = match &sel.pattern_src {
+                Some(p) => format!("selectionPattern {p:?} matched"),
+                None => "the default response".to_owned(),
+            };
             format!(
                 "{how} → method response {}{}{}",
                 sel.status,
@@ -321,8 +317,8 @@ impl Gateway {
                 } else {
                     format!(", {} header(s) mapped", sel.headers.len())
                 }
-            ),
-        );
+            )
+        });
         Ok(Response { status: sel.status, headers, body: out_body.into_bytes() })
     }
 
@@ -348,25 +344,21 @@ impl Gateway {
             headers: flow.req.headers.clone(),
             body: flow.req.body_text(),
         };
-        trace.push(
-            Phase::IntegrationRequest,
-            Outcome::Passed,
+        trace.push_with(Phase::IntegrationRequest, Outcome::Passed, || {
             format!(
                 "HTTP proxy: {} {} forwarded to the built-in back end '{backend}' as is (no mapping)",
                 req.method, req.path
-            ),
-        );
+            )
+        });
         let reply = self.handlers.invoke_backend(&backend, &req);
         if reply.duration_ms >= timeout {
             return Err(timed_out(trace, flow, &format!("back end {backend}"), reply.duration_ms, timeout));
         }
         flow.integration_latency = Some(reply.duration_ms);
         flow.integration_status = Some(reply.status);
-        trace.push(
-            Phase::Integration,
-            Outcome::Passed,
-            format!("back end {backend} answered {} in {} ms", reply.status, reply.duration_ms),
-        );
+        trace.push_with(Phase::Integration, Outcome::Passed, || {
+            format!("back end {backend} answered {} in {} ms", reply.status, reply.duration_ms)
+        });
         trace.push(
             Phase::IntegrationResponse,
             Outcome::Passed,

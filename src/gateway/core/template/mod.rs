@@ -55,8 +55,21 @@ impl Template {
         self.mentions_context
     }
 
+    /// The output when it cannot depend on the request: the template is plain text (a MOCK
+    /// template such as `{"statusCode": 200}` usually is) or empty.
+    pub fn as_literal(&self) -> Option<&str> {
+        match self.nodes.as_slice() {
+            [] => Some(""),
+            [ast::Node::Text(t)] => Some(t),
+            _ => None,
+        }
+    }
+
     /// Renders against one request's data.
     pub fn render(&self, ctx: &RenderContext<'_>) -> Result<String, TemplateError> {
+        if let Some(text) = self.as_literal() {
+            return Ok(text.to_owned());
+        }
         eval::render(&self.nodes, ctx)
     }
 }
