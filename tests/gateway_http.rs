@@ -7,90 +7,15 @@ mod gateway_http_client;
 
 use std::collections::BTreeSet;
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use gateway_common::{DEMO_KEY, day0, gateway, gateway_from};
-use gateway_http_client::{
-    Conn, HttpResponse, comparable, hdrs, host_of, json_message, parse_curl, raw_request, rss_kib,
-};
-use gatewise::gateway::core::http::strip_stage;
+use gateway_http_client::twin::twin;
+use gateway_http_client::{Conn, hdrs, host_of, json_message, parse_curl, raw_request, rss_kib};
 use gatewise::gateway::server::{
-    Limits, Observer, ServeError, ServeOptions, ServerClock, ServerEvent, ServerHandle, curl_examples, serve_until,
-    spawn,
+    Limits, Observer, ServeError, ServeOptions, ServerEvent, ServerHandle, curl_examples, serve_until, spawn,
 };
-use gatewise::gateway::{Gateway, Request, Response, ShellRefusal, VirtualTime};
-
-/// A server and an in-process twin of the same gateway, fed the same requests at the same
-/// virtual times.
-struct Twin {
-    server: ServerHandle,
-    core: Gateway,
-    clock: Arc<AtomicU64>,
-    conn: Conn,
-    stage: String,
-}
-
-fn options(clock: &Arc<AtomicU64>, limits: Limits) -> ServeOptions {
-    ServeOptions { limits, clock: ServerClock::Manual(Arc::clone(clock)), ..ServeOptions::default() }
-}
-
-fn twin(name: &str, stage: &str) -> Twin {
-    let clock = Arc::new(AtomicU64::new(day0().as_millis()));
-    let opts = options(&clock, Limits::default());
-    let mut core = gateway(name, stage);
-    core.limit_payload(opts.limits.max_body_bytes);
-    let server = spawn(gateway(name, stage), opts, None).expect("server starts");
-    let conn = Conn::open(server.local_addr);
-    Twin { server, core, clock, conn, stage: stage.to_owned() }
-}
-
-fn assert_same(http: &HttpResponse, core: &Response, what: &str) {
-    assert_eq!(http.status, core.status, "{what}: status");
-    assert_eq!(http.body_text(), core.body_text(), "{what}: body");
-    assert_eq!(comparable(http.headers.iter().cloned()), comparable(core.headers.iter().cloned()), "{what}: headers");
-}
-
-impl Twin {
-    /// Sends `method target` (a full URL path, stage included) over HTTP and to the core at `at`,
-    /// asserts both answers are the same, and returns the HTTP one.
-    fn check(
-        &mut self,
-        method: &str,
-        target: &str,
-        extra: &[(&str, &str)],
-        body: &[u8],
-        at: VirtualTime,
-    ) -> HttpResponse {
-        let mut headers = vec![("host".to_owned(), host_of(self.server.local_addr))];
-        headers.extend(extra.iter().map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_owned())));
-        if !body.is_empty() {
-            headers.push(("content-length".to_owned(), body.len().to_string()));
-        }
-        self.clock.store(at.as_millis(), Ordering::SeqCst);
-        let http = self.conn.request(method, target, &headers, body);
-        if http.header("connection") == Some("close") {
-            self.conn = Conn::open(self.server.local_addr);
-        }
-
-        let (path, query) = target.split_once('?').map_or((target, None), |(p, q)| (p, Some(q)));
-        let stripped = strip_stage(path, &self.stage);
-        let resource = stripped.unwrap_or(path);
-        let resource_target = query.map_or_else(|| resource.to_owned(), |q| format!("{resource}?{q}"));
-        let mut req = Request::new(method, &resource_target).with_body(body.to_vec());
-        req.headers = headers;
-        let core = match stripped {
-            Some(_) => self.core.handle(req, at).0,
-            None => {
-                let stage = path.trim_start_matches('/').split('/').next().unwrap_or("").to_owned();
-                self.core.handle_refused(req, at, &ShellRefusal::WrongStage { stage }).0
-            }
-        };
-        assert_same(&http, &core, &format!("{method} {target}"));
-        http
-    }
-}
 
 const ASSETS: &[(&str, &str)] = &[
     ("api-keys", "dev"),
@@ -207,6 +132,25 @@ fn every_error_class_over_http_equals_the_core() {
     assert_eq!((a.header("x-gatewise-cache"), b.header("x-gatewise-cache")), (Some("MISS"), Some("HIT")));
 
     assert!(seen.contains(&200) && seen.contains(&403), "the sweep reached routes and refusals: {seen:?}");
+}
+
+#[test]
+fn nothing_carries_over_between_requests_on_one_connection() {
+    // The server refills one request per connection; each answer must still be the one its
+    // own request gets from the core: a key, a query or a body is not left behind.
+    let mut t = twin("api-keys", "dev");
+    let at = day0();
+    let key = [("x-api-key", DEMO_KEY), ("user-agent", "first"), ("accept", "*/*")];
+    assert_eq!(t.check("GET", "/dev/pets?type=dog&type=cat", &key, b"", at).status, 200);
+    assert_eq!(t.check("GET", "/dev/pets", &[], b"", at).status, 403, "the key must not carry over");
+    // The key is accepted (not 403); the mock knows no pet 7.
+    assert_eq!(t.check("GET", "/dev/pets/7", &[("x-api-key", DEMO_KEY)], b"", at).status, 404);
+    assert_eq!(t.check("GET", "/dev/health", &[("x-custom", "é")], b"{\"a\":1}", at).status, 200);
+    assert_eq!(t.check("GET", "/dev/health", &[], b"", at).status, 200);
+    assert_eq!(t.check("GET", "/prod/pets", &key, b"", at).status, 403, "another stage");
+    assert_eq!(t.check("GET", "/dev/pets", &key[..1], b"", at).status, 200);
+    // The core saw every request with its own headers, in its access log too.
+    assert_eq!(t.server.with_gateway(|g| g.access_log()), t.core.access_log());
 }
 
 fn start(name: &str, stage: &str, limits: Limits, observer: Option<Observer>) -> ServerHandle {

@@ -215,7 +215,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     /// A gateway that does not explain answers, counts and logs exactly as one that does, and
-    /// its traces say the same phases and outcomes, only without the sentences.
+    /// its traces say the same phases and outcomes, only without the sentences; `respond`,
+    /// which records no trace at all, answers, counts and logs the same too.
     #[test]
     fn explaining_changes_only_the_words(
         reqs in prop::collection::vec((any::<[u8; 6]>(), 0u64..3_000, prop::collection::vec(any::<u8>(), 0..24)), 1..40)
@@ -224,14 +225,17 @@ proptest! {
             let mut loud = gatewise::gateway::Gateway::new(def.clone(), &stage).unwrap_or_else(|e| panic!("{file}: {e}"));
             let mut quiet = loud.clone();
             quiet.set_explain(false);
+            let mut silent = loud.clone();
             prop_assert!(loud.explains() && !quiet.explains());
             let mut now = day0();
             for (pick, gap, body) in &reqs {
                 now = now.plus_millis(*gap);
                 let req = request_for(&def, pick, body);
                 let (r1, t1) = loud.handle(req.clone(), now);
-                let (r2, t2) = quiet.handle(req, now);
+                let (r2, t2) = quiet.handle(req.clone(), now);
+                let r3 = silent.respond(&req, now);
                 prop_assert_eq!(&r1, &r2, "{}: response", file);
+                prop_assert_eq!(&r1, &r3, "{}: response without a trace", file);
                 prop_assert!(t1.explained && !t2.explained);
                 prop_assert!(t1.steps.iter().all(|s| !s.detail.is_empty()), "{}: a step without words: {}", file, t1);
                 prop_assert!(t2.steps.iter().all(|s| s.detail.is_empty()), "{}: words in an unexplained trace", file);
@@ -243,7 +247,9 @@ proptest! {
                 prop_assert_eq!(&t1, &t2, "{}: trace fields", file);
             }
             prop_assert_eq!(loud.access_log(), quiet.access_log(), "{}: access log", file);
+            prop_assert_eq!(loud.access_log(), silent.access_log(), "{}: access log without traces", file);
             prop_assert_eq!(loud.metrics(), quiet.metrics(), "{}: metrics", file);
+            prop_assert_eq!(loud.metrics(), silent.metrics(), "{}: metrics without traces", file);
         }
     }
 }

@@ -1,12 +1,14 @@
 //! A tiny blocking HTTP/1.1 client over `std::net::TcpStream` for the loopback server tests
 //! (exact control of the bytes sent: header order and case, slow writes, bad Host headers; a
 //! strict reader for the responses), and their small helpers: header lists, curl-command
-//! parsing, resident memory.
+//! parsing, resident memory; `twin` pairs a server with an in-process gateway.
 #![allow(dead_code)]
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
+
+pub mod twin;
 
 /// One response as it arrived: names lower-cased, in wire order.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! (buckets, quotas, caches, metrics, log). Construction precompiles routes and templates so
 //! the request path does no parsing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use regex_lite::Regex;
@@ -137,17 +137,19 @@ pub struct Gateway {
     pub(crate) router: Router,
     pub(crate) routes: Vec<CompiledRoute>,
     pub(crate) authorizers: Vec<CompiledAuthorizer>,
-    pub(crate) keys_by_value: HashMap<String, usize>,
+    // Ordered maps, not hash maps: a definition has a handful of keys, and comparing a few
+    // keys costs less per request than hashing one.
+    pub(crate) keys_by_value: BTreeMap<String, usize>,
     pub(crate) keys: Vec<KeyInfo>,
     pub(crate) plans: Vec<PlanInfo>,
     pub(crate) overrides: BTreeMap<String, CompiledGatewayResponse>,
     pub(crate) cors: Option<CorsDef>,
     pub(crate) max_payload: u64,
     // State below; everything above is fixed at construction.
-    pub(crate) plan_buckets: HashMap<(usize, Option<usize>), TokenBucket>,
+    pub(crate) plan_buckets: BTreeMap<(usize, Option<usize>), TokenBucket>,
     pub(crate) stage_buckets: Vec<Option<TokenBucket>>,
     pub(crate) account_bucket: TokenBucket,
-    pub(crate) quotas: HashMap<usize, QuotaCounter>,
+    pub(crate) quotas: BTreeMap<usize, QuotaCounter>,
     pub(crate) cache: TtlCache<String, CachedResponse>,
     pub(crate) auth_cache: TtlCache<(usize, String), AuthResult>,
     pub(crate) handlers: Handlers,
@@ -266,9 +268,9 @@ impl Gateway {
             overrides: compile_overrides(&def.gateway_responses),
             cors: def.cors.clone(),
             max_payload: def.limits.max_payload_bytes,
-            plan_buckets: HashMap::new(),
+            plan_buckets: BTreeMap::new(),
             account_bucket: TokenBucket::new(def.account.throttle),
-            quotas: HashMap::new(),
+            quotas: BTreeMap::new(),
             cache: TtlCache::new(10_000),
             auth_cache: TtlCache::new(10_000),
             handlers: Handlers::new(),
@@ -317,9 +319,7 @@ impl Gateway {
             rate: b.rate(),
         };
         let mut out = Vec::new();
-        let mut plan: Vec<_> = self.plan_buckets.iter().collect();
-        plan.sort_by_key(|(k, _)| **k);
-        for ((key, route), b) in plan {
+        for ((key, route), b) in &self.plan_buckets {
             let k = self.keys.get(*key);
             let plan_name = k.and_then(|k| k.plan).and_then(|p| self.plans.get(p)).map_or("?", |p| p.name.as_str());
             let key_name = k.map_or("?", |k| &*k.name);

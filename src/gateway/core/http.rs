@@ -18,7 +18,7 @@ pub struct Request {
 impl Request {
     /// A request for `target`, which may carry a query string (`/pets?type=dog`).
     pub fn new(method: &str, target: &str) -> Self {
-        let (path, query) = match target.split_once('?') {
+        let (path, query) = match split_at_byte(target, b'?') {
             Some((p, q)) => (p, parse_query(q)),
             None => (target, Vec::new()),
         };
@@ -34,6 +34,44 @@ impl Request {
 
     pub fn get(target: &str) -> Self {
         Self::new("GET", target)
+    }
+
+    /// Makes this the request `Request::new(method, target)` with `headers` would be, with no
+    /// body and the same `source_ip`, keeping the buffers: a server answering request after
+    /// request on a connection refills one request instead of allocating a new one each time.
+    pub fn reset<K: AsRef<str>, V: AsRef<str>>(
+        &mut self,
+        method: &str,
+        target: &str,
+        headers: impl IntoIterator<Item = (K, V)>,
+    ) {
+        let (path, query) = split_at_byte(target, b'?').map_or((target, None), |(p, q)| (p, Some(q)));
+        self.method.clear();
+        self.method.push_str(method);
+        self.method.make_ascii_uppercase();
+        self.path.clear();
+        self.path.push_str(if path.is_empty() { "/" } else { path });
+        self.query.clear();
+        if let Some(q) = query {
+            self.query = parse_query(q);
+        }
+        self.body.clear();
+        // The headers in order, each refilling the strings of the one at its place.
+        let mut n = 0;
+        for (k, v) in headers {
+            let (k, v) = (k.as_ref(), v.as_ref());
+            match self.headers.get_mut(n) {
+                Some((name, value)) => {
+                    name.clear();
+                    name.push_str(k);
+                    value.clear();
+                    value.push_str(v);
+                }
+                None => self.headers.push((k.to_owned(), v.to_owned())),
+            }
+            n += 1;
+        }
+        self.headers.truncate(n);
     }
 
     #[must_use]
@@ -129,6 +167,14 @@ pub fn strip_stage<'a>(path: &'a str, stage: &str) -> Option<&'a str> {
     }
 }
 
+/// `s.split_once(c)` for an ASCII `c`, by a byte scan: `str`'s pattern search costs more
+/// than the whole scan on the short strings of a request line, and this runs per request.
+pub(crate) fn split_at_byte(s: &str, c: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|b| b == c)?;
+    // An ASCII byte is always a character boundary, so both `get`s succeed.
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
 pub(crate) fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
@@ -207,6 +253,36 @@ fn hex(b: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reset_request_equals_a_new_one() {
+        let mut reused = Request::new("post", "/old/path?x=1&y=2")
+            .with_header("A", "1")
+            .with_header("B", "2")
+            .with_header("C", "3")
+            .with_body(b"old body".to_vec())
+            .with_source_ip("10.1.2.3");
+        for (method, target, headers) in [
+            ("GET", "/pets", vec![("host", "localhost"), ("x-api-key", "k")]),
+            ("delete", "", vec![]),
+            ("GET", "/pets?type=dog&type=cat", vec![("h", "v"), ("h", "w"), ("a", "")]),
+            ("PaTcH", "/é/ü?q=%20x", vec![("x", "é")]),
+        ] {
+            reused.reset(method, target, headers.iter().copied());
+            let mut fresh = Request::new(method, target).with_source_ip("10.1.2.3");
+            for (k, v) in &headers {
+                fresh = fresh.with_header(k, v);
+            }
+            assert_eq!(reused, fresh, "{method} {target}");
+        }
+    }
+
+    #[test]
+    fn split_at_byte_is_split_once() {
+        for s in ["", "?", "a?", "?b", "/pets?type=dog", "/é?ü=1", "no-query", "a?b?c"] {
+            assert_eq!(split_at_byte(s, b'?'), s.split_once('?'), "{s}");
+        }
+    }
 
     #[test]
     fn parses_targets() {

@@ -69,40 +69,34 @@ fn mix(mut z: u64) -> u64 {
 pub(crate) fn request_ids(counter: u64, now: VirtualTime) -> (String, String) {
     let a = mix(counter ^ now.as_millis().rotate_left(32));
     let b = mix(a ^ counter);
-    // The same text as `format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", …)`, written into a
-    // byte buffer: this runs for every request, and the formatting machinery was a visible
-    // share of the served request path.
-    let mut uuid = [0u8; 36];
-    put_hex(&mut uuid[0..8], a >> 32);
-    uuid[8] = b'-';
-    put_hex(&mut uuid[9..13], (a >> 16) & 0xffff);
-    uuid[13] = b'-';
-    uuid[14] = b'4';
-    put_hex(&mut uuid[15..18], a & 0xfff);
-    uuid[18] = b'-';
-    put_hex(&mut uuid[19..23], 0x8000 | ((b >> 48) & 0x3fff));
-    uuid[23] = b'-';
-    put_hex(&mut uuid[24..36], b & 0xffff_ffff_ffff);
+    // The same text as `format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", …)`, written digit by
+    // digit: this runs for every request, and the formatting machinery was a visible share of
+    // the served request path.
+    let mut uuid = String::with_capacity(36);
+    push_hex(&mut uuid, a >> 32, 8);
+    uuid.push('-');
+    push_hex(&mut uuid, (a >> 16) & 0xffff, 4);
+    uuid.push_str("-4");
+    push_hex(&mut uuid, a & 0xfff, 3);
+    uuid.push('-');
+    push_hex(&mut uuid, 0x8000 | ((b >> 48) & 0x3fff), 4);
+    uuid.push('-');
+    push_hex(&mut uuid, b & 0xffff_ffff_ffff, 12);
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut id = [b'='; 16];
-    for (i, c) in id.iter_mut().take(15).enumerate() {
-        *c = ALPHABET[((b >> (i * 4)) & 63) as usize];
+    let mut id = String::with_capacity(16);
+    for i in 0..15 {
+        id.push(char::from(ALPHABET[((b >> (i * 4)) & 63) as usize]));
     }
-    (ascii(&uuid), ascii(&id))
+    id.push('=');
+    (uuid, id)
 }
 
-/// Fills `out` with the low hex digits of `v`, zero-padded, lower case.
-fn put_hex(out: &mut [u8], v: u64) {
+/// Appends the low `digits` hex digits of `v`, zero-padded, lower case.
+fn push_hex(out: &mut String, v: u64, digits: u32) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let n = out.len();
-    for (i, c) in out.iter_mut().enumerate() {
-        *c = HEX[((v >> ((n - 1 - i) * 4)) & 15) as usize];
+    for i in (0..digits).rev() {
+        out.push(char::from(HEX[((v >> (i * 4)) & 15) as usize]));
     }
-}
-
-/// The buffers above hold only ASCII, so this never replaces anything.
-fn ascii(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 impl Gateway {
@@ -111,21 +105,47 @@ impl Gateway {
     /// Never panics and never reads a clock: the same sequence of `(request, now)` pairs gives
     /// the same responses and traces, byte for byte.
     pub fn handle(&mut self, req: Request, now: VirtualTime) -> (Response, Trace) {
-        self.handle_inner(req, now, None)
+        let out = self.handle_inner(&req, now, None, Trace::new(now, self.explain));
+        Self::traced(req, out)
+    }
+
+    /// [`Self::handle`] for a caller that will not look at the trace (a server nobody is
+    /// watching): the same response, metrics and access-log line, and no trace is recorded.
+    /// The request is only borrowed, so the caller can reuse its buffers for the next one.
+    pub fn respond(&mut self, req: &Request, now: VirtualTime) -> Response {
+        self.handle_inner(req, now, None, Trace::unrecorded(now)).0
     }
 
     /// Answers a request the server shell has already refused (see [`ShellRefusal`]) with the
     /// gateway response AWS would send, recording it like any other request.
     pub fn handle_refused(&mut self, req: Request, now: VirtualTime, refusal: &ShellRefusal) -> (Response, Trace) {
-        self.handle_inner(req, now, Some(refusal))
+        let out = self.handle_inner(&req, now, Some(refusal), Trace::new(now, self.explain));
+        Self::traced(req, out)
     }
 
-    fn handle_inner(&mut self, req: Request, now: VirtualTime, refusal: Option<&ShellRefusal>) -> (Response, Trace) {
+    /// [`Self::handle_refused`] without the trace, as [`Self::respond`] is to `handle`.
+    pub fn respond_refused(&mut self, req: &Request, now: VirtualTime, refusal: &ShellRefusal) -> Response {
+        self.handle_inner(req, now, Some(refusal), Trace::unrecorded(now)).0
+    }
+
+    /// The trace takes the request's method and path instead of copies of them.
+    fn traced(req: Request, (resp, mut trace): (Response, Trace)) -> (Response, Trace) {
+        trace.method = req.method;
+        trace.path = req.path;
+        (resp, trace)
+    }
+
+    fn handle_inner(
+        &mut self,
+        req: &Request,
+        now: VirtualTime,
+        refusal: Option<&ShellRefusal>,
+        mut trace: Trace,
+    ) -> (Response, Trace) {
         self.counter += 1;
         let (request_id, apigw_id) = request_ids(self.counter, now);
-        let mut trace = Trace::new(now, self.explain);
         let mut flow = Flow {
-            req: &req,
+            req,
             now,
             request_id,
             apigw_id,
@@ -153,11 +173,9 @@ impl Gateway {
             }
         };
         self.finish(&mut flow, &mut resp, &mut trace);
-        // The trace takes the request's strings and the id instead of copies of them.
+        // The trace takes the id instead of a copy of it.
         let Flow { request_id, .. } = flow;
         trace.request_id = request_id;
-        trace.method = req.method;
-        trace.path = req.path;
         (resp, trace)
     }
 

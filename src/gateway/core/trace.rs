@@ -124,6 +124,9 @@ pub struct Trace {
     pub api_key: Option<Arc<str>>,
     /// Whether the steps carry their sentences ([`TraceStep::detail`]).
     pub explained: bool,
+    /// False for the throwaway trace of [`Gateway::respond`](super::Gateway::respond), which
+    /// records no steps at all.
+    recording: bool,
 }
 
 impl Trace {
@@ -144,11 +147,20 @@ impl Trace {
             cache: None,
             api_key: None,
             explained,
+            recording: true,
         }
+    }
+
+    /// A trace that records nothing, for a caller that will not look at it.
+    pub(crate) fn unrecorded(at: VirtualTime) -> Self {
+        Self { steps: Vec::new(), recording: false, ..Self::new(at, false) }
     }
 
     /// Records a step whose sentence is fixed text.
     pub(crate) fn push(&mut self, phase: Phase, outcome: Outcome, detail: &'static str) {
+        if !self.recording {
+            return;
+        }
         let detail = Cow::Borrowed(if self.explained { detail } else { "" });
         self.steps.push(TraceStep { phase, outcome, detail });
     }
@@ -156,6 +168,9 @@ impl Trace {
     /// Records a step whose sentence must be formatted; `detail` runs only if the trace is
     /// explained, so a gateway that does not explain pays nothing for the words.
     pub(crate) fn push_with(&mut self, phase: Phase, outcome: Outcome, detail: impl FnOnce() -> String) {
+        if !self.recording {
+            return;
+        }
         let detail = if self.explained { Cow::Owned(detail()) } else { Cow::Borrowed("") };
         self.steps.push(TraceStep { phase, outcome, detail });
     }

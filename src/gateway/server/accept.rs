@@ -28,6 +28,9 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, stop: impl F
     // idle keep-alive connection) may take, without a timer per request.
     builder
         .header_read_timeout(None)
+        // `writev(false)` (hyper copies the body after the head) measured a little faster, but
+        // resident memory grew about 4 KiB per request under the load test (hyper 1.12), so
+        // hyper's default write strategy stays.
         .max_headers(shared.limits.hyper_max_headers())
         .max_header_size(shared.limits.hyper_max_header_bytes())
         .max_buf_size(shared.limits.hyper_max_buf());
@@ -66,8 +69,8 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, stop: impl F
         let shared = Arc::clone(&shared);
         let builder = Arc::clone(&builder);
         let mut closing = closing_rx.clone();
-        // The IP is formatted once per connection rather than once per request.
-        let peer = Arc::new(Peer { addr: peer, ip: peer.ip().to_string(), guard: shared.watchdog.guard() });
+        // Formatted once per connection, with a request to refill, rather than per request.
+        let peer = Arc::new(Peer::new(peer, shared.watchdog.guard()));
         tokio::spawn(async move {
             let _permit = permit;
             let conn_shared = Arc::clone(&shared);

@@ -71,7 +71,8 @@ impl Limits {
 pub fn host_allowed(host: &str) -> bool {
     // What curl and browsers send for this server, checked without parsing an address: this
     // runs for every request.
-    let plain = host.split_once(':').map_or(Some(host), |(name, port)| is_port(port).then_some(name));
+    let plain = crate::gateway::core::http::split_at_byte(host, b':')
+        .map_or(Some(host), |(name, port)| is_port(port).then_some(name));
     if plain.is_some_and(|n| n == "127.0.0.1" || n.eq_ignore_ascii_case("localhost")) {
         return true;
     }

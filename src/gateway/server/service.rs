@@ -1,11 +1,12 @@
 //! One HTTP request: the sandbox checks (Host, URL, headers), the stage prefix, the capped
 //! body read, the core call under the lock, and the conversion back to a hyper response.
 
+use std::borrow::Cow;
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::{Arc, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
@@ -45,11 +46,21 @@ impl Future for Reply {
     }
 }
 
-/// Who is on the other end of a connection, and the connection's slow-client guard.
+/// Who is on the other end of a connection, the connection's slow-client guard, and the
+/// request its requests are copied into.
 pub(crate) struct Peer {
     pub addr: SocketAddr,
-    pub ip: String,
     pub guard: Arc<Guard>,
+    /// Refilled for each request without a body, keeping its buffers, so a request costs the
+    /// shell no allocations when nobody is watching (the core only borrows it).
+    scratch: Mutex<Request>,
+}
+
+impl Peer {
+    pub fn new(addr: SocketAddr, guard: Arc<Guard>) -> Self {
+        let scratch = Mutex::new(Request { source_ip: addr.ip().to_string(), ..Request::default() });
+        Self { addr, guard, scratch }
+    }
 }
 
 /// hyper's service for one request: the connection has no deadline while the request is
@@ -95,44 +106,37 @@ fn respond(shared: &Arc<Shared>, peer_info: &Arc<Peer>, req: hyper::Request<Inco
             (path, Some(ShellRefusal::WrongStage { stage: first.to_owned() }))
         }
     };
-    let mut request = match parts.uri.query() {
-        Some(q) => Request::new(parts.method.as_str(), &format!("{resource_path}?{q}")),
-        None => Request::new(parts.method.as_str(), resource_path),
-    };
-    request.source_ip.clear();
-    request.source_ip.push_str(&peer_info.ip);
-    request.headers = parts
-        .headers
-        .iter()
-        .map(|(k, v)| {
-            // Validating and copying is much cheaper than `from_utf8_lossy`, which only a header
-            // with invalid UTF-8 needs.
-            let value = match std::str::from_utf8(v.as_bytes()) {
-                Ok(text) => text.to_owned(),
-                Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            };
-            (k.as_str().to_owned(), value)
-        })
-        .collect();
+    let headers = parts.headers.iter().map(|(k, v)| {
+        // Visible ASCII (nearly every value) is used as it is; only other bytes need the
+        // slower lossy conversion.
+        let text = v.to_str().map_or_else(|_| String::from_utf8_lossy(v.as_bytes()), Cow::Borrowed);
+        (k.as_str(), text)
+    });
+    let mut request = peer_info.scratch.lock().unwrap_or_else(PoisonError::into_inner);
+    match parts.uri.query() {
+        Some(q) => request.reset(parts.method.as_str(), &format!("{resource_path}?{q}"), headers),
+        None => request.reset(parts.method.as_str(), resource_path, headers),
+    }
 
     if refusal.is_some() || body.is_end_stream() {
         // The body of a wrong-stage request is never needed; don't wait for it.
         let close = !body.is_end_stream();
-        return Reply::Now(Some(answer(shared, peer, request, refusal.as_ref(), close)));
+        return Reply::Now(Some(answer(shared, peer, &request, refusal.as_ref(), close)));
     }
     // Only a refusal report needs the target as sent; keep it only if someone listens.
     let target = shared.observer.is_some().then(|| target_of(&parts.uri));
     drop(parts);
+    let mut request = request.clone();
     let shared = Arc::clone(shared);
     let peer_info = Arc::clone(peer_info);
     Reply::Later(Box::pin(async move {
         let resp = match read_body(&shared, body).await {
             Ok(bytes) => {
                 request.body = bytes;
-                answer(&shared, peer, request, None, false)
+                answer(&shared, peer, &request, None, false)
             }
             Err(BodyProblem::TooLarge(n)) => {
-                answer(&shared, peer, request, Some(&ShellRefusal::BodyTooLarge { bytes: n }), true)
+                answer(&shared, peer, &request, Some(&ShellRefusal::BodyTooLarge { bytes: n }), true)
             }
             Err(BodyProblem::Shell(shell)) => {
                 shared.notify(|| {
@@ -156,29 +160,34 @@ fn respond(shared: &Arc<Shared>, peer_info: &Arc<Peer>, req: hyper::Request<Inco
 fn answer(
     shared: &Shared,
     peer: SocketAddr,
-    request: Request,
+    request: &Request,
     refusal: Option<&ShellRefusal>,
     close: bool,
 ) -> HyperResponse {
     let now = shared.clock.now();
-    let seen = shared.observer.is_some().then(|| request.clone());
-    let (response, trace, log) = {
+    if shared.observer.is_none() {
+        // Nobody is watching: no trace, no copies for a report.
+        let mut gw = shared.gateway.lock().unwrap_or_else(PoisonError::into_inner);
+        let response = match refusal {
+            None => gw.respond(request, now),
+            Some(r) => gw.respond_refused(request, now, r),
+        };
+        drop(gw);
+        return to_hyper(response, close);
+    }
+    let (response, trace, access_log) = {
         let mut gw = shared.gateway.lock().unwrap_or_else(PoisonError::into_inner);
         let (response, trace) = match refusal {
-            None => gw.handle(request, now),
-            Some(r) => gw.handle_refused(request, now, r),
+            None => gw.handle(request.clone(), now),
+            Some(r) => gw.handle_refused(request.clone(), now, r),
         };
-        let log = seen.is_some().then(|| gw.last_access_log().unwrap_or_default().to_owned());
+        let log = gw.last_access_log().unwrap_or_default().to_owned();
         (response, trace, log)
     };
-    match (seen, log) {
-        (Some(request), Some(access_log)) => {
-            let out = to_hyper(response.clone(), close);
-            shared.notify(|| ServerEvent::Served(Box::new(Served { request, response, trace, access_log, peer })));
-            out
-        }
-        _ => to_hyper(response, close),
-    }
+    let out = to_hyper(response.clone(), close);
+    let request = request.clone();
+    shared.notify(|| ServerEvent::Served(Box::new(Served { request, response, trace, access_log, peer })));
+    out
 }
 
 /// `/path?query` as received, for refusal reports.

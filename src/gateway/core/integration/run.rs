@@ -25,19 +25,26 @@ fn pick_template<'t>(templates: &'t [(String, Template)], content_type: Option<&
         .map(|(_, t)| t)
 }
 
-/// The status of the usual MOCK template output, `{"statusCode": 200}`, read without building
-/// a JSON value; anything else (more keys, other spacing) is `None` and goes to the JSON parser.
+/// The status of the usual MOCK template output, `{"statusCode": 200}`, read byte by byte
+/// without building a JSON value; anything else (more keys, a string) is `None` and goes to the
+/// JSON parser. Only JSON's four whitespace bytes are skipped, as the parser would.
 fn plain_status_code(rendered: &str) -> Option<u64> {
-    let rest = rendered.trim().strip_prefix('{')?.trim_start().strip_prefix("\"statusCode\"")?;
-    let digits = rest.trim_start().strip_prefix(':')?.trim_start().strip_suffix('}')?.trim_end();
+    fn ws(s: &[u8]) -> &[u8] {
+        let n = s.iter().take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')).count();
+        s.split_at(n).1
+    }
+    let s = ws(rendered.as_bytes()).strip_prefix(b"{")?;
+    let s = ws(s).strip_prefix(b"\"statusCode\"")?;
+    let s = ws(ws(s).strip_prefix(b":")?);
+    let (digits, rest) = s.split_at(s.iter().take_while(|b| b.is_ascii_digit()).count());
+    if !ws(ws(rest).strip_prefix(b"}")?).is_empty() {
+        return None;
+    }
     // JSON has no leading zeros; leave `007` to the parser, which refuses it.
-    if digits.is_empty() || digits.len() > 3 || digits.len() > 1 && digits.starts_with('0') {
+    if digits.is_empty() || digits.len() > 3 || digits.len() > 1 && digits[0] == b'0' {
         return None;
     }
-    if !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok()
+    Some(digits.iter().fold(0, |n, d| n * 10 + u64::from(d - b'0')))
 }
 
 fn select<'r>(responses: &'r [IntResponse], subject: &str) -> Option<&'r IntResponse> {
