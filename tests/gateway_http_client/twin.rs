@@ -38,7 +38,11 @@ pub fn twin(name: &str, stage: &str) -> Twin {
 pub fn assert_same(http: &HttpResponse, core: &Response, what: &str) {
     assert_eq!(http.status, core.status, "{what}: status");
     assert_eq!(http.body_text(), core.body_text(), "{what}: body");
-    assert_eq!(comparable(http.headers.iter().cloned()), comparable(core.headers.iter().cloned()), "{what}: headers");
+    assert_eq!(
+        comparable(http.headers.iter().cloned()),
+        comparable(core.headers.iter().map(|(k, v)| (k.to_string(), v.clone()))),
+        "{what}: headers"
+    );
 }
 
 impl Twin {

@@ -113,7 +113,7 @@ pub(crate) struct PlanInfo {
 #[derive(Debug, Clone)]
 pub(crate) struct CachedResponse {
     pub status: u16,
-    pub headers: Vec<(String, String)>,
+    pub headers: Vec<(std::borrow::Cow<'static, str>, String)>,
     pub body: Vec<u8>,
 }
 

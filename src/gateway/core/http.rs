@@ -1,6 +1,8 @@
 //! The plain request and response values that cross the core's boundary, and the URL
 //! encoding helpers both the router and `$util` need.
 
+use std::borrow::Cow;
+
 /// One HTTP request as the gateway sees it, after the server shell (or the lab composer) has
 /// stripped the stage prefix: `path` is the resource path, such as `/pets/7`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -125,7 +127,9 @@ impl Request {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Response {
     pub status: u16,
-    pub headers: Vec<(String, String)>,
+    /// Names are usually the gateway's own (`Content-Type`, `x-amzn-RequestId`), so they
+    /// borrow static text instead of allocating for every response.
+    pub headers: Vec<(Cow<'static, str>, String)>,
     pub body: Vec<u8>,
 }
 
@@ -143,7 +147,7 @@ impl Response {
         if let Some(slot) = self.headers.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
             value.clone_into(&mut slot.1);
         } else {
-            self.headers.push((name.to_owned(), value.to_owned()));
+            self.headers.push((Cow::Owned(name.to_owned()), value.to_owned()));
         }
     }
 
@@ -175,8 +179,8 @@ pub(crate) fn split_at_byte(s: &str, c: u8) -> Option<(&str, &str)> {
     Some((s.get(..i)?, s.get(i + 1..)?))
 }
 
-pub(crate) fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+pub(crate) fn header_value<'a, K: AsRef<str>>(headers: &'a [(K, String)], name: &str) -> Option<&'a str> {
+    headers.iter().find(|(k, _)| k.as_ref().eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 
 /// Splits `a=1&b=x%20y` into decoded pairs; `+` means a space, as browsers send it.

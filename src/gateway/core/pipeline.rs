@@ -208,13 +208,13 @@ impl Gateway {
         match self.api_type {
             ApiType::Rest => {
                 if resp.header("x-amzn-RequestId").is_none() {
-                    resp.headers.push(("x-amzn-RequestId".to_owned(), flow.request_id.clone()));
+                    resp.headers.push(("x-amzn-RequestId".into(), flow.request_id.clone()));
                 }
-                resp.headers.push(("x-amz-apigw-id".to_owned(), std::mem::take(&mut flow.apigw_id)));
+                resp.headers.push(("x-amz-apigw-id".into(), std::mem::take(&mut flow.apigw_id)));
             }
             ApiType::Http => {
                 if resp.header("apigw-requestid").is_none() {
-                    resp.headers.push(("apigw-requestid".to_owned(), flow.request_id.clone()));
+                    resp.headers.push(("apigw-requestid".into(), flow.request_id.clone()));
                 }
             }
         }
@@ -227,11 +227,11 @@ impl Gateway {
                 CacheStatus::Miss => "MISS",
                 CacheStatus::Invalidated => "MISS (invalidated by Cache-Control: max-age=0)",
             };
-            resp.headers.push((CACHE_TEACHING_HEADER.to_owned(), v.to_owned()));
+            resp.headers.push((CACHE_TEACHING_HEADER.into(), v.to_owned()));
         }
         if flow.cache_warning {
             resp.headers.push((
-                "Warning".to_owned(),
+                "Warning".into(),
                 "199 Cache-Control: max-age=0 ignored, caller is not authorized to invalidate the cache".to_owned(),
             ));
         }

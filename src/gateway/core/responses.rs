@@ -4,6 +4,7 @@
 //! The table follows `shared/reference/gateway-semantics.md` §3.3; HTTP API variants differ in
 //! body wording and carry `apigw-requestid` instead of `x-amzn-*` headers.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::definition::{ApiType, GatewayResponseDef};
@@ -230,24 +231,23 @@ pub(crate) fn error_response(
             }
         }
     }
-    let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+    let mut headers: Vec<(Cow<'static, str>, String)> = Vec::with_capacity(extra_headers.len() + 6);
+    headers.push(("Content-Type".into(), "application/json".to_owned()));
     match api {
         ApiType::Rest => {
-            headers.push(("x-amzn-RequestId".to_owned(), request_id.to_owned()));
-            headers.push(("x-amzn-ErrorType".to_owned(), err.error_type().to_owned()));
+            headers.push(("x-amzn-RequestId".into(), request_id.to_owned()));
+            headers.push(("x-amzn-ErrorType".into(), err.error_type().to_owned()));
         }
-        ApiType::Http => headers.push(("apigw-requestid".to_owned(), request_id.to_owned())),
+        ApiType::Http => headers.push(("apigw-requestid".into(), request_id.to_owned())),
     }
     match err {
         GatewayError::InvalidJwt { description } => headers.push((
-            "www-authenticate".to_owned(),
+            "www-authenticate".into(),
             format!("Bearer scope=\"\" error=\"invalid_token\" error_description=\"{description}\""),
         )),
-        GatewayError::Forbidden { www_authenticate: Some(w) } => {
-            headers.push(("www-authenticate".to_owned(), w.clone()))
-        }
+        GatewayError::Forbidden { www_authenticate: Some(w) } => headers.push(("www-authenticate".into(), w.clone())),
         _ => {}
     }
-    headers.extend(extra_headers);
+    headers.extend(extra_headers.into_iter().map(|(k, v)| (Cow::Owned(k), v)));
     Response { status, headers, body: body.into_bytes() }
 }

@@ -262,7 +262,8 @@ async fn read_body(shared: &Shared, mut body: Incoming) -> Result<Vec<u8>, BodyP
 
 /// The names the core itself sends, as constants: `HeaderName::from_bytes` must allocate for a
 /// mixed-case name like `x-amzn-RequestId`, and even `from_static` checks its text each call.
-const KNOWN_NAMES: [HeaderName; 6] = [
+// A `static`, not a `const`: a `const` array is built afresh (and dropped) at each use.
+static KNOWN_NAMES: [HeaderName; 6] = [
     CONTENT_TYPE,
     HeaderName::from_static("x-amzn-requestid"),
     HeaderName::from_static("x-amz-apigw-id"),

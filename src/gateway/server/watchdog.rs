@@ -6,11 +6,12 @@
 //! costs two atomic stores, and the server has one timer, the sweeper's tick.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use tokio::sync::Notify;
 // tokio's clock, the system's monotonic clock except in tests that pause it.
 use tokio::time::Instant;
 
@@ -31,13 +32,45 @@ pub(crate) struct Watchdog {
 /// One connection's deadline, and the signal that it has passed.
 pub(crate) struct Guard {
     deadline: AtomicU64,
-    expired: Notify,
+    expired: AtomicBool,
+    /// The connection task to wake when the deadline passes. A flag and a waker rather than a
+    /// `tokio::sync::Notify`: the task polls this at every wake-up (about once per request),
+    /// and a `Notified` poll cost several times as much.
+    waker: Mutex<Option<Waker>>,
 }
 
 impl Guard {
     /// Resolves once the sweeper finds the deadline passed.
-    pub(crate) async fn expired(&self) {
-        self.expired.notified().await;
+    pub(crate) fn expired(&self) -> Expired<'_> {
+        Expired(self)
+    }
+
+    fn expire(&self) {
+        self.expired.store(true, Ordering::Release);
+        if let Some(w) = self.waker.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            w.wake();
+        }
+    }
+}
+
+/// The future of [`Guard::expired`].
+pub(crate) struct Expired<'a>(&'a Guard);
+
+impl Future for Expired<'_> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let guard = self.0;
+        if guard.expired.load(Ordering::Acquire) {
+            return Poll::Ready(());
+        }
+        let mut slot = guard.waker.lock().unwrap_or_else(PoisonError::into_inner);
+        if !slot.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            *slot = Some(cx.waker().clone());
+        }
+        drop(slot);
+        // Expired between the first check and storing the waker: `expire` found no waker.
+        if guard.expired.load(Ordering::Acquire) { Poll::Ready(()) } else { Poll::Pending }
     }
 }
 
@@ -61,7 +94,11 @@ impl Watchdog {
 
     /// Watches a new connection: its first request's headers are due within the timeout.
     pub(crate) fn guard(&self) -> Arc<Guard> {
-        let guard = Arc::new(Guard { deadline: AtomicU64::new(self.due()), expired: Notify::new() });
+        let guard = Arc::new(Guard {
+            deadline: AtomicU64::new(self.due()),
+            expired: AtomicBool::new(false),
+            waker: Mutex::new(None),
+        });
         self.conns.lock().unwrap_or_else(PoisonError::into_inner).push(Arc::downgrade(&guard));
         guard
     }
@@ -103,7 +140,7 @@ impl Watchdog {
             None => false,
             Some(guard) => {
                 if guard.deadline.load(Ordering::Relaxed) <= now {
-                    guard.expired.notify_one();
+                    guard.expire();
                 }
                 true
             }

@@ -134,9 +134,10 @@ impl Gateway {
                         r.headers.len(),
                         r.body.len()
                     ));
-                let mut resp = Response { status: r.status, headers: r.headers, body: r.body };
+                let headers = r.headers.into_iter().map(|(k, v)| (k.into(), v)).collect();
+                let mut resp = Response { status: r.status, headers, body: r.body };
                 if resp.header("content-type").is_none() {
-                    resp.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+                    resp.headers.push(("Content-Type".into(), "application/json".to_owned()));
                 }
                 Ok(resp)
             }
@@ -298,8 +299,8 @@ impl Gateway {
             None => body.to_owned(),
         };
         // Room for the mapped headers and the few `finish` adds (request ids, cache, CORS).
-        let mut headers = Vec::with_capacity(sel.headers.len() + 5);
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+        let mut headers: Vec<(Cow<'static, str>, String)> = Vec::with_capacity(sel.headers.len() + 5);
+        headers.push(("Content-Type".into(), "application/json".to_owned()));
         for (name, src) in &sel.headers {
             let v = match src {
                 HeaderSource::Literal(v) => Some(v.clone()),
@@ -307,7 +308,7 @@ impl Gateway {
             };
             if let Some(v) = v {
                 headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
-                headers.push((name.clone(), v));
+                headers.push((name.clone().into(), v));
             }
         }
         trace.push_with(Phase::IntegrationResponse, Outcome::Passed, || {
@@ -371,7 +372,8 @@ impl Gateway {
             Outcome::Passed,
             "HTTP proxy: the back end's status, headers and body pass through unchanged",
         );
-        Ok(Response { status: reply.status, headers: reply.headers, body: reply.body.into_bytes() })
+        let headers = reply.headers.into_iter().map(|(k, v)| (k.into(), v)).collect();
+        Ok(Response { status: reply.status, headers, body: reply.body.into_bytes() })
     }
 }
 
