@@ -173,6 +173,9 @@ fn compile(format: &str) -> Vec<Part> {
             name = n;
         }
         match Var::of(name).filter(|_| VARIABLES.contains(&name)) {
+            // The same for every request, so part of the text around them.
+            Some(Var::Dash) => lit.push('-'),
+            Some(Var::Protocol) => lit.push_str("HTTP/1.1"),
             Some(v) => {
                 if !lit.is_empty() {
                     parts.push(Part::Lit(std::mem::take(&mut lit)));
@@ -302,6 +305,15 @@ mod tests {
             push_u64(&mut got, n);
             assert_eq!(got, n.to_string());
         }
+    }
+
+    #[test]
+    fn constant_variables_are_folded_into_the_text() {
+        let log = AccessLog::new(None);
+        // sourceIp, requestTime, httpMethod, resourcePath, status, responseLength, requestId
+        // vary; caller, user and protocol are the same for every request.
+        assert_eq!(log.parts.iter().filter(|p| matches!(p, Part::Var(_))).count(), 7);
+        assert!(log.parts.contains(&Part::Lit(" - - [".to_owned())), "{:?}", log.parts);
     }
 
     #[test]

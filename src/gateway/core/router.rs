@@ -70,6 +70,9 @@ struct Entry {
     /// Compared lexicographically between routes that match the same path. It depends only
     /// on the pattern (a greedy segment is always the last), so it is computed once here.
     rank: Vec<u8>,
+    /// The first entry with the same resource path: REST methods are looked up on it.
+    resource: usize,
+    has_params: bool,
     is_default: bool,
 }
 
@@ -116,7 +119,7 @@ impl Router {
     /// Builds the table; `routes` are `(method, path)` pairs already validated by `check`.
     /// An invalid pattern here is skipped rather than trusted.
     pub(crate) fn new(api_type: ApiType, routes: &[(&str, &str)]) -> Self {
-        let entries = routes
+        let mut entries: Vec<Entry> = routes
             .iter()
             .map(|(method, path)| {
                 let is_default = *path == "$default";
@@ -135,12 +138,17 @@ impl Router {
                     .collect();
                 Entry {
                     method: (!method.eq_ignore_ascii_case("ANY")).then(|| method.to_ascii_uppercase()),
+                    has_params: segs.iter().any(|s| !matches!(s, Seg::Lit(_))),
                     segs,
                     rank,
+                    resource: 0,
                     is_default,
                 }
             })
             .collect();
+        for i in 0..entries.len() {
+            entries[i].resource = entries.iter().position(|e| e.segs == entries[i].segs).unwrap_or(i);
+        }
         Self { api_type, entries }
     }
 
@@ -175,8 +183,8 @@ impl Router {
         let chosen = match (self.api_type, best) {
             (ApiType::Rest, Some(i)) => {
                 // The resource is chosen; now the method must exist on exactly that resource.
-                let segs = &self.entries[i].segs;
-                let same = || self.entries.iter().enumerate().filter(move |(_, e)| e.segs == *segs);
+                let resource = self.entries[i].resource;
+                let same = || self.entries.iter().enumerate().filter(move |(_, e)| e.resource == resource);
                 same()
                     .find(|(_, e)| e.method.as_deref() == Some(method))
                     .or_else(|| same().find(|(_, e)| e.method.is_none()))
@@ -189,7 +197,7 @@ impl Router {
         let entry = &self.entries[chosen];
         Some(RouteMatch {
             route: chosen,
-            params: if entry.is_default { Vec::new() } else { params(&entry.segs, path) },
+            params: if entry.has_params { params(&entry.segs, path) } else { Vec::new() },
         })
     }
 }

@@ -42,10 +42,29 @@ pub(crate) struct IntResponse {
 
 #[derive(Debug, Clone)]
 pub(crate) enum CompiledIntegration {
-    Mock { templates: Vec<(String, Template)>, responses: Vec<IntResponse> },
-    LambdaProxy { handler: String, version: PayloadVersion, timeout_ms: u64 },
-    Lambda { handler: String, templates: Vec<(String, Template)>, responses: Vec<IntResponse>, timeout_ms: u64 },
-    HttpProxy { backend: String, path: Option<String>, timeout_ms: u64 },
+    Mock {
+        templates: Vec<(String, Template)>,
+        /// Per template, the status it always renders when it is plain text (the usual
+        /// `{"statusCode": 200}`), read once here instead of for every request.
+        statuses: Vec<Option<u16>>,
+        responses: Vec<IntResponse>,
+    },
+    LambdaProxy {
+        handler: String,
+        version: PayloadVersion,
+        timeout_ms: u64,
+    },
+    Lambda {
+        handler: String,
+        templates: Vec<(String, Template)>,
+        responses: Vec<IntResponse>,
+        timeout_ms: u64,
+    },
+    HttpProxy {
+        backend: String,
+        path: Option<String>,
+        timeout_ms: u64,
+    },
 }
 
 fn templates(map: &std::collections::BTreeMap<String, String>) -> Vec<(String, Template)> {
@@ -89,7 +108,9 @@ pub(crate) fn default_timeout(api: ApiType) -> u64 {
 pub(crate) fn compile_integration(def: &IntegrationDef, api: ApiType) -> CompiledIntegration {
     match def {
         IntegrationDef::Mock { request_templates, responses: r } => {
-            CompiledIntegration::Mock { templates: templates(request_templates), responses: responses(r) }
+            let templates = templates(request_templates);
+            let statuses = templates.iter().map(|(_, t)| run::literal_status(t)).collect();
+            CompiledIntegration::Mock { templates, statuses, responses: responses(r) }
         }
         IntegrationDef::LambdaProxy { handler, payload_format_version, timeout_in_millis } => {
             CompiledIntegration::LambdaProxy {

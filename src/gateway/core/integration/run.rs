@@ -17,12 +17,25 @@ use crate::gateway::core::template::{InputData, RenderContext, Template};
 use crate::gateway::core::trace::{Outcome, Phase, Trace};
 use crate::gateway::handlers::{BackendRequest, InvokeMode};
 
-fn pick_template<'t>(templates: &'t [(String, Template)], content_type: Option<&str>) -> Option<&'t Template> {
+/// The template for the request's content type: an exact match, else `application/json`, else
+/// the first; as an index into `templates`.
+fn pick_index(templates: &[(String, Template)], content_type: Option<&str>) -> Option<usize> {
     let ct = content_type.and_then(|c| c.split(';').next()).map(|c| c.trim().to_ascii_lowercase());
-    ct.and_then(|ct| templates.iter().find(|(k, _)| *k == ct))
-        .or_else(|| templates.iter().find(|(k, _)| k == "application/json"))
-        .or_else(|| templates.first())
-        .map(|(_, t)| t)
+    ct.and_then(|ct| templates.iter().position(|(k, _)| *k == ct))
+        .or_else(|| templates.iter().position(|(k, _)| k == "application/json"))
+        .or_else(|| (!templates.is_empty()).then_some(0))
+}
+
+fn pick_template<'t>(templates: &'t [(String, Template)], content_type: Option<&str>) -> Option<&'t Template> {
+    pick_index(templates, content_type).and_then(|i| templates.get(i)).map(|(_, t)| t)
+}
+
+/// The status a plain-text MOCK template always renders, if it renders one.
+pub(crate) fn literal_status(t: &Template) -> Option<u16> {
+    let text = t.as_literal()?;
+    plain_status_code(text)
+        .or_else(|| serde_json::from_str::<Value>(text).ok().and_then(|v| v.get("statusCode").and_then(Value::as_u64)))
+        .and_then(|s| u16::try_from(s).ok())
 }
 
 /// The status of the usual MOCK template output, `{"statusCode": 200}`, read byte by byte
@@ -152,14 +165,16 @@ impl Gateway {
     }
 
     fn mock(&mut self, flow: &mut Flow<'_>, trace: &mut Trace, ri: usize) -> Result<Response, GatewayError> {
-        let CompiledIntegration::Mock { templates, responses } = &self.routes[ri].integration else {
+        let CompiledIntegration::Mock { templates, statuses, responses } = &self.routes[ri].integration else {
             return Err(GatewayError::ApiConfigurationError);
         };
-        // A MOCK request template's output is only read for its statusCode; plain text (the
-        // usual case) is read where it is, without rendering a copy.
-        let rendered: Cow<'_, str> = match pick_template(templates, flow.req.header("content-type")) {
-            None => Cow::Borrowed(""),
-            Some(t) => match t.as_literal() {
+        let picked = pick_index(templates, flow.req.header("content-type"));
+        // A MOCK request template's output is only read for its statusCode: plain text (the
+        // usual case) was read when the gateway was built; anything else is rendered now.
+        let fixed = picked.and_then(|i| statuses.get(i).copied().flatten());
+        let rendered: Cow<'_, str> = match (fixed, picked.and_then(|i| templates.get(i))) {
+            (Some(_), _) | (None, None) => Cow::Borrowed(""),
+            (None, Some((_, t))) => match t.as_literal() {
                 Some(text) => Cow::Borrowed(text),
                 None => match self.render(flow, t, &flow.req.body_text()) {
                     Ok(s) => Cow::Owned(s),
@@ -172,11 +187,15 @@ impl Gateway {
                 },
             },
         };
-        let status = plain_status_code(&rendered)
-            .or_else(|| {
-                serde_json::from_str::<Value>(&rendered).ok().and_then(|v| v.get("statusCode").and_then(Value::as_u64))
-            })
-            .and_then(|s| u16::try_from(s).ok());
+        let status = fixed.or_else(|| {
+            plain_status_code(&rendered)
+                .or_else(|| {
+                    serde_json::from_str::<Value>(&rendered)
+                        .ok()
+                        .and_then(|v| v.get("statusCode").and_then(Value::as_u64))
+                })
+                .and_then(|s| u16::try_from(s).ok())
+        });
         let Some(status) = status else {
             trace.push_with(Phase::IntegrationRequest, Outcome::Failed, || {
                 format!(
