@@ -21,7 +21,7 @@ pub(crate) fn preflight(c: &CorsDef, req: &Request) -> Option<Response> {
     }
     let origin = req.header("origin")?;
     let method = req.header("access-control-request-method")?;
-    let mut resp = Response { status: 204, headers: Vec::new(), body: Vec::new() };
+    let mut resp = Response { status: 204, headers: Vec::new(), body: bytes::Bytes::new() };
     let Some(allow) = origin_allowed(c, origin) else {
         // A disallowed origin gets a bare 204: the browser then blocks the real request.
         return Some(resp);

@@ -114,7 +114,8 @@ pub(crate) struct PlanInfo {
 pub(crate) struct CachedResponse {
     pub status: u16,
     pub headers: Vec<(std::borrow::Cow<'static, str>, String)>,
-    pub body: Vec<u8>,
+    /// Shared with every hit, not copied.
+    pub body: bytes::Bytes,
 }
 
 /// One bucket's level, for a gauge in the UI.

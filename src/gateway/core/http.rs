@@ -130,7 +130,7 @@ pub struct Response {
     /// Names are usually the gateway's own (`Content-Type`, `x-amzn-RequestId`), so they
     /// borrow static text instead of allocating for every response.
     pub headers: Vec<(Cow<'static, str>, String)>,
-    pub body: Vec<u8>,
+    pub body: bytes::Bytes,
 }
 
 impl Response {

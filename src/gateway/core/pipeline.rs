@@ -204,17 +204,21 @@ impl Gateway {
     /// request reaches this, including the refused ones.
     fn finish(&mut self, flow: &mut Flow<'_>, resp: &mut Response, trace: &mut Trace) {
         self.record(flow, resp, trace);
-        // Last, so the ids can move into the headers (the log line above borrowed them).
+        // Last, so the ids can move into the headers (the log line above borrowed them); the
+        // trace keeps a copy of the request id only if anyone will see the trace.
+        let request_id = |flow: &mut Flow<'_>| {
+            if trace.is_recorded() { flow.request_id.clone() } else { std::mem::take(&mut flow.request_id) }
+        };
         match self.api_type {
             ApiType::Rest => {
                 if resp.header("x-amzn-RequestId").is_none() {
-                    resp.headers.push(("x-amzn-RequestId".into(), flow.request_id.clone()));
+                    resp.headers.push(("x-amzn-RequestId".into(), request_id(flow)));
                 }
                 resp.headers.push(("x-amz-apigw-id".into(), std::mem::take(&mut flow.apigw_id)));
             }
             ApiType::Http => {
                 if resp.header("apigw-requestid").is_none() {
-                    resp.headers.push(("apigw-requestid".into(), flow.request_id.clone()));
+                    resp.headers.push(("apigw-requestid".into(), request_id(flow)));
                 }
             }
         }

@@ -249,5 +249,5 @@ pub(crate) fn error_response(
         _ => {}
     }
     headers.extend(extra_headers.into_iter().map(|(k, v)| (Cow::Owned(k), v)));
-    Response { status, headers, body: body.into_bytes() }
+    Response { status, headers, body: body.into() }
 }

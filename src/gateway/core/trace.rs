@@ -151,6 +151,11 @@ impl Trace {
         }
     }
 
+    /// Whether this trace will be returned to someone (false for [`Self::unrecorded`]).
+    pub(crate) fn is_recorded(&self) -> bool {
+        self.recording
+    }
+
     /// A trace that records nothing, for a caller that will not look at it.
     pub(crate) fn unrecorded(at: VirtualTime) -> Self {
         Self { steps: Vec::new(), recording: false, ..Self::new(at, false) }

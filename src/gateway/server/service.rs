@@ -283,7 +283,7 @@ fn header_name(k: &str) -> Option<HeaderName> {
 /// headers are hyper's job (it writes `content-length` from the body), so any the core carries
 /// are left out, as is a header that HTTP cannot carry (a handler may return anything).
 fn to_hyper(resp: Response, close: bool) -> HyperResponse {
-    let mut out = hyper::Response::new(Full::new(Bytes::from(resp.body)));
+    let mut out = hyper::Response::new(Full::new(resp.body));
     *out.status_mut() = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = out.headers_mut();
     headers.reserve(resp.headers.len() + 1);

@@ -37,6 +37,9 @@ pub(crate) struct IntResponse {
     pub pattern: Option<Regex>,
     pub pattern_src: Option<String>,
     pub template: Option<Template>,
+    /// The template's output when it is plain text, shared by every response that uses it
+    /// instead of copied into each.
+    pub literal_body: Option<bytes::Bytes>,
     pub headers: Vec<(String, HeaderSource)>,
 }
 
@@ -73,15 +76,20 @@ fn templates(map: &std::collections::BTreeMap<String, String>) -> Vec<(String, T
 
 fn responses(defs: &[IntegrationResponseDef]) -> Vec<IntResponse> {
     defs.iter()
-        .map(|d| IntResponse {
-            status: d.status_code,
-            pattern: d.selection_pattern.as_deref().and_then(full_match_regex),
-            pattern_src: d.selection_pattern.clone(),
-            template: d
+        .map(|d| {
+            let template = d
                 .response_templates
                 .get("application/json")
                 .or_else(|| d.response_templates.values().next())
-                .and_then(|t| Template::parse(t).ok()),
+                .and_then(|t| Template::parse(t).ok());
+            (d, template)
+        })
+        .map(|(d, template)| IntResponse {
+            status: d.status_code,
+            pattern: d.selection_pattern.as_deref().and_then(full_match_regex),
+            pattern_src: d.selection_pattern.clone(),
+            literal_body: template.as_ref().and_then(Template::as_literal).map(|t| bytes::Bytes::from(t.to_owned())),
+            template,
             headers: d
                 .response_parameters
                 .iter()

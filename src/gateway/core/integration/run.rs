@@ -148,7 +148,7 @@ impl Gateway {
                         r.body.len()
                     ));
                 let headers = r.headers.into_iter().map(|(k, v)| (k.into(), v)).collect();
-                let mut resp = Response { status: r.status, headers, body: r.body };
+                let mut resp = Response { status: r.status, headers, body: r.body.into() };
                 if resp.header("content-type").is_none() {
                     resp.headers.push(("Content-Type".into(), "application/json".to_owned()));
                 }
@@ -305,9 +305,10 @@ impl Gateway {
             });
             return Err(GatewayError::ApiConfigurationError);
         };
-        let out_body = match &sel.template {
-            Some(t) => match self.render(flow, t, body) {
-                Ok(s) => s,
+        let out_body: bytes::Bytes = match (&sel.literal_body, &sel.template) {
+            (Some(text), _) => text.clone(),
+            (None, Some(t)) => match self.render(flow, t, body) {
+                Ok(s) => s.into(),
                 Err(e) => {
                     trace.push_with(Phase::IntegrationResponse, Outcome::Failed, || {
                         format!("response template failed at {e}")
@@ -315,7 +316,7 @@ impl Gateway {
                     return Err(GatewayError::ApiConfigurationError);
                 }
             },
-            None => body.to_owned(),
+            (None, None) => bytes::Bytes::copy_from_slice(body.as_bytes()),
         };
         // Room for the mapped headers and the few `finish` adds (request ids, cache, CORS).
         let mut headers: Vec<(Cow<'static, str>, String)> = Vec::with_capacity(sel.headers.len() + 5);
@@ -346,7 +347,7 @@ impl Gateway {
                 }
             )
         });
-        Ok(Response { status: sel.status, headers, body: out_body.into_bytes() })
+        Ok(Response { status: sel.status, headers, body: out_body })
     }
 
     fn http_proxy(&mut self, flow: &mut Flow<'_>, trace: &mut Trace, ri: usize) -> Result<Response, GatewayError> {
@@ -392,7 +393,7 @@ impl Gateway {
             "HTTP proxy: the back end's status, headers and body pass through unchanged",
         );
         let headers = reply.headers.into_iter().map(|(k, v)| (k.into(), v)).collect();
-        Ok(Response { status: reply.status, headers, body: reply.body.into_bytes() })
+        Ok(Response { status: reply.status, headers, body: reply.body.into() })
     }
 }
 
