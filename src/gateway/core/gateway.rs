@@ -8,7 +8,7 @@ use std::sync::Arc;
 use regex_lite::Regex;
 use serde_json::{Map, Value};
 
-use super::access_log::AccessLog;
+use super::access_log::{AccessLog, Fixed};
 use super::auth::{AuthResult, CompiledAuthorizer};
 use super::cache::TtlCache;
 use super::check::{DefinitionProblem, validate_definition};
@@ -157,9 +157,6 @@ pub struct Gateway {
     pub(crate) metrics: Metrics,
     pub(crate) access_log: AccessLog,
     pub(crate) counter: u64,
-    /// The last access-log timestamp, by whole second: consecutive requests in the same second
-    /// (a served gateway's usual case) reuse it instead of formatting the date again.
-    pub(crate) clf_cache: (u64, String),
     /// Whether traces carry their sentences; see [`Gateway::set_explain`].
     pub(crate) explain: bool,
     /// `{apiId}.execute-api.us-east-1.amazonaws.com`, for `$context.domainName` and the log.
@@ -256,6 +253,14 @@ impl Gateway {
         let stage_vars = Value::Object(
             stage_def.variables.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect::<Map<_, _>>(),
         );
+        let domain_name = format!("{}.execute-api.{}.amazonaws.com", def.api_id, super::auth::REGION);
+        let fixed = Fixed {
+            api_id: def.api_id.clone(),
+            domain_name: domain_name.clone(),
+            stage: stage_def.name.clone(),
+            routes: routes.iter().map(|r| (r.path.clone(), Arc::clone(&r.route_key))).collect(),
+            keys: keys.iter().map(|k| Arc::clone(&k.name)).collect(),
+        };
         Ok(Self {
             api_type,
             stage_vars,
@@ -276,11 +281,10 @@ impl Gateway {
             auth_cache: TtlCache::new(10_000),
             handlers: Handlers::new(),
             metrics: Metrics::default(),
-            access_log: AccessLog::new(def.access_log_format.as_deref()),
+            access_log: AccessLog::new(def.access_log_format.as_deref(), fixed),
             counter: 0,
-            clf_cache: (u64::MAX, String::new()),
             explain: true,
-            domain_name: format!("{}.execute-api.{}.amazonaws.com", def.api_id, super::auth::REGION),
+            domain_name,
             stage: stage_def,
             def,
         })
@@ -370,14 +374,25 @@ impl Gateway {
         self.max_payload = self.max_payload.min(max);
     }
 
-    /// The newest access-log line, without copying the whole log.
-    pub fn last_access_log(&self) -> Option<&str> {
+    /// The newest access-log line, without formatting the whole log.
+    pub fn last_access_log(&self) -> Option<String> {
         self.access_log.last()
     }
 
     /// The access log, oldest line first (the last 1000 lines are kept).
     pub fn access_log(&self) -> Vec<String> {
-        self.access_log.lines().map(str::to_owned).collect()
+        self.access_log.lines().collect()
+    }
+
+    /// The newest `n` access-log lines, oldest of them first (lines are formatted when read,
+    /// so a view that shows a few asks for only those).
+    pub fn access_log_tail(&self, n: usize) -> Vec<String> {
+        self.access_log.tail(n).collect()
+    }
+
+    /// How many access-log lines are kept now (at most 1000).
+    pub fn access_log_len(&self) -> usize {
+        self.access_log.len()
     }
 
     /// `FlushStageCache`: drops every cached response of the stage.

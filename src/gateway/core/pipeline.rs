@@ -283,39 +283,29 @@ impl Gateway {
     }
 
     fn log(&mut self, flow: &Flow<'_>, resp: &Response, latency: u64) {
-        let route = flow.route.and_then(|r| self.routes.get(r));
-        let message = flow.error.as_ref().and_then(|e| e.message(self.api_type)).unwrap_or_default();
-        let second = flow.now.as_millis() / 1000;
-        if self.clf_cache.0 != second {
-            self.clf_cache = (second, flow.now.clf());
-        }
-        let request_time = std::mem::take(&mut self.clf_cache.1);
-        let principal = flow.auth.as_ref().and_then(|a| a.principal_id.as_deref()).unwrap_or("");
+        let message = match &flow.error {
+            Some(e) if self.access_log.shows_error_message() => e.message(self.api_type).unwrap_or_default(),
+            _ => String::new(),
+        };
         let rec = LogRecord {
-            api_id: &self.def.api_id,
-            principal_id: principal,
-            domain_name: &self.domain_name,
+            principal_id: flow.auth.as_ref().and_then(|a| a.principal_id.as_deref()).unwrap_or(""),
             error_message: &message,
             error_response_type: flow.error.as_ref().map_or("", GatewayError::response_type),
             request_id: &flow.request_id,
             http_method: &flow.req.method,
-            api_key_id: flow.key.and_then(|k| self.keys.get(k)).map_or("", |k| &*k.name),
+            key: flow.key,
             source_ip: &flow.req.source_ip,
             user_agent: flow.req.header("user-agent").unwrap_or(""),
             integration_latency: flow.integration_latency,
             integration_status: flow.integration_status,
             path: &flow.req.path,
-            request_time: &request_time,
-            request_time_epoch: flow.now.as_millis(),
-            resource_path: route.map_or("", |r| r.path.as_str()),
+            at_ms: flow.now.as_millis(),
+            route: flow.route,
             response_latency: latency,
             response_length: resp.body.len(),
-            route_key: route.map_or("", |r| &*r.route_key),
-            stage: &self.stage.name,
             status: resp.status,
         };
         self.access_log.write(&rec);
-        self.clf_cache.1 = request_time;
     }
 }
 

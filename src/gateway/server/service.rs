@@ -181,7 +181,7 @@ fn answer(
             None => gw.handle(request.clone(), now),
             Some(r) => gw.handle_refused(request.clone(), now, r),
         };
-        let log = gw.last_access_log().unwrap_or_default().to_owned();
+        let log = gw.last_access_log().unwrap_or_default();
         (response, trace, log)
     };
     let out = to_hyper(response.clone(), close);

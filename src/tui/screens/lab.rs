@@ -433,12 +433,9 @@ impl LabScreen {
             Pane::Buckets => self.bucket_lines(ctx, body.width),
             Pane::Metrics => self.metric_lines(ctx),
             Pane::Log => {
-                let log = self.with_gateway(|g, _| g.access_log());
                 let h = usize::from(body.height.saturating_sub(2));
-                log.iter()
-                    .skip(log.len().saturating_sub(h))
-                    .map(|l| Line::from(Span::styled(l.clone(), t.text)))
-                    .collect()
+                let log = self.with_gateway(|g, _| g.access_log_tail(h));
+                log.into_iter().map(|l| Line::from(Span::styled(l, t.text))).collect()
             }
         };
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered()), body);
