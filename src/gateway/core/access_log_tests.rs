@@ -15,28 +15,8 @@ fn fixed() -> Fixed {
     }
 }
 
-/// One request's values, owned, for the reference and for building a [`LogRecord`].
-#[derive(Debug, Clone)]
-struct Values {
-    principal_id: String,
-    error_message: String,
-    error_response_type: &'static str,
-    request_id: String,
-    http_method: String,
-    key: Option<usize>,
-    source_ip: String,
-    user_agent: String,
-    integration_latency: Option<u64>,
-    integration_status: Option<u16>,
-    path: String,
-    at_ms: u64,
-    route: Option<usize>,
-    response_latency: u64,
-    response_length: usize,
-    status: u16,
-}
-
-impl Values {
+// The log's own `Entry` holds one request's values; the tests build records from it.
+impl Entry {
     fn record(&self) -> LogRecord<'_> {
         LogRecord {
             principal_id: &self.principal_id,
@@ -60,7 +40,7 @@ impl Values {
 }
 
 /// The line as the format describes it, computed directly from the raw format string.
-fn reference(format: &str, f: &Fixed, v: &Values) -> String {
+fn reference(format: &str, f: &Fixed, v: &Entry) -> String {
     let dash = |s: &str| if s.is_empty() { "-".to_owned() } else { s.to_owned() };
     let route = v.route.and_then(|r| f.routes.get(r));
     let value = |name: &str| -> Option<String> {
@@ -117,13 +97,13 @@ fn text() -> impl Strategy<Value = String> {
     prop::sample::select(vec!["", "x", "Mozilla/5.0 (X11)", "127.0.0.1", "Forbidden", "é ü"]).prop_map(str::to_owned)
 }
 
-fn values() -> impl Strategy<Value = Values> {
+fn values() -> impl Strategy<Value = Entry> {
     (
         (text(), text(), prop::sample::select(vec!["", "THROTTLED", "INVALID_API_KEY"]), text(), text()),
         (prop::option::of(0usize..3), text(), text(), prop::option::of(0u64..40_000), prop::option::of(100u16..600)),
         (text(), 0u64..4_102_444_800_000, prop::option::of(0usize..3), 0u64..40_000, 0usize..2_000_000, 100u16..600),
     )
-        .prop_map(|((p, m, t, id, meth), (key, ip, ua, il, is), (path, at, route, lat, len, status))| Values {
+        .prop_map(|((p, m, t, id, meth), (key, ip, ua, il, is), (path, at, route, lat, len, status))| Entry {
             principal_id: p,
             error_message: m,
             error_response_type: t,
@@ -178,7 +158,7 @@ fn reused_entries_never_show_an_older_requests_values() {
     let mut all = Vec::new();
     for i in 0..(KEEP_LINES + 250) {
         let full = i % 2 == 0;
-        let v = Values {
+        let v = Entry {
             principal_id: if full { format!("user-{i}") } else { String::new() },
             error_message: if full { "Too Many Requests".to_owned() } else { String::new() },
             error_response_type: if full { "THROTTLED" } else { "" },
