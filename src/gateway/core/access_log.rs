@@ -290,10 +290,6 @@ impl AccessLog {
         self.shows.error_message
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.entries.len()
-    }
-
     /// The lines, oldest first.
     pub(crate) fn lines(&self) -> impl Iterator<Item = String> + '_ {
         self.entries.iter().map(|e| self.format(e))

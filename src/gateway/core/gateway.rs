@@ -390,11 +390,6 @@ impl Gateway {
         self.access_log.tail(n).collect()
     }
 
-    /// How many access-log lines are kept now (at most 1000).
-    pub fn access_log_len(&self) -> usize {
-        self.access_log.len()
-    }
-
     /// `FlushStageCache`: drops every cached response of the stage.
     pub fn flush_stage_cache(&mut self) {
         self.cache.clear();

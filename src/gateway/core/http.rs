@@ -20,18 +20,9 @@ pub struct Request {
 impl Request {
     /// A request for `target`, which may carry a query string (`/pets?type=dog`).
     pub fn new(method: &str, target: &str) -> Self {
-        let (path, query) = match split_at_byte(target, b'?') {
-            Some((p, q)) => (p, parse_query(q)),
-            None => (target, Vec::new()),
-        };
-        Self {
-            method: method.to_ascii_uppercase(),
-            path: if path.is_empty() { "/".to_owned() } else { path.to_owned() },
-            query,
-            headers: Vec::new(),
-            body: Vec::new(),
-            source_ip: "127.0.0.1".to_owned(),
-        }
+        let mut req = Self { source_ip: "127.0.0.1".to_owned(), ..Self::default() };
+        req.reset(method, target, [("", ""); 0]);
+        req
     }
 
     pub fn get(target: &str) -> Self {

@@ -126,7 +126,11 @@ fn respond(shared: &Arc<Shared>, peer_info: &Arc<Peer>, req: hyper::Request<Inco
     // Only a refusal report needs the target as sent; keep it only if someone listens.
     let target = shared.observer.is_some().then(|| target_of(&parts.uri));
     drop(parts);
-    let mut request = request.clone();
+    // The body arrives later: the future owns a copy, and the connection's request is free.
+    let mut request = {
+        let scratch = request;
+        scratch.clone()
+    };
     let shared = Arc::clone(shared);
     let peer_info = Arc::clone(peer_info);
     Reply::Later(Box::pin(async move {

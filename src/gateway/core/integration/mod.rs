@@ -82,26 +82,28 @@ fn responses(defs: &[IntegrationResponseDef]) -> Vec<IntResponse> {
                 .get("application/json")
                 .or_else(|| d.response_templates.values().next())
                 .and_then(|t| Template::parse(t).ok());
-            (d, template)
-        })
-        .map(|(d, template)| IntResponse {
-            status: d.status_code,
-            pattern: d.selection_pattern.as_deref().and_then(full_match_regex),
-            pattern_src: d.selection_pattern.clone(),
-            literal_body: template.as_ref().and_then(Template::as_literal).map(|t| bytes::Bytes::from(t.to_owned())),
-            template,
-            headers: d
-                .response_parameters
-                .iter()
-                .filter_map(|(k, v)| {
-                    let name = k.strip_prefix("method.response.header.")?;
-                    let src = match v.strip_prefix("integration.response.header.") {
-                        Some(h) => HeaderSource::IntegrationHeader(h.to_owned()),
-                        None => HeaderSource::Literal(super::responses::strip_quotes(v).to_owned()),
-                    };
-                    Some((name.to_owned(), src))
-                })
-                .collect(),
+            IntResponse {
+                status: d.status_code,
+                pattern: d.selection_pattern.as_deref().and_then(full_match_regex),
+                pattern_src: d.selection_pattern.clone(),
+                literal_body: template
+                    .as_ref()
+                    .and_then(Template::as_literal)
+                    .map(|t| bytes::Bytes::from(t.to_owned())),
+                template,
+                headers: d
+                    .response_parameters
+                    .iter()
+                    .filter_map(|(k, v)| {
+                        let name = k.strip_prefix("method.response.header.")?;
+                        let src = match v.strip_prefix("integration.response.header.") {
+                            Some(h) => HeaderSource::IntegrationHeader(h.to_owned()),
+                            None => HeaderSource::Literal(super::responses::strip_quotes(v).to_owned()),
+                        };
+                        Some((name.to_owned(), src))
+                    })
+                    .collect(),
+            }
         })
         .collect()
 }

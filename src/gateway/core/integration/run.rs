@@ -30,12 +30,18 @@ fn pick_template<'t>(templates: &'t [(String, Template)], content_type: Option<&
     pick_index(templates, content_type).and_then(|i| templates.get(i)).map(|(_, t)| t)
 }
 
+/// The `statusCode` a MOCK request template's output names, if it names a valid one.
+fn status_of(rendered: &str) -> Option<u16> {
+    plain_status_code(rendered)
+        .or_else(|| {
+            serde_json::from_str::<Value>(rendered).ok().and_then(|v| v.get("statusCode").and_then(Value::as_u64))
+        })
+        .and_then(|s| u16::try_from(s).ok())
+}
+
 /// The status a plain-text MOCK template always renders, if it renders one.
 pub(crate) fn literal_status(t: &Template) -> Option<u16> {
-    let text = t.as_literal()?;
-    plain_status_code(text)
-        .or_else(|| serde_json::from_str::<Value>(text).ok().and_then(|v| v.get("statusCode").and_then(Value::as_u64)))
-        .and_then(|s| u16::try_from(s).ok())
+    t.as_literal().and_then(status_of)
 }
 
 /// The status of the usual MOCK template output, `{"statusCode": 200}`, read byte by byte
@@ -187,15 +193,7 @@ impl Gateway {
                 },
             },
         };
-        let status = fixed.or_else(|| {
-            plain_status_code(&rendered)
-                .or_else(|| {
-                    serde_json::from_str::<Value>(&rendered)
-                        .ok()
-                        .and_then(|v| v.get("statusCode").and_then(Value::as_u64))
-                })
-                .and_then(|s| u16::try_from(s).ok())
-        });
+        let status = fixed.or_else(|| status_of(&rendered));
         let Some(status) = status else {
             trace.push_with(Phase::IntegrationRequest, Outcome::Failed, || {
                 format!(
