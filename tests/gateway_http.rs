@@ -276,11 +276,17 @@ fn only_loopback_hosts_are_served() {
     {
         assert_eq!(c.request("GET", "/dev/health", &hdrs(&host, &[]), b"").status, 200, "{host}");
     }
-    // Refusals never reach the core: its access log has only the four served requests.
-    assert_eq!(server.with_gateway(|g| g.access_log().len()), 4);
+    // The connection remembers the Host it last had accepted; another one is checked afresh,
+    // and so is an absolute-form target that comes with the remembered Host.
+    let good = format!("[::1]:{port}");
+    assert_eq!(c.request("GET", "/dev/health", &hdrs("evil.example", &[]), b"").status, 403);
+    assert_eq!(c.request("GET", "/dev/health", &hdrs(&good, &[]), b"").status, 200);
+    assert_eq!(c.request("GET", "http://evil.example/dev/health", &hdrs(&good, &[]), b"").status, 403);
+    // Refusals never reach the core: its access log has only the five served requests.
+    assert_eq!(server.with_gateway(|g| g.access_log().len()), 5);
     drop(server);
     let refused = rx.try_iter().filter(|e| matches!(e, ServerEvent::Refused(_))).count();
-    assert_eq!(refused, 5);
+    assert_eq!(refused, 7);
 }
 
 #[test]

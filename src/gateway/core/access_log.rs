@@ -5,7 +5,6 @@
 //! of reused buffers, and the text is formatted when read: the same text, for a fraction of
 //! the cost on the served path.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 use super::time::VirtualTime;
@@ -221,7 +220,11 @@ pub(crate) struct AccessLog {
     parts: Vec<Part>,
     shows: Shows,
     fixed: Fixed,
-    entries: VecDeque<Entry>,
+    /// A ring: once it holds [`KEEP_LINES`] entries, `next` is both the oldest and the slot the
+    /// next request overwrites in place, keeping its buffers (moving an entry out and back in
+    /// was most of what writing one cost).
+    entries: Vec<Entry>,
+    next: usize,
 }
 
 /// Splits a format into literals and variables; unknown variables are reported by `check`,
@@ -282,7 +285,7 @@ pub(crate) fn unknown_variables(format: &str) -> Vec<String> {
 impl AccessLog {
     pub(crate) fn new(format: Option<&str>, fixed: Fixed) -> Self {
         let parts = compile(format.unwrap_or(DEFAULT_FORMAT));
-        Self { shows: Shows::of(&parts), parts, fixed, entries: VecDeque::new() }
+        Self { shows: Shows::of(&parts), parts, fixed, entries: Vec::new(), next: 0 }
     }
 
     /// Whether lines show `$context.error.message`: the caller computes the message only then.
@@ -290,18 +293,25 @@ impl AccessLog {
         self.shows.error_message
     }
 
+    /// The entries, oldest first.
+    fn in_order(&self) -> impl Iterator<Item = &Entry> + '_ {
+        let (newer, older) = self.entries.split_at(self.next.min(self.entries.len()));
+        older.iter().chain(newer)
+    }
+
     /// The lines, oldest first.
     pub(crate) fn lines(&self) -> impl Iterator<Item = String> + '_ {
-        self.entries.iter().map(|e| self.format(e))
+        self.in_order().map(|e| self.format(e))
     }
 
     /// The newest `n` lines, oldest of them first.
     pub(crate) fn tail(&self, n: usize) -> impl Iterator<Item = String> + '_ {
-        self.entries.iter().skip(self.entries.len().saturating_sub(n)).map(|e| self.format(e))
+        self.in_order().skip(self.entries.len().saturating_sub(n)).map(|e| self.format(e))
     }
 
     pub(crate) fn last(&self) -> Option<String> {
-        self.entries.back().map(|e| self.format(e))
+        let newest = self.next.checked_sub(1).unwrap_or(self.entries.len().saturating_sub(1));
+        self.entries.get(newest).map(|e| self.format(e))
     }
 
     pub(crate) fn write(&mut self, r: &LogRecord<'_>) {
@@ -311,11 +321,13 @@ impl AccessLog {
                 dst.push_str(src);
             }
         }
-        // Once the log is full, the oldest entry's buffers are reused for the new one.
-        let mut e = if self.entries.len() >= KEEP_LINES {
-            self.entries.pop_front().unwrap_or_default()
-        } else {
-            Entry::default()
+        if self.entries.len() < KEEP_LINES && self.next == self.entries.len() {
+            self.entries.push(Entry::default());
+        }
+        let slot = self.next;
+        self.next = (slot + 1) % KEEP_LINES;
+        let Some(e) = self.entries.get_mut(slot) else {
+            return;
         };
         let shows = self.shows;
         keep(&mut e.principal_id, r.principal_id, shows.principal_id);
@@ -334,7 +346,6 @@ impl AccessLog {
         e.response_latency = r.response_latency;
         e.response_length = r.response_length;
         e.status = r.status;
-        self.entries.push_back(e);
     }
 
     fn format(&self, e: &Entry) -> String {

@@ -27,18 +27,18 @@ pub(crate) fn preflight(c: &CorsDef, req: &Request) -> Option<Response> {
         return Some(resp);
     };
     let method_ok = c.allow_methods.iter().any(|m| m == "*" || m.eq_ignore_ascii_case(method));
-    resp.headers.push(("Access-Control-Allow-Origin".into(), allow));
+    resp.headers.push(("Access-Control-Allow-Origin".into(), allow.into()));
     if method_ok {
-        resp.headers.push(("Access-Control-Allow-Methods".into(), c.allow_methods.join(",")));
+        resp.headers.push(("Access-Control-Allow-Methods".into(), c.allow_methods.join(",").into()));
     }
     if !c.allow_headers.is_empty() {
-        resp.headers.push(("Access-Control-Allow-Headers".into(), c.allow_headers.join(",")));
+        resp.headers.push(("Access-Control-Allow-Headers".into(), c.allow_headers.join(",").into()));
     }
     if let Some(age) = c.max_age {
-        resp.headers.push(("Access-Control-Max-Age".into(), age.to_string()));
+        resp.headers.push(("Access-Control-Max-Age".into(), age.to_string().into()));
     }
     if c.allow_credentials {
-        resp.headers.push(("Access-Control-Allow-Credentials".into(), "true".to_owned()));
+        resp.headers.push(("Access-Control-Allow-Credentials".into(), "true".into()));
     }
     Some(resp)
 }
@@ -54,11 +54,11 @@ pub(crate) fn add_response_headers(c: &CorsDef, req: &Request, resp: &mut Respon
     let Some(allow) = origin_allowed(c, origin) else {
         return;
     };
-    resp.headers.push(("Access-Control-Allow-Origin".into(), allow));
+    resp.headers.push(("Access-Control-Allow-Origin".into(), allow.into()));
     if !c.expose_headers.is_empty() {
-        resp.headers.push(("Access-Control-Expose-Headers".into(), c.expose_headers.join(",")));
+        resp.headers.push(("Access-Control-Expose-Headers".into(), c.expose_headers.join(",").into()));
     }
     if c.allow_credentials {
-        resp.headers.push(("Access-Control-Allow-Credentials".into(), "true".to_owned()));
+        resp.headers.push(("Access-Control-Allow-Credentials".into(), "true".into()));
     }
 }

@@ -113,7 +113,7 @@ pub(crate) struct PlanInfo {
 #[derive(Debug, Clone)]
 pub(crate) struct CachedResponse {
     pub status: u16,
-    pub headers: Vec<(std::borrow::Cow<'static, str>, String)>,
+    pub headers: Vec<(super::http::HeaderText, super::http::HeaderText)>,
     /// Shared with every hit, not copied.
     pub body: bytes::Bytes,
 }

@@ -212,13 +212,13 @@ impl Gateway {
         match self.api_type {
             ApiType::Rest => {
                 if resp.header("x-amzn-RequestId").is_none() {
-                    resp.headers.push(("x-amzn-RequestId".into(), request_id(flow)));
+                    resp.headers.push(("x-amzn-RequestId".into(), request_id(flow).into()));
                 }
-                resp.headers.push(("x-amz-apigw-id".into(), std::mem::take(&mut flow.apigw_id)));
+                resp.headers.push(("x-amz-apigw-id".into(), std::mem::take(&mut flow.apigw_id).into()));
             }
             ApiType::Http => {
                 if resp.header("apigw-requestid").is_none() {
-                    resp.headers.push(("apigw-requestid".into(), request_id(flow)));
+                    resp.headers.push(("apigw-requestid".into(), request_id(flow).into()));
                 }
             }
         }
@@ -231,12 +231,12 @@ impl Gateway {
                 CacheStatus::Miss => "MISS",
                 CacheStatus::Invalidated => "MISS (invalidated by Cache-Control: max-age=0)",
             };
-            resp.headers.push((CACHE_TEACHING_HEADER.into(), v.to_owned()));
+            resp.headers.push((CACHE_TEACHING_HEADER.into(), v.into()));
         }
         if flow.cache_warning {
             resp.headers.push((
                 "Warning".into(),
-                "199 Cache-Control: max-age=0 ignored, caller is not authorized to invalidate the cache".to_owned(),
+                "199 Cache-Control: max-age=0 ignored, caller is not authorized to invalidate the cache".into(),
             ));
         }
     }

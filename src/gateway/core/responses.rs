@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::definition::{ApiType, GatewayResponseDef};
-use super::http::Response;
+use super::http::{HeaderText, Response};
 use super::template::{InputData, RenderContext, Template};
 
 /// A gateway-generated error, named after the AWS gateway response it produces.
@@ -231,23 +231,25 @@ pub(crate) fn error_response(
             }
         }
     }
-    let mut headers: Vec<(Cow<'static, str>, String)> = Vec::with_capacity(extra_headers.len() + 6);
-    headers.push(("Content-Type".into(), "application/json".to_owned()));
+    let mut headers: Vec<(HeaderText, HeaderText)> = Vec::with_capacity(extra_headers.len() + 6);
+    headers.push(("Content-Type".into(), "application/json".into()));
     match api {
         ApiType::Rest => {
-            headers.push(("x-amzn-RequestId".into(), request_id.to_owned()));
-            headers.push(("x-amzn-ErrorType".into(), err.error_type().to_owned()));
+            headers.push(("x-amzn-RequestId".into(), request_id.to_owned().into()));
+            headers.push(("x-amzn-ErrorType".into(), err.error_type().into()));
         }
-        ApiType::Http => headers.push(("apigw-requestid".into(), request_id.to_owned())),
+        ApiType::Http => headers.push(("apigw-requestid".into(), request_id.to_owned().into())),
     }
     match err {
         GatewayError::InvalidJwt { description } => headers.push((
             "www-authenticate".into(),
-            format!("Bearer scope=\"\" error=\"invalid_token\" error_description=\"{description}\""),
+            format!("Bearer scope=\"\" error=\"invalid_token\" error_description=\"{description}\"").into(),
         )),
-        GatewayError::Forbidden { www_authenticate: Some(w) } => headers.push(("www-authenticate".into(), w.clone())),
+        GatewayError::Forbidden { www_authenticate: Some(w) } => {
+            headers.push(("www-authenticate".into(), w.clone().into()));
+        }
         _ => {}
     }
-    headers.extend(extra_headers.into_iter().map(|(k, v)| (Cow::Owned(k), v)));
+    headers.extend(extra_headers.into_iter().map(|(k, v)| (Cow::Owned(k), Cow::Owned(v))));
     Response { status, headers, body: body.into() }
 }

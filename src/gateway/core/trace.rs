@@ -162,22 +162,28 @@ impl Trace {
     }
 
     /// Records a step whose sentence is fixed text.
+    // Inlined, so an unrecorded trace (the served path) costs each phase one test of a flag,
+    // not a call.
+    #[inline]
     pub(crate) fn push(&mut self, phase: Phase, outcome: Outcome, detail: &'static str) {
-        if !self.recording {
-            return;
+        if self.recording {
+            let detail = Cow::Borrowed(if self.explained { detail } else { "" });
+            self.record(TraceStep { phase, outcome, detail });
         }
-        let detail = Cow::Borrowed(if self.explained { detail } else { "" });
-        self.steps.push(TraceStep { phase, outcome, detail });
     }
 
     /// Records a step whose sentence must be formatted; `detail` runs only if the trace is
     /// explained, so a gateway that does not explain pays nothing for the words.
+    #[inline]
     pub(crate) fn push_with(&mut self, phase: Phase, outcome: Outcome, detail: impl FnOnce() -> String) {
-        if !self.recording {
-            return;
+        if self.recording {
+            let detail = if self.explained { Cow::Owned(detail()) } else { Cow::Borrowed("") };
+            self.record(TraceStep { phase, outcome, detail });
         }
-        let detail = if self.explained { Cow::Owned(detail()) } else { Cow::Borrowed("") };
-        self.steps.push(TraceStep { phase, outcome, detail });
+    }
+
+    fn record(&mut self, step: TraceStep) {
+        self.steps.push(step);
     }
 
     /// Appends to the latest step for `phase`, if the trace is explained and has one.

@@ -9,9 +9,10 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::Semaphore;
 
 use super::service::Peer;
+use super::watchdog::Signal;
 use super::{Refused, ServerEvent, Shared, service};
 
 /// How long a stop waits for open connections to finish their current request.
@@ -22,7 +23,6 @@ pub const GRACE: Duration = Duration::from_secs(3);
 pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, stop: impl Future<Output = ()>) {
     let max = shared.limits.max_connections.clamp(1, Semaphore::MAX_PERMITS);
     let permits = Arc::new(Semaphore::new(max));
-    let (closing_tx, closing_rx) = watch::channel(false);
     let mut builder = http1::Builder::new();
     // No hyper timer and no hyper header timeout: the watchdog bounds how long headers (and an
     // idle keep-alive connection) may take, without a timer per request.
@@ -68,7 +68,6 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, stop: impl F
         let _ = stream.set_nodelay(true);
         let shared = Arc::clone(&shared);
         let builder = Arc::clone(&builder);
-        let mut closing = closing_rx.clone();
         // Formatted once per connection, with a request to refill, rather than per request.
         let peer = Arc::new(Peer::new(peer, shared.watchdog.guard()));
         tokio::spawn(async move {
@@ -78,23 +77,27 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, stop: impl F
             let svc = service_fn(move |req| service::call(&conn_shared, &conn_peer, req));
             let conn = builder.serve_connection(TokioIo::new(stream), svc);
             tokio::pin!(conn);
-            // `biased`: the connection is polled first, and no random draw per wake-up.
-            tokio::select! {
+            // `biased`: the connection is polled first, and no random draw per wake-up. One
+            // guard carries both the deadline and the server's closing, so each wake-up polls
+            // two futures, not three.
+            let signal = tokio::select! {
                 biased;
-                _ = conn.as_mut() => {}
-                () = peer.guard.expired() => timed_out(&shared, &peer),
-                _ = closing.changed() => {
-                    conn.as_mut().graceful_shutdown();
-                    tokio::select! {
-                        _ = conn.as_mut() => {}
-                        () = peer.guard.expired() => timed_out(&shared, &peer),
-                    }
+                _ = conn.as_mut() => return,
+                s = peer.guard.signal(true) => s,
+            };
+            if signal == Signal::Closing {
+                conn.as_mut().graceful_shutdown();
+                tokio::select! {
+                    biased;
+                    _ = conn.as_mut() => return,
+                    () = peer.guard.expired() => {}
                 }
             }
+            timed_out(&shared, &peer);
         });
     }
     drop(listener);
-    let _ = closing_tx.send(true);
+    shared.watchdog.close_all();
     // Every permit back means every connection task has ended.
     let all = u32::try_from(max).unwrap_or(u32::MAX);
     let _ = tokio::time::timeout(GRACE, permits.acquire_many(all)).await;

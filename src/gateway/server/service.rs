@@ -18,6 +18,8 @@ use hyper::{HeaderMap, StatusCode};
 use super::limits::{ShellAnswer, host_allowed};
 use super::watchdog::Guard;
 use super::{Refused, Served, ServerEvent, Shared};
+use crate::gateway::core::CACHE_TEACHING_HEADER;
+use crate::gateway::core::http::HeaderText;
 use crate::gateway::core::http::strip_stage;
 use crate::gateway::{Request, Response, ShellRefusal};
 
@@ -51,15 +53,23 @@ impl Future for Reply {
 pub(crate) struct Peer {
     pub addr: SocketAddr,
     pub guard: Arc<Guard>,
+    scratch: Mutex<Scratch>,
+}
+
+/// What a connection keeps from one request to the next (it serves one at a time).
+struct Scratch {
     /// Refilled for each request without a body, keeping its buffers, so a request costs the
     /// shell no allocations when nobody is watching (the core only borrows it).
-    scratch: Mutex<Request>,
+    request: Request,
+    /// The last `Host` this connection sent that passed the check: a client sends the same one
+    /// every time, and comparing it is cheaper than checking it again.
+    allowed_host: Vec<u8>,
 }
 
 impl Peer {
     pub fn new(addr: SocketAddr, guard: Arc<Guard>) -> Self {
-        let scratch = Mutex::new(Request { source_ip: addr.ip().to_string(), ..Request::default() });
-        Self { addr, guard, scratch }
+        let request = Request { source_ip: addr.ip().to_string(), ..Request::default() };
+        Self { addr, guard, scratch: Mutex::new(Scratch { request, allowed_host: Vec::new() }) }
     }
 }
 
@@ -81,7 +91,8 @@ pub(crate) fn call(shared: &Arc<Shared>, peer: &Arc<Peer>, req: hyper::Request<I
 fn respond(shared: &Arc<Shared>, peer_info: &Arc<Peer>, req: hyper::Request<Incoming>) -> Reply {
     let peer = peer_info.addr;
     let (parts, body) = req.into_parts();
-    if let Some(answer) = check_head(shared, &parts) {
+    let mut scratch = peer_info.scratch.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(answer) = check_head(shared, &mut scratch.allowed_host, &parts) {
         shared.notify(|| {
             ServerEvent::Refused(Refused {
                 peer,
@@ -112,7 +123,7 @@ fn respond(shared: &Arc<Shared>, peer_info: &Arc<Peer>, req: hyper::Request<Inco
         let text = v.to_str().map_or_else(|_| String::from_utf8_lossy(v.as_bytes()), Cow::Borrowed);
         (k.as_str(), text)
     });
-    let mut request = peer_info.scratch.lock().unwrap_or_else(PoisonError::into_inner);
+    let request = &mut scratch.request;
     match parts.uri.query() {
         Some(q) => request.reset(parts.method.as_str(), &format!("{resource_path}?{q}"), headers),
         None => request.reset(parts.method.as_str(), resource_path, headers),
@@ -121,16 +132,14 @@ fn respond(shared: &Arc<Shared>, peer_info: &Arc<Peer>, req: hyper::Request<Inco
     if refusal.is_some() || body.is_end_stream() {
         // The body of a wrong-stage request is never needed; don't wait for it.
         let close = !body.is_end_stream();
-        return Reply::Now(Some(answer(shared, peer, &request, refusal.as_ref(), close)));
+        return Reply::Now(Some(answer(shared, peer, request, refusal.as_ref(), close)));
     }
     // Only a refusal report needs the target as sent; keep it only if someone listens.
     let target = shared.observer.is_some().then(|| target_of(&parts.uri));
     drop(parts);
     // The body arrives later: the future owns a copy, and the connection's request is free.
-    let mut request = {
-        let scratch = request;
-        scratch.clone()
-    };
+    let mut request = request.clone();
+    drop(scratch);
     let shared = Arc::clone(shared);
     let peer_info = Arc::clone(peer_info);
     Reply::Later(Box::pin(async move {
@@ -199,13 +208,17 @@ fn target_of(uri: &hyper::Uri) -> String {
     uri.path_and_query().map_or_else(|| uri.to_string(), |pq| pq.as_str().to_owned())
 }
 
-/// The checks that need only the request head, cheapest first.
-fn check_head(shared: &Shared, parts: &hyper::http::request::Parts) -> Option<ShellAnswer> {
+/// The checks that need only the request head, cheapest first. `allowed_host` is the
+/// connection's last `Host` that passed.
+fn check_head(shared: &Shared, allowed_host: &mut Vec<u8>, parts: &hyper::http::request::Parts) -> Option<ShellAnswer> {
     let limits = &shared.limits;
     // An absolute-form target (`GET http://evil/...`) names its host in the URI; check that too.
-    let host = parts.uri.authority().map(|a| a.as_str()).or_else(|| parts.headers.get("host")?.to_str().ok());
-    if !host.is_some_and(host_allowed) {
-        return Some(ShellAnswer::host(host));
+    let host =
+        parts.uri.authority().map(|a| a.as_str().as_bytes()).or_else(|| Some(parts.headers.get("host")?.as_bytes()));
+    match host {
+        Some(h) if !h.is_empty() && h == allowed_host.as_slice() => {}
+        Some(h) if std::str::from_utf8(h).is_ok_and(host_allowed) => h.clone_into(allowed_host),
+        _ => return Some(ShellAnswer::host(host.and_then(|h| std::str::from_utf8(h).ok()))),
     }
     let url_len = parts.uri.path_and_query().map_or(0, |pq| pq.as_str().len());
     if url_len > limits.max_url_len {
@@ -264,41 +277,58 @@ async fn read_body(shared: &Shared, mut body: Incoming) -> Result<Vec<u8>, BodyP
     tokio::time::timeout(limit, collect).await.unwrap_or(Err(BodyProblem::Shell(ShellAnswer::body_timeout(limit))))
 }
 
-/// The names the core itself sends, as constants: `HeaderName::from_bytes` must allocate for a
-/// mixed-case name like `x-amzn-RequestId`, and even `from_static` checks its text each call.
-// A `static`, not a `const`: a `const` array is built afresh (and dropped) at each use.
-static KNOWN_NAMES: [HeaderName; 6] = [
-    CONTENT_TYPE,
-    HeaderName::from_static("x-amzn-requestid"),
-    HeaderName::from_static("x-amz-apigw-id"),
-    HeaderName::from_static("apigw-requestid"),
-    HeaderName::from_static("x-amzn-errortype"),
-    HeaderName::from_static("x-gatewise-cache"),
-];
-
-fn header_name(k: &str) -> Option<HeaderName> {
-    match KNOWN_NAMES.iter().find(|n| n.as_str().eq_ignore_ascii_case(k)) {
-        Some(n) => Some(n.clone()),
-        None => HeaderName::from_bytes(k.as_bytes()).ok(),
-    }
+/// The names the core itself sends, in the core's spelling, as hyper's names: matched exactly
+/// (a `match` on the text is a length switch and one comparison), because
+/// `HeaderName::from_bytes` allocates for a mixed-case name like `x-amzn-RequestId`. Any other
+/// name, a template's or a Lambda's, takes the general path.
+fn core_name(k: &str) -> Option<HeaderName> {
+    const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
+    const APIGW_ID: HeaderName = HeaderName::from_static("x-amz-apigw-id");
+    const HTTP_REQUEST_ID: HeaderName = HeaderName::from_static("apigw-requestid");
+    const ERROR_TYPE: HeaderName = HeaderName::from_static("x-amzn-errortype");
+    const CACHE: HeaderName = HeaderName::from_static(CACHE_TEACHING_HEADER);
+    Some(match k {
+        "Content-Type" => CONTENT_TYPE,
+        "x-amzn-RequestId" => REQUEST_ID,
+        "x-amz-apigw-id" => APIGW_ID,
+        "apigw-requestid" => HTTP_REQUEST_ID,
+        "x-amzn-ErrorType" => ERROR_TYPE,
+        CACHE_TEACHING_HEADER => CACHE,
+        _ => return None,
+    })
 }
 
-/// The core's response on the wire, reusing its strings and body without copying. Framing
-/// headers are hyper's job (it writes `content-length` from the body), so any the core carries
-/// are left out, as is a header that HTTP cannot carry (a handler may return anything).
+/// hyper's name for any other header, or `None` for one HTTP cannot carry or that is framing,
+/// which is hyper's job (it writes `content-length` from the body).
+fn other_name(k: &str) -> Option<HeaderName> {
+    let name = HeaderName::from_bytes(k.as_bytes()).ok()?;
+    (name != CONTENT_LENGTH && name != TRANSFER_ENCODING && name != CONNECTION).then_some(name)
+}
+
+/// A header value without copying: fixed text is borrowed, an owned string handed over. One
+/// that HTTP cannot carry (a handler may return anything) is `None`.
+fn header_value(v: HeaderText) -> Option<HeaderValue> {
+    let bytes = match v {
+        Cow::Borrowed(s) => Bytes::from_static(s.as_bytes()),
+        Cow::Owned(s) => Bytes::from(s),
+    };
+    HeaderValue::from_maybe_shared(bytes).ok()
+}
+
+/// The core's response on the wire, reusing its strings and body without copying; headers HTTP
+/// cannot carry and framing headers are left out.
 fn to_hyper(resp: Response, close: bool) -> HyperResponse {
     let mut out = hyper::Response::new(Full::new(resp.body));
     *out.status_mut() = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = out.headers_mut();
     headers.reserve(resp.headers.len() + 1);
     for (k, v) in resp.headers {
-        let (Some(name), Ok(value)) = (header_name(&k), HeaderValue::from_maybe_shared(Bytes::from(v))) else {
+        let Some(name) = core_name(&k).or_else(|| other_name(&k)) else {
             continue;
         };
-        if name == CONTENT_LENGTH || name == TRANSFER_ENCODING || name == CONNECTION {
-            continue;
+        if let Some(value) = header_value(v) {
+            headers.append(name, value);
         }
-        headers.append(name, value);
     }
     if close {
         headers.insert(CONNECTION, HeaderValue::from_static("close"));

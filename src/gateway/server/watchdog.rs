@@ -1,5 +1,6 @@
 //! The slow-client guard: each connection has a deadline by which its next request's headers
-//! must have arrived, and one sweeper per server closes the connections past it.
+//! must have arrived, and one sweeper per server closes the connections past it. The same
+//! signal tells every connection when the server begins to close.
 //!
 //! hyper's own header-read timeout does the same with a timer per request (boxed, registered
 //! and dropped again each time), a visible share of a served request's cost. Here a request
@@ -29,48 +30,77 @@ pub(crate) struct Watchdog {
     conns: Mutex<Vec<Weak<Guard>>>,
 }
 
-/// One connection's deadline, and the signal that it has passed.
+/// One connection's deadline, and the signals that it has passed or that the server is closing.
 pub(crate) struct Guard {
     deadline: AtomicU64,
     expired: AtomicBool,
-    /// The connection task to wake when the deadline passes. A flag and a waker rather than a
-    /// `tokio::sync::Notify`: the task polls this at every wake-up (about once per request),
-    /// and a `Notified` poll cost several times as much.
+    closing: AtomicBool,
+    /// The connection task to wake when either signal is raised. Flags and a waker rather than
+    /// a `tokio::sync::Notify` or a `watch` channel: the task polls this at every wake-up
+    /// (about once per request), and a `Notified` poll cost several times as much.
     waker: Mutex<Option<Waker>>,
 }
 
+/// What a connection is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Signal {
+    /// Its deadline passed: close it now.
+    Expired,
+    /// The server is closing: finish the request in flight, then close.
+    Closing,
+}
+
 impl Guard {
-    /// Resolves once the sweeper finds the deadline passed.
-    pub(crate) fn expired(&self) -> Expired<'_> {
-        Expired(self)
+    /// Resolves once the sweeper finds the deadline passed or, if `closing` counts, once the
+    /// server begins to close.
+    pub(crate) fn signal(&self, closing: bool) -> Wait<'_> {
+        Wait { guard: self, closing }
     }
 
-    fn expire(&self) {
-        self.expired.store(true, Ordering::Release);
+    /// Resolves once the sweeper finds the deadline passed.
+    pub(crate) async fn expired(&self) {
+        self.signal(false).await;
+    }
+
+    fn raise(&self, flag: &AtomicBool) {
+        flag.store(true, Ordering::Release);
         if let Some(w) = self.waker.lock().unwrap_or_else(PoisonError::into_inner).take() {
             w.wake();
         }
     }
+
+    fn raised(&self, closing: bool) -> Option<Signal> {
+        if self.expired.load(Ordering::Acquire) {
+            Some(Signal::Expired)
+        } else if closing && self.closing.load(Ordering::Acquire) {
+            Some(Signal::Closing)
+        } else {
+            None
+        }
+    }
 }
 
-/// The future of [`Guard::expired`].
-pub(crate) struct Expired<'a>(&'a Guard);
+/// The future of [`Guard::signal`].
+pub(crate) struct Wait<'a> {
+    guard: &'a Guard,
+    closing: bool,
+}
 
-impl Future for Expired<'_> {
-    type Output = ();
+impl Future for Wait<'_> {
+    type Output = Signal;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let guard = self.0;
-        if guard.expired.load(Ordering::Acquire) {
-            return Poll::Ready(());
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Signal> {
+        let Wait { guard, closing } = *self;
+        if let Some(s) = guard.raised(closing) {
+            return Poll::Ready(s);
         }
         let mut slot = guard.waker.lock().unwrap_or_else(PoisonError::into_inner);
         if !slot.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
             *slot = Some(cx.waker().clone());
         }
         drop(slot);
-        // Expired between the first check and storing the waker: `expire` found no waker.
-        if guard.expired.load(Ordering::Acquire) { Poll::Ready(()) } else { Poll::Pending }
+        // Raised between the first check and storing the waker: `raise` found no waker.
+        guard.raised(closing).map_or(Poll::Pending, Poll::Ready)
     }
 }
 
@@ -97,6 +127,7 @@ impl Watchdog {
         let guard = Arc::new(Guard {
             deadline: AtomicU64::new(self.due()),
             expired: AtomicBool::new(false),
+            closing: AtomicBool::new(false),
             waker: Mutex::new(None),
         });
         self.conns.lock().unwrap_or_else(PoisonError::into_inner).push(Arc::downgrade(&guard));
@@ -133,6 +164,13 @@ impl Watchdog {
         }
     }
 
+    /// Tells every open connection that the server is closing.
+    pub(crate) fn close_all(&self) {
+        for guard in self.conns.lock().unwrap_or_else(PoisonError::into_inner).iter().filter_map(Weak::upgrade) {
+            guard.raise(&guard.closing);
+        }
+    }
+
     fn sweep(&self) {
         let now = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX);
         self.now_ms.store(now, Ordering::Relaxed);
@@ -140,7 +178,7 @@ impl Watchdog {
             None => false,
             Some(guard) => {
                 if guard.deadline.load(Ordering::Relaxed) <= now {
-                    guard.expire();
+                    guard.raise(&guard.expired);
                 }
                 true
             }
@@ -179,5 +217,24 @@ mod tests {
         assert!(dog.conns.lock().map(|c| c.is_empty()).unwrap_or(false));
         let _ = stop_tx.send(());
         sweeper.await.expect("sweeper stops");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn closing_reaches_every_connection_but_only_those_that_listen_for_it() {
+        let dog = Watchdog::new(Duration::from_secs(10));
+        let (a, b) = (dog.guard(), dog.guard());
+        dog.busy(&a);
+        dog.busy(&b);
+        let waiting = tokio::spawn({
+            let a = Arc::clone(&a);
+            async move { a.signal(true).await }
+        });
+        tokio::task::yield_now().await;
+        dog.close_all();
+        assert_eq!(waiting.await.ok(), Some(Signal::Closing));
+        // Once told, a connection that waits only for its deadline is not woken by the closing.
+        let only_deadline = tokio::time::timeout(Duration::from_secs(60), b.expired()).await;
+        assert!(only_deadline.is_err(), "a busy connection was expired by the closing");
+        assert_eq!(b.signal(true).await, Signal::Closing);
     }
 }

@@ -10,7 +10,7 @@ use super::events::{context_json, event_v1, event_v2};
 use super::proxy_response::{parse_v1, parse_v2};
 use super::{CompiledIntegration, HeaderSource, IntResponse, PayloadVersion};
 use crate::gateway::core::gateway::Gateway;
-use crate::gateway::core::http::{Response, header_value};
+use crate::gateway::core::http::{HeaderText, Response, header_value};
 use crate::gateway::core::pipeline::Flow;
 use crate::gateway::core::responses::GatewayError;
 use crate::gateway::core::template::{InputData, RenderContext, Template};
@@ -153,10 +153,10 @@ impl Gateway {
                         r.headers.len(),
                         r.body.len()
                     ));
-                let headers = r.headers.into_iter().map(|(k, v)| (k.into(), v)).collect();
+                let headers = r.headers.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
                 let mut resp = Response { status: r.status, headers, body: r.body.into() };
                 if resp.header("content-type").is_none() {
-                    resp.headers.push(("Content-Type".into(), "application/json".to_owned()));
+                    resp.headers.push(("Content-Type".into(), "application/json".into()));
                 }
                 Ok(resp)
             }
@@ -317,8 +317,8 @@ impl Gateway {
             (None, None) => bytes::Bytes::copy_from_slice(body.as_bytes()),
         };
         // Room for the mapped headers and the few `finish` adds (request ids, cache, CORS).
-        let mut headers: Vec<(Cow<'static, str>, String)> = Vec::with_capacity(sel.headers.len() + 5);
-        headers.push(("Content-Type".into(), "application/json".to_owned()));
+        let mut headers: Vec<(HeaderText, HeaderText)> = Vec::with_capacity(sel.headers.len() + 5);
+        headers.push(("Content-Type".into(), "application/json".into()));
         for (name, src) in &sel.headers {
             let v = match src {
                 HeaderSource::Literal(v) => Some(v.clone()),
@@ -326,7 +326,7 @@ impl Gateway {
             };
             if let Some(v) = v {
                 headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
-                headers.push((name.clone().into(), v));
+                headers.push((name.clone().into(), v.into()));
             }
         }
         trace.push_with(Phase::IntegrationResponse, Outcome::Passed, || {
@@ -390,7 +390,7 @@ impl Gateway {
             Outcome::Passed,
             "HTTP proxy: the back end's status, headers and body pass through unchanged",
         );
-        let headers = reply.headers.into_iter().map(|(k, v)| (k.into(), v)).collect();
+        let headers = reply.headers.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
         Ok(Response { status: reply.status, headers, body: reply.body.into() })
     }
 }
