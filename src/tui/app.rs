@@ -188,6 +188,17 @@ pub enum Nav {
     Quit,
 }
 
+impl Nav {
+    /// Where opening a screen leads: `opened` if the screen could be built, otherwise stay and
+    /// show why in the status line.
+    pub fn or_status(ctx: &mut Ctx, opened: Result<Nav, String>) -> Nav {
+        opened.unwrap_or_else(|e| {
+            ctx.status = Some(e);
+            Nav::Stay
+        })
+    }
+}
+
 pub struct App {
     pub ctx: Ctx,
     pub screens: Vec<Screen>,

@@ -176,7 +176,7 @@ pub(crate) fn split_at_byte(s: &str, c: u8) -> Option<(&str, &str)> {
 pub(crate) fn header_value<'a, K: AsRef<str>, V: AsRef<str>>(headers: &'a [(K, V)], name: &str) -> Option<&'a str> {
     // Names usually arrive in the case they are asked for (HTTP/1.1 servers hand them over in
     // lower case), and an exact comparison is several times cheaper than a caseless one.
-    let same = |k: &str| k.len() == name.len() && (k == name || k.eq_ignore_ascii_case(name));
+    let same = |k: &str| k == name || k.eq_ignore_ascii_case(name);
     headers.iter().find(|(k, _)| same(k.as_ref())).map(|(_, v)| v.as_ref())
 }
 

@@ -168,7 +168,7 @@ impl Trace {
     pub(crate) fn push(&mut self, phase: Phase, outcome: Outcome, detail: &'static str) {
         if self.recording {
             let detail = Cow::Borrowed(if self.explained { detail } else { "" });
-            self.record(TraceStep { phase, outcome, detail });
+            self.steps.push(TraceStep { phase, outcome, detail });
         }
     }
 
@@ -178,12 +178,8 @@ impl Trace {
     pub(crate) fn push_with(&mut self, phase: Phase, outcome: Outcome, detail: impl FnOnce() -> String) {
         if self.recording {
             let detail = if self.explained { Cow::Owned(detail()) } else { Cow::Borrowed("") };
-            self.record(TraceStep { phase, outcome, detail });
+            self.steps.push(TraceStep { phase, outcome, detail });
         }
-    }
-
-    fn record(&mut self, step: TraceStep) {
-        self.steps.push(step);
     }
 
     /// Appends to the latest step for `phase`, if the trace is explained and has one.

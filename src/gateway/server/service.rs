@@ -307,7 +307,7 @@ fn other_name(k: &str) -> Option<HeaderName> {
 
 /// A header value without copying: fixed text is borrowed, an owned string handed over. One
 /// that HTTP cannot carry (a handler may return anything) is `None`.
-fn header_value(v: HeaderText) -> Option<HeaderValue> {
+fn wire_value(v: HeaderText) -> Option<HeaderValue> {
     let bytes = match v {
         Cow::Borrowed(s) => Bytes::from_static(s.as_bytes()),
         Cow::Owned(s) => Bytes::from(s),
@@ -326,7 +326,7 @@ fn to_hyper(resp: Response, close: bool) -> HyperResponse {
         let Some(name) = core_name(&k).or_else(|| other_name(&k)) else {
             continue;
         };
-        if let Some(value) = header_value(v) {
+        if let Some(value) = wire_value(v) {
             headers.append(name, value);
         }
     }

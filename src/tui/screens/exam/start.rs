@@ -59,13 +59,8 @@ impl ExamStart {
                 }
                 let spec = if self.selected == offset { ExamSpec::quick() } else { ExamSpec::full() };
                 let seed = ctx.now as u64;
-                return match ExamScreen::start(ctx, spec, seed) {
-                    Ok(s) => Nav::Replace(Screen::Exam(Box::new(s))),
-                    Err(e) => {
-                        ctx.status = Some(e);
-                        Nav::Stay
-                    }
-                };
+                let opened = ExamScreen::start(ctx, spec, seed).map(|s| Nav::Replace(Screen::Exam(Box::new(s))));
+                return Nav::or_status(ctx, opened);
             }
             _ => {}
         }

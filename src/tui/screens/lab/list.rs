@@ -37,13 +37,8 @@ impl LabList {
             Action::Down => self.selected = (self.selected + 1).min(SCENARIOS.len() - 1),
             Action::Open => {
                 if let Some(s) = SCENARIOS.get(self.selected) {
-                    return match LabScreen::new(ctx, s) {
-                        Ok(l) => Nav::Push(Screen::Lab(Box::new(l))),
-                        Err(e) => {
-                            ctx.status = Some(e);
-                            Nav::Stay
-                        }
-                    };
+                    let opened = LabScreen::new(ctx, s).map(|l| Nav::Push(Screen::Lab(Box::new(l))));
+                    return Nav::or_status(ctx, opened);
                 }
             }
             _ => {}
