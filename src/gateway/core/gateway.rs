@@ -157,6 +157,8 @@ pub struct Gateway {
     pub(crate) metrics: Metrics,
     pub(crate) access_log: AccessLog,
     pub(crate) counter: u64,
+    /// A header list a response may reuse; see [`Gateway::recycle_headers`].
+    pub(crate) spare_headers: Vec<(super::http::HeaderText, super::http::HeaderText)>,
     /// Whether traces carry their sentences; see [`Gateway::set_explain`].
     pub(crate) explain: bool,
     /// `{apiId}.execute-api.us-east-1.amazonaws.com`, for `$context.domainName` and the log.
@@ -283,6 +285,7 @@ impl Gateway {
             metrics: Metrics::default(),
             access_log: AccessLog::new(def.access_log_format.as_deref(), fixed),
             counter: 0,
+            spare_headers: Vec::new(),
             explain: true,
             domain_name,
             stage: stage_def,

@@ -159,7 +159,10 @@ impl Gateway {
             });
         };
         let route = &self.routes[m.route];
-        trace.route_key = Some(Arc::clone(&route.route_key));
+        // A clone of an `Arc` is an atomic operation; a trace nobody reads skips it.
+        if trace.is_recorded() {
+            trace.route_key = Some(Arc::clone(&route.route_key));
+        }
         trace.push_with(Phase::Route, Outcome::Passed, || {
             let mut detail = format!("matched {}", route.route_key);
             if !m.params.is_empty() {

@@ -10,7 +10,7 @@ use super::auth::AuthInfo;
 use super::cors;
 use super::definition::ApiType;
 use super::gateway::Gateway;
-use super::http::{Request, Response};
+use super::http::{HeaderText, Request, Response};
 use super::integration::context_json;
 use super::metrics::Sample;
 use super::responses::{GatewayError, error_response};
@@ -43,6 +43,9 @@ pub(crate) struct Flow<'r> {
     pub error: Option<GatewayError>,
     /// Set when the server shell refused the request before the pipeline could.
     pub refusal: Option<&'r ShellRefusal>,
+    /// An empty header list whose buffer a response may take (see
+    /// [`Gateway::recycle_headers`]).
+    pub spare_headers: Vec<(HeaderText, HeaderText)>,
 }
 
 /// Why the server shell answers a request without running the pipeline: it knows something the
@@ -57,6 +60,9 @@ pub enum ShellRefusal {
     BodyTooLarge { bytes: u64 },
 }
 
+/// The longest header list [`Gateway::recycle_headers`] keeps.
+const MAX_SPARE_HEADERS: usize = 32;
+
 /// A 64-bit mixer (SplitMix64's finaliser): request ids look random but are a pure function of
 /// the gateway's request counter and the virtual time, so demos replay byte for byte.
 fn mix(mut z: u64) -> u64 {
@@ -69,34 +75,46 @@ fn mix(mut z: u64) -> u64 {
 pub(crate) fn request_ids(counter: u64, now: VirtualTime) -> (String, String) {
     let a = mix(counter ^ now.as_millis().rotate_left(32));
     let b = mix(a ^ counter);
-    // The same text as `format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", …)`, written digit by
-    // digit: this runs for every request, and the formatting machinery was a visible share of
+    // The request id is the same text as `format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", …)`,
+    // and the 16-character id follows it. Both are written into fixed places of one buffer and
+    // checked as text once: this runs for every request, and the formatting machinery, pushing
+    // characters one by one, and checking two short strings apart were each a visible share of
     // the served request path.
-    let mut uuid = String::with_capacity(36);
-    push_hex(&mut uuid, a >> 32, 8);
-    uuid.push('-');
-    push_hex(&mut uuid, (a >> 16) & 0xffff, 4);
-    uuid.push_str("-4");
-    push_hex(&mut uuid, a & 0xfff, 3);
-    uuid.push('-');
-    push_hex(&mut uuid, 0x8000 | ((b >> 48) & 0x3fff), 4);
-    uuid.push('-');
-    push_hex(&mut uuid, b & 0xffff_ffff_ffff, 12);
+    let mut buf = Ids([b'-'; 52]);
+    let text = &mut buf.0;
+    text[0..8].copy_from_slice(&hex8((a >> 32) as u32));
+    let low = hex8(a as u32);
+    text[9..13].copy_from_slice(&low[..4]);
+    text[14] = b'4';
+    text[15..18].copy_from_slice(&low[5..]);
+    let variant = 0x8000 | ((b >> 48) & 0x3fff);
+    let mid = hex8(((variant << 16) | ((b >> 32) & 0xffff)) as u32);
+    text[19..23].copy_from_slice(&mid[..4]);
+    text[24..28].copy_from_slice(&mid[4..]);
+    text[28..36].copy_from_slice(&hex8(b as u32));
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut id = String::with_capacity(16);
-    for i in 0..15 {
-        id.push(char::from(ALPHABET[((b >> (i * 4)) & 63) as usize]));
-    }
-    id.push('=');
-    (uuid, id)
+    let id: [u8; 15] = std::array::from_fn(|i| ALPHABET[((b >> (i * 4)) & 63) as usize]);
+    text[36..51].copy_from_slice(&id);
+    text[51] = b'=';
+    // Only ASCII was written, so the check passes; a word-aligned buffer takes its fast path.
+    let (uuid, id) = std::str::from_utf8(&buf.0).map_or(("", ""), |t| t.split_at(36));
+    (uuid.to_owned(), id.to_owned())
 }
 
-/// Appends the low `digits` hex digits of `v`, zero-padded, lower case.
-fn push_hex(out: &mut String, v: u64, digits: u32) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for i in (0..digits).rev() {
-        out.push(char::from(HEX[((v >> (i * 4)) & 15) as usize]));
-    }
+/// The two ids' text, word-aligned.
+#[repr(align(8))]
+struct Ids([u8; 52]);
+
+/// `v` as 8 lower-case hex digits, all at once: each nibble is spread into a byte of a `u64`,
+/// then every byte becomes its digit with one addition (and 39 more for `a`–`f`).
+fn hex8(v: u32) -> [u8; 8] {
+    let mut x = u64::from(v);
+    x = ((x & 0xffff_0000) << 16) | (x & 0xffff);
+    x = ((x & 0x0000_ff00_0000_ff00) << 8) | (x & 0x0000_00ff_0000_00ff);
+    x = ((x & 0x00f0_00f0_00f0_00f0) << 4) | (x & 0x000f_000f_000f_000f);
+    // A nibble of 10 or more carries into bit 4 of its byte when 6 is added.
+    let letters = ((x + 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
+    (x + 0x3030_3030_3030_3030 + letters * 0x27).to_be_bytes()
 }
 
 impl Gateway {
@@ -114,6 +132,16 @@ impl Gateway {
     /// The request is only borrowed, so the caller can reuse its buffers for the next one.
     pub fn respond(&mut self, req: &Request, now: VirtualTime) -> Response {
         self.handle_inner(req, now, None, Trace::unrecorded(now)).0
+    }
+
+    /// Takes back a response's header list once the caller is done with it, so that a later
+    /// response reuses its buffer: a server answering request after request saves an
+    /// allocation on each. A list grown unusually long is let go instead of kept.
+    pub fn recycle_headers(&mut self, mut headers: Vec<(HeaderText, HeaderText)>) {
+        headers.clear();
+        if headers.capacity() <= MAX_SPARE_HEADERS {
+            self.spare_headers = headers;
+        }
     }
 
     /// Answers a request the server shell has already refused (see [`ShellRefusal`]) with the
@@ -160,6 +188,7 @@ impl Gateway {
             integration_status: None,
             error: None,
             refusal,
+            spare_headers: std::mem::take(&mut self.spare_headers),
         };
         let mut resp = match self.run(&mut flow, &mut trace) {
             Ok(r) => r,
@@ -174,8 +203,11 @@ impl Gateway {
         };
         self.finish(&mut flow, &mut resp, &mut trace);
         // The trace takes the id instead of a copy of it.
-        let Flow { request_id, .. } = flow;
+        let Flow { request_id, spare_headers, .. } = flow;
         trace.request_id = request_id;
+        if spare_headers.capacity() > 0 {
+            self.spare_headers = spare_headers;
+        }
         (resp, trace)
     }
 
@@ -249,7 +281,9 @@ impl Gateway {
         trace.latency_ms = latency;
         trace.integration_latency_ms = integration;
         trace.cache = flow.cache;
-        trace.api_key = flow.key.and_then(|k| self.keys.get(k)).map(|k| Arc::clone(&k.name));
+        if trace.is_recorded() {
+            trace.api_key = flow.key.and_then(|k| self.keys.get(k)).map(|k| Arc::clone(&k.name));
+        }
         // Only the gateway's own refusals count as rejected; an integration's 404 is an answer.
         let outcome = match (&flow.error, resp.status) {
             (Some(_), 500..=599) => Outcome::Failed,
@@ -312,6 +346,13 @@ impl Gateway {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex8_is_eight_lower_case_digits() {
+        for v in [0u32, 9, 10, 15, 0xabcd_ef01, 0x0123_4567, 0x89ab_cdef, u32::MAX, 0x8000_0000, 0x0000_000f] {
+            assert_eq!(hex8(v), *format!("{v:08x}").as_bytes(), "{v:#x}");
+        }
+    }
 
     #[test]
     fn hex_ids_match_the_format_macro() {

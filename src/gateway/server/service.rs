@@ -2,11 +2,12 @@
 //! body read, the core call under the lock, and the conversion back to a hyper response.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, PoisonError};
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
@@ -48,16 +49,15 @@ impl Future for Reply {
     }
 }
 
-/// Who is on the other end of a connection, the connection's slow-client guard, and the
-/// request its requests are copied into.
+/// Who is on the other end of a connection, and the connection's slow-client guard.
 pub(crate) struct Peer {
     pub addr: SocketAddr,
     pub guard: Arc<Guard>,
-    scratch: Mutex<Scratch>,
 }
 
-/// What a connection keeps from one request to the next (it serves one at a time).
-struct Scratch {
+/// What a connection keeps from one request to the next. It serves one request at a time, so
+/// its service owns this in a `RefCell`: a lock would cost two atomic operations per request.
+pub(crate) struct Scratch {
     /// Refilled for each request without a body, keeping its buffers, so a request costs the
     /// shell no allocations when nobody is watching (the core only borrows it).
     request: Request,
@@ -66,18 +66,30 @@ struct Scratch {
     allowed_host: Vec<u8>,
 }
 
-impl Peer {
-    pub fn new(addr: SocketAddr, guard: Arc<Guard>) -> Self {
-        let request = Request { source_ip: addr.ip().to_string(), ..Request::default() };
-        Self { addr, guard, scratch: Mutex::new(Scratch { request, allowed_host: Vec::new() }) }
+impl Scratch {
+    pub fn new(addr: SocketAddr) -> Self {
+        Self { request: Request { source_ip: addr.ip().to_string(), ..Request::default() }, allowed_host: Vec::new() }
     }
 }
 
 /// hyper's service for one request: the connection has no deadline while the request is
 /// served, and a fresh one once it is answered.
-pub(crate) fn call(shared: &Arc<Shared>, peer: &Arc<Peer>, req: hyper::Request<Incoming>) -> Reply {
+pub(crate) fn call(
+    shared: &Arc<Shared>,
+    peer: &Arc<Peer>,
+    scratch: &RefCell<Scratch>,
+    req: hyper::Request<Incoming>,
+) -> Reply {
     shared.watchdog.busy(&peer.guard);
-    let reply = respond(shared, peer, req);
+    // hyper never calls a connection's service while an earlier call is still running, so the
+    // borrow always succeeds; were it ever refused, the request would get fresh buffers.
+    let mut borrowed = scratch.try_borrow_mut().ok();
+    let mut fresh = None;
+    let scratch = match borrowed.as_deref_mut() {
+        Some(s) => s,
+        None => fresh.insert(Scratch::new(peer.addr)),
+    };
+    let reply = respond(shared, peer, scratch, req);
     if let Reply::Now(_) = reply {
         shared.watchdog.idle(&peer.guard);
     }
@@ -88,10 +100,9 @@ pub(crate) fn call(shared: &Arc<Shared>, peer: &Arc<Peer>, req: hyper::Request<I
 /// returns: hyper reads ahead on a keep-alive connection before it polls the returned future,
 /// and a head still alive then (its URI and header values point into hyper's read buffer) made
 /// hyper allocate a new read buffer for every request.
-fn respond(shared: &Arc<Shared>, peer_info: &Arc<Peer>, req: hyper::Request<Incoming>) -> Reply {
+fn respond(shared: &Arc<Shared>, peer_info: &Arc<Peer>, scratch: &mut Scratch, req: hyper::Request<Incoming>) -> Reply {
     let peer = peer_info.addr;
-    let (parts, body) = req.into_parts();
-    let mut scratch = peer_info.scratch.lock().unwrap_or_else(PoisonError::into_inner);
+    let (mut parts, body) = req.into_parts();
     if let Some(answer) = check_head(shared, &mut scratch.allowed_host, &parts) {
         shared.notify(|| {
             ServerEvent::Refused(Refused {
@@ -128,28 +139,33 @@ fn respond(shared: &Arc<Shared>, peer_info: &Arc<Peer>, req: hyper::Request<Inco
         Some(q) => request.reset(parts.method.as_str(), &format!("{resource_path}?{q}"), headers),
         None => request.reset(parts.method.as_str(), resource_path, headers),
     }
+    // The request's header map becomes the response's: hyper hands each response's map back
+    // as the next request's, so a connection keeps one map instead of allocating two buffers
+    // per response. Cleared, it holds nothing from hyper's read buffer.
+    let mut reused = std::mem::take(&mut parts.headers);
+    reused.clear();
 
     if refusal.is_some() || body.is_end_stream() {
         // The body of a wrong-stage request is never needed; don't wait for it.
         let close = !body.is_end_stream();
-        return Reply::Now(Some(answer(shared, peer, request, refusal.as_ref(), close)));
+        return Reply::Now(Some(answer(shared, peer, request, refusal.as_ref(), close, reused)));
     }
     // Only a refusal report needs the target as sent; keep it only if someone listens.
     let target = shared.observer.is_some().then(|| target_of(&parts.uri));
     drop(parts);
     // The body arrives later: the future owns a copy, and the connection's request is free.
     let mut request = request.clone();
-    drop(scratch);
     let shared = Arc::clone(shared);
     let peer_info = Arc::clone(peer_info);
     Reply::Later(Box::pin(async move {
         let resp = match read_body(&shared, body).await {
             Ok(bytes) => {
                 request.body = bytes;
-                answer(&shared, peer, &request, None, false)
+                answer(&shared, peer, &request, None, false, reused)
             }
             Err(BodyProblem::TooLarge(n)) => {
-                answer(&shared, peer, &request, Some(&ShellRefusal::BodyTooLarge { bytes: n }), true)
+                let refusal = ShellRefusal::BodyTooLarge { bytes: n };
+                answer(&shared, peer, &request, Some(&refusal), true, reused)
             }
             Err(BodyProblem::Shell(shell)) => {
                 shared.notify(|| {
@@ -169,13 +185,15 @@ fn respond(shared: &Arc<Shared>, peer_info: &Arc<Peer>, req: hyper::Request<Inco
     }))
 }
 
-/// The core's answer under the lock, reported to the observer, as a hyper response.
+/// The core's answer under the lock, reported to the observer, as a hyper response whose
+/// headers go into `headers` (empty).
 fn answer(
     shared: &Shared,
     peer: SocketAddr,
     request: &Request,
     refusal: Option<&ShellRefusal>,
     close: bool,
+    headers: HeaderMap,
 ) -> HyperResponse {
     let now = shared.clock.now();
     if shared.observer.is_none() {
@@ -185,8 +203,10 @@ fn answer(
             None => gw.respond(request, now),
             Some(r) => gw.respond_refused(request, now, r),
         };
-        drop(gw);
-        return to_hyper(response, close);
+        // Converted under the lock so the emptied header list can go straight back.
+        let (out, spent) = to_hyper(response, close, headers);
+        gw.recycle_headers(spent);
+        return out;
     }
     let (response, trace, access_log) = {
         let mut gw = shared.gateway.lock().unwrap_or_else(PoisonError::into_inner);
@@ -197,7 +217,7 @@ fn answer(
         let log = gw.last_access_log().unwrap_or_default();
         (response, trace, log)
     };
-    let out = to_hyper(response.clone(), close);
+    let (out, _) = to_hyper(response.clone(), close, headers);
     let request = request.clone();
     shared.notify(|| ServerEvent::Served(Box::new(Served { request, response, trace, access_log, peer })));
     out
@@ -315,14 +335,17 @@ fn wire_value(v: HeaderText) -> Option<HeaderValue> {
     HeaderValue::from_maybe_shared(bytes).ok()
 }
 
-/// The core's response on the wire, reusing its strings and body without copying; headers HTTP
-/// cannot carry and framing headers are left out.
-fn to_hyper(resp: Response, close: bool) -> HyperResponse {
-    let mut out = hyper::Response::new(Full::new(resp.body));
-    *out.status_mut() = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+/// The core's response on the wire, reusing its strings and body without copying, in the empty
+/// map `headers`; headers HTTP cannot carry and framing headers are left out. Also returns the
+/// core's header list, emptied, for [`crate::gateway::Gateway::recycle_headers`].
+fn to_hyper(resp: Response, close: bool, headers: HeaderMap) -> (HyperResponse, Vec<(HeaderText, HeaderText)>) {
+    let Response { status, headers: mut core_headers, body } = resp;
+    let mut out = hyper::Response::new(Full::new(body));
+    *out.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *out.headers_mut() = headers;
     let headers = out.headers_mut();
-    headers.reserve(resp.headers.len() + 1);
-    for (k, v) in resp.headers {
+    headers.reserve(core_headers.len() + 1);
+    for (k, v) in core_headers.drain(..) {
         let Some(name) = core_name(&k).or_else(|| other_name(&k)) else {
             continue;
         };
@@ -333,7 +356,7 @@ fn to_hyper(resp: Response, close: bool) -> HyperResponse {
     if close {
         headers.insert(CONNECTION, HeaderValue::from_static("close"));
     }
-    out
+    (out, core_headers)
 }
 
 fn shell_response(answer: &ShellAnswer) -> HyperResponse {
