@@ -328,7 +328,10 @@ fn other_name(k: &str) -> Option<HeaderName> {
 /// A header value without copying: fixed text is borrowed, an owned string handed over. One
 /// that HTTP cannot carry (a handler may return anything) is `None`.
 fn wire_value(v: HeaderText) -> Option<HeaderValue> {
+    // Nearly every response carries this one; as a constant it is not checked byte by byte.
+    const JSON: HeaderValue = HeaderValue::from_static("application/json");
     let bytes = match v {
+        Cow::Borrowed("application/json") => return Some(JSON),
         Cow::Borrowed(s) => Bytes::from_static(s.as_bytes()),
         Cow::Owned(s) => Bytes::from(s),
     };
