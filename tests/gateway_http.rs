@@ -195,6 +195,10 @@ fn oversized_bodies_get_413_without_being_read() {
     let body = vec![b'{'; 60 * 1024];
     let r = c.request("POST", "/dev/echo/x", &hdrs(&host, &[("content-length", "61440")]), &body);
     assert_eq!(r.status, 200);
+    // A large response ends its connection, so the connection's write buffer (hyper keeps it
+    // at its largest size) is freed rather than held by an idle keep-alive connection.
+    assert!(r.body.len() > 32 * 1024, "the echo returns the body");
+    assert_eq!(r.header("connection"), Some("close"));
 
     drop(server);
     let events: Vec<ServerEvent> = rx.try_iter().collect();

@@ -338,11 +338,18 @@ fn wire_value(v: HeaderText) -> Option<HeaderValue> {
     HeaderValue::from_maybe_shared(bytes).ok()
 }
 
+/// The largest response body after which a connection stays open.
+const KEEP_ALIVE_MAX_BODY: usize = 32 * 1024;
+
 /// The core's response on the wire, reusing its strings and body without copying, in the empty
 /// map `headers`; headers HTTP cannot carry and framing headers are left out. Also returns the
 /// core's header list, emptied, for [`crate::gateway::Gateway::recycle_headers`].
 fn to_hyper(resp: Response, close: bool, headers: HeaderMap) -> (HyperResponse, Vec<(HeaderText, HeaderText)>) {
     let Response { status, headers: mut core_headers, body } = resp;
+    // hyper copies each body into the connection's write buffer, which keeps its largest size
+    // until the connection ends; a connection that sent a large body is closed after it, so an
+    // idle keep-alive connection holds at most this much.
+    let close = close || body.len() > KEEP_ALIVE_MAX_BODY;
     let mut out = hyper::Response::new(Full::new(body));
     *out.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     *out.headers_mut() = headers;
