@@ -32,6 +32,7 @@ fn main() {
             exam_id: None,
             // Spread over two years.
             at: start_ms + i * 63_072,
+            misconceptions: &[],
         })
         .collect();
     db.record_attempts_bulk(&batch).expect("bulk");
@@ -52,6 +53,7 @@ fn main() {
             session_id: None,
             exam_id: None,
             at: start_ms + total * 63_072 + i as i64,
+            misconceptions: &[],
         };
         let t = Instant::now();
         db.record_attempt(&a).expect("record");

@@ -29,6 +29,23 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LevelArg {
+    Exam,
+    Deep,
+    All,
+}
+
+impl LevelArg {
+    pub fn choice(self) -> crate::bank::LevelChoice {
+        match self {
+            LevelArg::Exam => crate::bank::LevelChoice::Exam,
+            LevelArg::Deep => crate::bank::LevelChoice::Deep,
+            LevelArg::All => crate::bank::LevelChoice::All,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum ThemeArg {
     Dark,
@@ -194,6 +211,9 @@ pub struct PracticeArgs {
     /// Practise without changing the spaced-repetition schedule (logged as cram).
     #[arg(long, conflicts_with_all = ["due", "weak"])]
     pub cram: bool,
+    /// exam (CLF-C02 depth, the default), deep (associate-level deep dives) or all.
+    #[arg(long, value_enum, default_value = "exam", conflicts_with_all = ["due", "weak"])]
+    pub level: LevelArg,
     /// Line by line on standard input and output: no full screen, no colours (screen readers, scripts).
     #[arg(long)]
     pub plain: bool,

@@ -208,6 +208,7 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
             let verdict = if o.correct { "right" } else { "wrong" };
             writeln!(self.out, "  {}{yours}: {verdict}. {}", LETTERS[pos], o.explanation)?;
         }
+        self.beliefs(q, chosen, "")?;
         writeln!(self.out, "Why: {}", q.explanation)?;
         for s in &q.sources {
             writeln!(self.out, "Source: {s}")?;
@@ -438,6 +439,17 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
                 let key: Vec<&str> = q.options.iter().filter(|o| o.correct).map(|o| o.text.as_str()).collect();
                 writeln!(self.out, "   Answer: {}", key.join(" / "))?;
                 writeln!(self.out, "   Why: {}", q.explanation)?;
+                self.beliefs(q, item.answer.as_deref().unwrap_or_default(), "   ")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The misconceptions an answer showed, in the same words the app uses.
+    fn beliefs(&mut self, q: &Question, chosen: &[usize], indent: &str) -> Result<()> {
+        for m in crate::study::misconceptions::entries(self.bank, q, chosen) {
+            for line in crate::study::misconceptions::feedback(self.bank, m) {
+                writeln!(self.out, "{indent}{line}")?;
             }
         }
         Ok(())

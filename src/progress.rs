@@ -7,6 +7,7 @@ use crate::store::{Db, Mode, NewAttempt, StoreError};
 use crate::study::Millis;
 use crate::study::dashboard::{Dashboard, ExamPoint, Inputs, dashboard};
 use crate::study::exam::{ExamResult, Item, score};
+use crate::study::misconceptions::{BeliefStatus, Slip, beliefs, shown};
 use crate::study::plan::{EXAM_DATE_KEY, RETENTION_KEY, plan, settings_from};
 use crate::study::practice::grade;
 use crate::study::scheduler::{Scheduler, SrsSettings, rating_for, update_for_answer};
@@ -41,10 +42,30 @@ pub fn load_dashboard(
     let settings = load_settings(db)?;
     let plan = plan(bank, &cards, settings, now);
     Ok(dashboard(
-        Inputs { bank, question_stats: &stats, daily: &daily, cards: &cards, exams, confidence: &confidence, plan },
+        Inputs {
+            bank,
+            question_stats: &stats,
+            daily: &daily,
+            cards: &cards,
+            exams,
+            confidence: &confidence,
+            plan,
+            beliefs: load_beliefs(db, bank, bank_name, now)?,
+        },
         s,
         now,
     ))
+}
+
+/// The beliefs this learner's answers have shown, active ones first.
+pub fn load_beliefs(db: &Db, bank: &Bank, bank_name: &str, now: Millis) -> Result<Vec<BeliefStatus>, StoreError> {
+    let slips: Vec<Slip> = db
+        .misconception_slips(bank_name)?
+        .into_iter()
+        .map(|(question_id, at, ids)| Slip { question_id, at, ids })
+        .collect();
+    let last_right = db.last_right_answers(bank_name)?.into_iter().collect();
+    Ok(beliefs(bank, &slips, &last_right, now))
 }
 
 /// One answer as the learner gave it.
@@ -78,6 +99,7 @@ pub fn record(
     now: Millis,
 ) -> Result<Recorded, StoreError> {
     let correct = grade(a.question, a.chosen).correct;
+    let misconceptions = shown(a.question, a.chosen);
     let update = if a.mode == Mode::Cram {
         None
     } else {
@@ -96,6 +118,7 @@ pub fn record(
         session_id: a.session_id,
         exam_id: None,
         at: now,
+        misconceptions: &misconceptions,
     };
     let attempt_id = db.record_answer(&attempt, update.as_ref())?;
     Ok(Recorded {
@@ -125,8 +148,15 @@ pub fn submit_exam(
     let answered = items.iter().filter(|i| i.answer.is_some()).count();
     // The exam records no per-question time; the average stands in for the rating's "quick".
     let per_q = if answered == 0 { 0.0 } else { elapsed_ms as f64 / 1000.0 / answered as f64 };
+    let shows: Vec<Vec<String>> = items
+        .iter()
+        .map(|i| match (i.answer.as_deref(), bank.question(&i.question_id)) {
+            (Some(choices), Some(q)) => shown(q, choices),
+            _ => Vec::new(),
+        })
+        .collect();
     let mut rows: Vec<(NewAttempt, Option<SrsUpdate>)> = Vec::new();
-    for (item, &correct) in items.iter().zip(&result.item_correct) {
+    for ((item, &correct), showed) in items.iter().zip(&result.item_correct).zip(&shows) {
         let (Some(choices), Some(_)) = (item.answer.as_deref(), bank.question(&item.question_id)) else { continue };
         let prev = db.srs_card(bank_name, &item.question_id)?;
         let rating = rating_for(correct, None, per_q);
@@ -143,6 +173,7 @@ pub fn submit_exam(
                 session_id: None,
                 exam_id: Some(exam_id),
                 at: now,
+                misconceptions: showed,
             },
             Some(update),
         ));

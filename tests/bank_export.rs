@@ -5,7 +5,7 @@ use std::path::Path;
 
 use gatewise::bank::export::{ExportFormat, export, export_anki, export_gift};
 use gatewise::bank::import::{ImportFormat, ImportOptions, Imported, import};
-use gatewise::bank::{AnswerOption, Bank, ContentSource, Domain, Kind, MissingField, Question, Topic};
+use gatewise::bank::{AnswerOption, Bank, ContentSource, Domain, Kind, Level, MissingField, Question, Topic};
 
 fn bundled() -> Bank {
     Bank::load(&ContentSource::Embedded).expect("the bundled bank loads")
@@ -57,6 +57,7 @@ fn question(id: &str, kind: Kind, stem: &str, options: &[(&str, bool, &str)]) ->
         topic: "caching".into(),
         domain: Domain::TechnologyServices,
         difficulty: 2,
+        level: Level::Exam,
         kind,
         choose: (kind == Kind::Multiple).then(|| u8::try_from(correct).expect("small")),
         stem: stem.into(),
@@ -66,6 +67,7 @@ fn question(id: &str, kind: Kind, stem: &str, options: &[(&str, bool, &str)]) ->
                 text: (*text).into(),
                 correct: *correct,
                 explanation: (*explanation).into(),
+                misconception: None,
             })
             .collect(),
         explanation: "Overall.".into(),

@@ -91,3 +91,34 @@ fn every_single_answer_question_has_one_key_and_multiple_state_their_count() {
         }
     }
 }
+
+/// Content v2: two depths, enough exam-level questions for repeated mocks, no answer-length cue,
+/// no near-duplicates, and misconception tags on most exam-level distractors.
+#[test]
+fn content_v2_levels_length_cue_and_misconceptions() {
+    use gatewise::bank::Level;
+    use gatewise::bank::quality::{self, MAX_LONGEST_STRATEGY, MAX_MULTI_LONGEST, MAX_SINGLE_LONGEST, RATIO_RANGE};
+    let bank = bank();
+    let exam: Vec<_> = bank.questions.iter().filter(|q| q.level == Level::Exam).collect();
+    assert!(bank.questions.len() >= 300, "{} questions in all", bank.questions.len());
+    assert!(exam.len() >= 200, "{} exam-level questions", exam.len());
+    // A 65-question mock drawn by the guide's weights from exam-level questions alone, with room
+    // to spare so three mocks in a row are not the same questions.
+    for (d, n) in gatewise::study::exam::domain_quota(65) {
+        let have = exam.iter().filter(|q| q.domain == d).count();
+        assert!(have >= 2 * n, "{d:?}: {have} exam-level questions for a quota of {n}");
+    }
+    let cue = quality::length_cue(&bank.questions);
+    assert!(cue.single_longest <= MAX_SINGLE_LONGEST, "{cue:?}");
+    assert!(cue.multiple_longest <= MAX_MULTI_LONGEST, "{cue:?}");
+    assert!((RATIO_RANGE.0..=RATIO_RANGE.1).contains(&cue.median_length_ratio), "{cue:?}");
+    assert!(cue.longest_option_strategy < MAX_LONGEST_STRATEGY, "{cue:?}");
+    assert_eq!(quality::near_duplicates(&bank.questions), Vec::new());
+    assert!(bank.misconceptions.len() >= 30, "{} misconceptions", bank.misconceptions.len());
+    for id in ["private-api-is-vpc-link", "regional-is-vpc-internal", "api-keys-authenticate"] {
+        assert!(bank.misconception(id).is_some(), "the catalogue lacks {id}");
+    }
+    let tagged = quality::tagged_share(&bank.questions);
+    assert!(tagged["exam"] >= 0.60, "{tagged:?}");
+    assert!(quality::problems(&bank, gatewise::bank::Severity::Error).is_empty());
+}

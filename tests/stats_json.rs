@@ -18,6 +18,7 @@ fn attempt<'a>(q: &'a str, correct: bool, confidence: Option<u8>, at: i64) -> Ne
         session_id: None,
         exam_id: None,
         at,
+        misconceptions: &[],
     }
 }
 

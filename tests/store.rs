@@ -18,6 +18,7 @@ fn attempt<'a>(q: &'a str, correct: bool, at: i64) -> NewAttempt<'a> {
         session_id: None,
         exam_id: None,
         at,
+        misconceptions: &[],
     }
 }
 

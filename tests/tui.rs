@@ -90,16 +90,27 @@ fn at(screen: &str, w: u16, h: u16) -> App {
             keys(&mut a, "s");
             key(&mut a, KeyCode::Enter);
         }
-        "review_overview" | "review_progress" | "review_mastery" | "review_missed" => {
+        "review_overview" | "review_progress" | "review_mastery" | "review_missed" | "review_misconceptions" => {
             seed_history(&mut a);
             keys(&mut a, "4");
-            let page = ["review_overview", "review_progress", "review_mastery", "review_missed"]
-                .iter()
-                .position(|p| *p == screen)
-                .expect("page");
+            let page =
+                ["review_overview", "review_progress", "review_mastery", "review_missed", "review_misconceptions"]
+                    .iter()
+                    .position(|p| *p == screen)
+                    .expect("page");
             for _ in 0..page {
                 key(&mut a, KeyCode::Tab);
             }
+        }
+        "feedback_misconception" => {
+            seed_history(&mut a);
+            keys(&mut a, "4");
+            for _ in 0..4 {
+                key(&mut a, KeyCode::Tab);
+            }
+            // d drills the top belief; answer with a distractor that shows it.
+            keys(&mut a, "d");
+            pick_tagged_distractor(&mut a);
         }
         "lab_list" => keys(&mut a, "5"),
         "lab" | "lab_buckets" => {
@@ -132,6 +143,24 @@ fn answer_current(a: &mut App) {
         }
     }
     panic!("no answer was accepted");
+}
+
+/// Chooses the current question's first distractor that names a misconception, and submits.
+fn pick_tagged_distractor(a: &mut App) {
+    let Screen::Practice(p) = a.screen() else { panic!("not practising") };
+    let presented = p.presented.clone().expect("a question");
+    let q = a.ctx.bank.question(&presented.id).expect("q").clone();
+    let tagged = |i: usize| !q.options[i].correct && q.options[i].misconception.is_some();
+    let pos = presented.order.iter().position(|&i| tagged(i)).expect("the drill's question tests the belief");
+    let wrong: Vec<usize> =
+        presented.order.iter().enumerate().filter(|(_, i)| !q.options[**i].correct).map(|(p, _)| p).collect();
+    let mut picks = vec![pos];
+    picks.extend(wrong.into_iter().filter(|p| *p != pos).take(q.answer_count() - 1));
+    for p in picks {
+        keys(a, &char::from(b'a' + p as u8).to_string());
+    }
+    key(a, KeyCode::Enter);
+    assert!(matches!(a.screen(), Screen::Practice(p) if p.feedback.is_some()), "answer accepted");
 }
 
 /// Three weeks of answers: the first twelve questions, right on even days and wrong on odd.
@@ -167,7 +196,9 @@ fn seed_history(a: &mut App) {
     a.ctx.refresh();
 }
 
-const SCREENS: [&str; 21] = [
+const SCREENS: [&str; 23] = [
+    "review_misconceptions",
+    "feedback_misconception",
     "lab_list",
     "lab",
     "lab_buckets",
@@ -464,4 +495,36 @@ fn home_shows_reviews_due() {
     assert!(a.ctx.due_now > 0);
     let screen = draw(&a, 100, 30);
     assert!(screen.contains(&format!("{} now", a.ctx.due_now)), "{screen}");
+}
+
+#[test]
+fn a_misconception_is_named_in_feedback_stored_and_o_opens_its_heading() {
+    let mut a = at("feedback_misconception", 120, 40);
+    let screen = draw(&a, 120, 40);
+    assert!(screen.contains("This choice reflects a common belief"), "{screen}");
+    let Screen::Practice(p) = a.screen() else { panic!("practice") };
+    let id = p.presented.as_ref().expect("q").id.clone();
+    let stored: Vec<(String, i64, Vec<String>)> = a.ctx.db.misconception_slips("builtin").expect("slips");
+    assert!(stored.iter().any(|(q, at, _)| *q == id && *at == a.ctx.now), "the slip is stored with the attempt");
+    let q = a.ctx.bank.question(&id).expect("q").clone();
+    let chosen = p.feedback.as_ref().expect("feedback").chosen.clone();
+    let m = gatewise::study::misconceptions::entries(&a.ctx.bank, &q, &chosen)[0].clone();
+    keys(&mut a, "o");
+    let Screen::Note(n) = a.screen() else { panic!("o opens the note") };
+    assert_eq!(n.id, m.note);
+    let top = draw(&a, 120, 40);
+    assert!(top.contains(&m.heading), "the note opens at {:?}:\n{top}", m.heading);
+}
+
+#[test]
+fn practice_setup_offers_deep_dives_and_a_level_switch() {
+    let mut a = at("setup", 120, 40);
+    let screen = draw(&a, 120, 40);
+    assert!(screen.contains("Deep dive: associate-level questions beyond CLF-C02"), "{screen}");
+    keys(&mut a, "l");
+    assert!(draw(&a, 120, 40).contains("level: deep dives (l)"));
+    key(&mut a, KeyCode::Enter);
+    let Screen::Practice(p) = a.screen() else { panic!("practice") };
+    let id = p.presented.as_ref().expect("q").id.clone();
+    assert_eq!(a.ctx.bank.question(&id).expect("q").level, gatewise::bank::Level::Deep);
 }

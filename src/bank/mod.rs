@@ -4,7 +4,9 @@ pub mod export;
 mod faq;
 pub mod import;
 mod load;
+mod misconception;
 mod note;
+pub mod quality;
 mod question;
 pub mod stats;
 mod validate;
@@ -13,8 +15,9 @@ use std::collections::HashMap;
 
 pub use faq::{FaqEntry, Topic};
 pub use load::{ContentSource, LoadError, SourceFile, read_source};
+pub use misconception::{Misconception, note_headings, plain_heading};
 pub use note::{FrontMatterError, Note, parse_note};
-pub use question::{AnswerOption, Domain, Kind, MissingField, Question, count_word};
+pub use question::{AnswerOption, Domain, Kind, Level, LevelChoice, MissingField, Question, count_word};
 pub use validate::{Problem, SOURCE_HOSTS, Severity, check};
 
 /// A loaded bank. Built only through [`Bank::load`] or [`check`], so ids are unique and
@@ -25,16 +28,24 @@ pub struct Bank {
     pub questions: Vec<Question>,
     pub notes: Vec<Note>,
     pub faq: Vec<FaqEntry>,
+    /// Empty for banks without a catalogue (imported banks).
+    pub misconceptions: Vec<Misconception>,
     by_id: HashMap<String, usize>,
 }
 
 impl Bank {
-    fn new(mut topics: Vec<Topic>, questions: Vec<Question>, mut notes: Vec<Note>, faq: Vec<FaqEntry>) -> Bank {
+    fn new(
+        mut topics: Vec<Topic>,
+        questions: Vec<Question>,
+        mut notes: Vec<Note>,
+        faq: Vec<FaqEntry>,
+        misconceptions: Vec<Misconception>,
+    ) -> Bank {
         topics.sort_by_key(|t| t.order);
         let topic_order: HashMap<&str, u32> = topics.iter().map(|t| (t.id.as_str(), t.order)).collect();
         notes.sort_by_key(|n| (topic_order.get(n.topic.as_str()).copied().unwrap_or(u32::MAX), n.order));
         let by_id = questions.iter().enumerate().map(|(i, q)| (q.id.clone(), i)).collect();
-        Bank { topics, questions, notes, faq, by_id }
+        Bank { topics, questions, notes, faq, misconceptions, by_id }
     }
 
     /// Loads and checks a bank; any problem is an error listing all of them.
@@ -47,6 +58,10 @@ impl Bank {
 
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.by_id.get(id).map(|&i| &self.questions[i])
+    }
+
+    pub fn misconception(&self, id: &str) -> Option<&Misconception> {
+        self.misconceptions.iter().find(|m| m.id == id)
     }
 
     pub fn note(&self, id: &str) -> Option<&Note> {

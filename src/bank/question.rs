@@ -49,6 +49,62 @@ impl Domain {
     }
 }
 
+/// How deep a question goes. `Exam` is what CLF-C02 asks (which service, what benefit, who is
+/// responsible, how it is priced); `Deep` is associate depth and beyond, a choice the learner makes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    #[default]
+    Exam,
+    Deep,
+}
+
+impl Level {
+    pub const ALL: [Level; 2] = [Level::Exam, Level::Deep];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Level::Exam => "exam",
+            Level::Deep => "deep",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Level::Exam => "Exam level",
+            Level::Deep => "Deep dive",
+        }
+    }
+}
+
+/// Which levels a learner asked for: the default is the exam level only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum LevelChoice {
+    #[default]
+    Exam,
+    Deep,
+    All,
+}
+
+impl LevelChoice {
+    pub fn admits(self, level: Level) -> bool {
+        match self {
+            LevelChoice::Exam => level == Level::Exam,
+            LevelChoice::Deep => level == Level::Deep,
+            LevelChoice::All => true,
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<LevelChoice> {
+        match id {
+            "exam" => Some(LevelChoice::Exam),
+            "deep" => Some(LevelChoice::Deep),
+            "all" => Some(LevelChoice::All),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
@@ -62,6 +118,10 @@ pub struct AnswerOption {
     pub text: String,
     pub correct: bool,
     pub explanation: String,
+    /// The catalogued wrong belief that picking this distractor shows (an id in
+    /// `content/misconceptions.json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub misconception: Option<String>,
 }
 
 /// A field an importer could not fill from its source format.
@@ -79,6 +139,8 @@ pub struct Question {
     pub topic: String,
     pub domain: Domain,
     pub difficulty: u8,
+    #[serde(default)]
+    pub level: Level,
     pub kind: Kind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub choose: Option<u8>,

@@ -14,7 +14,13 @@ use crate::cli::Cli;
 
 pub fn check(source: &ContentSource) -> Result<ExitCode> {
     let files = bank::read_source(source).with_context(|| format!("checking {}", source.describe()))?;
-    let (bank, problems) = bank::check(&files);
+    let (bank, mut problems) = bank::check(&files);
+    // The built-in bank must not reward test-wiseness; a learner's own bank is only warned.
+    let severity = match source {
+        ContentSource::Embedded => bank::Severity::Error,
+        ContentSource::Dir(_) => bank::Severity::Warning,
+    };
+    problems.extend(bank::quality::problems(&bank, severity));
     let errors = problems.iter().filter(|p| p.severity == bank::Severity::Error).count();
     let mut err = std::io::stderr().lock();
     for p in &problems {
@@ -34,12 +40,14 @@ pub fn check(source: &ContentSource) -> Result<ExitCode> {
         source.describe(),
         if warnings > 0 { format!(" ({warnings} warning(s))") } else { String::new() }
     );
+    println!("{}", bank::quality::length_cue(&bank.questions).describe());
     Ok(ExitCode::SUCCESS)
 }
 
+/// Describes a bank without opening the progress database: `--content`, `--bank`, else the
+/// built-in bank.
 pub fn stats(cli: &Cli, json: bool) -> Result<ExitCode> {
-    let db = open_db(cli)?;
-    let sel = select_bank(cli, &db)?;
+    let sel = select_bank(cli, None)?;
     let stats = bank::stats::bank_stats(&sel.bank);
     let mut out = std::io::stdout().lock();
     if json {
@@ -98,7 +106,7 @@ pub fn import(cli: &Cli, file: &Path, format: ImportFormat, out: Option<&Path>) 
 
 pub fn export(cli: &Cli, format: ExportFormat, out: Option<&Path>) -> Result<ExitCode> {
     let db = open_db(cli)?;
-    let sel = select_bank(cli, &db)?;
+    let sel = select_bank(cli, Some(&db))?;
     let text = bank::export::export(&sel.bank.questions, &sel.bank.topics, format);
     match out {
         Some(path) => {

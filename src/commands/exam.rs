@@ -13,7 +13,7 @@ use crate::tui::Launch;
 
 pub fn run(cli: &Cli, args: &ExamArgs) -> Result<ExitCode> {
     let mut db = open_db(cli)?;
-    let sel = select_bank(cli, &db)?;
+    let sel = select_bank(cli, Some(&db))?;
     if let Some(ExamCommand::History { json }) = &args.command {
         return exam_history(&db, &sel.name, *json);
     }

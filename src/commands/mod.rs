@@ -50,8 +50,9 @@ pub struct Selected {
     pub name: String,
 }
 
-/// `--content DIR`, else `--bank NAME`, else the bank last chosen in the app, else the built-in one.
-pub fn select_bank(cli: &Cli, db: &Db) -> Result<Selected> {
+/// `--content DIR`, else `--bank NAME`, else the bank last chosen in the app (when a database is
+/// open), else the built-in one.
+pub fn select_bank(cli: &Cli, db: Option<&Db>) -> Result<Selected> {
     if let Some(dir) = &cli.content {
         return Ok(Selected {
             bank: Bank::load(&ContentSource::Dir(dir.clone()))?,
@@ -60,7 +61,10 @@ pub fn select_bank(cli: &Cli, db: &Db) -> Result<Selected> {
     }
     let wanted = match &cli.bank {
         Some(b) => Some(b.clone()),
-        None => db.setting(crate::banks::BANK_KEY)?,
+        None => match db {
+            Some(db) => db.setting(crate::banks::BANK_KEY)?,
+            None => None,
+        },
     };
     let banks_dir = crate::paths::banks_dir(&db_path(cli)?);
     match wanted.as_deref() {
@@ -84,7 +88,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         None => {
             let mut db = open_db(&cli)?;
-            let sel = select_bank(&cli, &db)?;
+            let sel = select_bank(&cli, Some(&db))?;
             let theme = resolve_theme(&cli, &mut db)?;
             let banks_dir = crate::paths::banks_dir(&db_path(&cli)?);
             crate::tui::run(sel.bank, &sel.name, db, theme, Launch::Home, Some(banks_dir))?;
@@ -95,11 +99,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Practice(args)) if args.plain => plain::practice(&cli, args),
         Some(Command::Practice(args)) => {
             let mut db = open_db(&cli)?;
-            let sel = select_bank(&cli, &db)?;
+            let sel = select_bank(&cli, Some(&db))?;
             check_topics(&sel.bank, &args.topics)?;
             let theme = resolve_theme(&cli, &mut db)?;
-            let launch =
-                Launch::Practice { topics: args.topics.clone(), due: args.due, weak: args.weak, cram: args.cram };
+            let launch = Launch::Practice {
+                topics: args.topics.clone(),
+                due: args.due,
+                weak: args.weak,
+                cram: args.cram,
+                level: args.level.choice(),
+            };
             crate::tui::run(sel.bank, &sel.name, db, theme, launch, None)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -128,23 +137,25 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// The database path: `--db`, `GATEWISE_DB` (both through clap), else the user's data directory.
+/// Nothing is created here: commands that never open the database leave the disk alone.
 pub fn db_path(cli: &Cli) -> Result<PathBuf> {
     match &cli.db {
         Some(p) => Ok(p.clone()),
         None => {
-            let p = crate::paths::default_db_path()
-                .context("no data directory: set XDG_DATA_HOME or HOME, or pass --db PATH")?;
-            if let Some(dir) = p.parent() {
-                // Only the default location is created; an explicit --db must name an existing directory.
-                std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-            }
-            Ok(p)
+            crate::paths::default_db_path().context("no data directory: set XDG_DATA_HOME or HOME, or pass --db PATH")
         }
     }
 }
 
 pub fn open_db(cli: &Cli) -> Result<Db> {
-    Ok(Db::open(&db_path(cli)?)?)
+    let path = db_path(cli)?;
+    if cli.db.is_none()
+        && let Some(dir) = path.parent()
+    {
+        // Only the default location is created; an explicit --db must name an existing directory.
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    Ok(Db::open(&path)?)
 }
 
 fn check_topics(bank: &Bank, topics: &[String]) -> Result<()> {

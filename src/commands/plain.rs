@@ -10,7 +10,7 @@ use crate::cli::{Cli, ExamArgs, PracticeArgs};
 use crate::clock;
 use crate::plain::Plain;
 use crate::store::{Db, Mode};
-use crate::study::practice::{Filter, build_queue};
+use crate::study::practice::{Filter, choose};
 use crate::study::scheduler::Fsrs;
 use crate::study::selection::{Knowledge, due_queue, weak_queue};
 
@@ -19,7 +19,7 @@ const WEAK_SESSION: usize = 20;
 
 pub fn practice(cli: &Cli, args: &PracticeArgs) -> Result<ExitCode> {
     let mut db = open_db(cli)?;
-    let sel = select_bank(cli, &db)?;
+    let sel = select_bank(cli, Some(&db))?;
     check_topics(&sel.bank, &args.topics)?;
     let settings = crate::progress::load_settings(&db)?;
     let scheduler = Fsrs::default();
@@ -35,8 +35,7 @@ pub fn practice(cli: &Cli, args: &PracticeArgs) -> Result<ExitCode> {
         (Filter::Ids("weak areas".into(), q.clone()), q)
     } else {
         let f = if args.topics.is_empty() { Filter::Mixed } else { Filter::Topics(args.topics.clone()) };
-        let q = build_queue(&sel.bank, &f, &mut rng);
-        (f, q)
+        choose(&sel.bank, f, args.level.choice(), &mut rng)
     };
     if queue.is_empty() {
         println!("Nothing to practise: no questions are due for review.");

@@ -11,7 +11,7 @@ use crate::study::scheduler::Fsrs;
 
 pub fn stats(cli: &Cli, format: StatsFormat) -> Result<ExitCode> {
     let db = open_db(cli)?;
-    let sel = select_bank(cli, &db)?;
+    let sel = select_bank(cli, Some(&db))?;
     let d = crate::progress::load_dashboard(&db, &sel.bank, &sel.name, &Fsrs::default(), clock::now_ms())?;
     let mut out = std::io::stdout().lock();
     if format == StatsFormat::Markdown {
@@ -73,7 +73,7 @@ pub fn stats(cli: &Cli, format: StatsFormat) -> Result<ExitCode> {
 pub fn plan(cli: &Cli, exam_date: Option<&str>, retention: Option<f64>) -> Result<ExitCode> {
     use crate::study::plan::{EXAM_DATE_KEY, RETENTION_KEY};
     let mut db = open_db(cli)?;
-    let sel = select_bank(cli, &db)?;
+    let sel = select_bank(cli, Some(&db))?;
     let now = clock::now_ms();
     match exam_date {
         Some("none") => db.remove_setting(EXAM_DATE_KEY)?,

@@ -48,6 +48,8 @@ pub struct NewAttempt<'a> {
     pub exam_id: Option<i64>,
     /// Unix time in milliseconds.
     pub at: i64,
+    /// Catalogue ids of the misconceptions the chosen distractors show.
+    pub misconceptions: &'a [String],
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -99,8 +101,9 @@ impl QuestionStat {
 pub(super) fn insert_attempt(conn: &rusqlite::Connection, a: &NewAttempt) -> rusqlite::Result<i64> {
     let choices = serde_json::to_string(a.choices).unwrap_or_else(|_| "[]".to_string());
     let mut st = conn.prepare_cached(
-        "INSERT INTO attempts (bank, question_id, choices, correct, confidence, seconds, mode, session_id, exam_id, answered_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO attempts (bank, question_id, choices, correct, confidence, seconds, mode, session_id, exam_id, answered_at,
+                               misconceptions)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     st.execute(params![
         a.bank,
@@ -112,12 +115,35 @@ pub(super) fn insert_attempt(conn: &rusqlite::Connection, a: &NewAttempt) -> rus
         a.mode.as_str(),
         a.session_id,
         a.exam_id,
-        a.at
+        a.at,
+        a.misconceptions.join(",")
     ])?;
     Ok(conn.last_insert_rowid())
 }
 
 impl Db {
+    /// Answers that showed misconceptions: (question id, time, ids), oldest first.
+    pub fn misconception_slips(&self, bank: &str) -> Result<Vec<(String, i64, Vec<String>)>> {
+        self.rows(
+            "SELECT question_id, answered_at, misconceptions FROM attempts
+             WHERE bank = ?1 AND misconceptions != '' ORDER BY answered_at, id",
+            params![bank],
+            |r| {
+                let ids: String = r.get(2)?;
+                Ok((r.get(0)?, r.get(1)?, ids.split(',').map(str::to_string).collect()))
+            },
+        )
+    }
+
+    /// Per question, the time of its most recent right answer.
+    pub fn last_right_answers(&self, bank: &str) -> Result<Vec<(String, i64)>> {
+        self.rows(
+            "SELECT question_id, max(answered_at) FROM attempts WHERE bank = ?1 AND correct = 1 GROUP BY question_id",
+            params![bank],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    }
+
     /// Records one answer in its own transaction; when this returns, the answer is on disk.
     pub fn record_attempt(&mut self, a: &NewAttempt) -> Result<i64> {
         let path = self.path.clone();

@@ -169,6 +169,10 @@ pub const MIGRATIONS: &[&str] = &[
             recent = ((recent << 1) | excluded.last_correct) & 65535;
     END;
     "#,
+    // 3: the misconceptions an answer showed (comma-separated catalogue ids), stored with it.
+    r#"
+    ALTER TABLE attempts ADD COLUMN misconceptions TEXT NOT NULL DEFAULT '';
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -4,12 +4,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::Millis;
+use super::misconceptions::BeliefStatus;
 use super::plan::Plan;
 use super::readiness::{Readiness, readiness};
 use super::scheduler::{LEECH_LAPSES, Scheduler};
 use super::selection::{AreaScore, Knowledge, domain_scores, topic_scores};
 use super::stats::{DAY_MS, day_of, is_mastered, streak};
-use crate::bank::{Bank, Domain};
+use crate::bank::{Bank, Domain, Level};
 use crate::clock::date;
 use crate::store::{DailyStat, QuestionStat, SrsCard};
 
@@ -72,6 +73,8 @@ pub struct Dashboard {
     pub accuracy_by_week: Vec<Week>,
     pub mastery_by_topic: Vec<Mastery>,
     pub mastery_by_domain: Vec<Mastery>,
+    /// Exam-level questions and deep dives, shown apart.
+    pub mastery_by_level: Vec<Mastery>,
     pub exams: Vec<ExamPoint>,
     /// Answers per day over the last 12 weeks, oldest first (a heatmap row per week).
     pub study_days: Vec<i64>,
@@ -84,6 +87,8 @@ pub struct Dashboard {
     pub plan: Option<Plan>,
     /// Answers kept for questions no longer in the bank (counted nowhere else).
     pub removed_questions: usize,
+    /// Wrong beliefs the learner's answers have shown, active ones first.
+    pub misconceptions: Vec<BeliefStatus>,
 }
 
 pub struct Inputs<'a> {
@@ -94,6 +99,7 @@ pub struct Inputs<'a> {
     pub exams: Vec<ExamPoint>,
     pub confidence: &'a [(u8, i64, i64)],
     pub plan: Option<Plan>,
+    pub beliefs: Vec<BeliefStatus>,
 }
 
 pub fn dashboard(i: Inputs, s: &dyn Scheduler, now: Millis) -> Dashboard {
@@ -172,6 +178,10 @@ pub fn dashboard(i: Inputs, s: &dyn Scheduler, now: Millis) -> Dashboard {
             .iter()
             .map(|d| mastery(d.id(), d.title(), bank.questions.iter().filter(|q| q.domain == *d).collect()))
             .collect(),
+        mastery_by_level: Level::ALL
+            .iter()
+            .map(|l| mastery(l.id(), l.title(), bank.questions.iter().filter(|q| q.level == *l).collect()))
+            .collect(),
         exams: i.exams,
         study_days: (0..HEATMAP_DAYS)
             .map(|n| per_day.get(&(today - HEATMAP_DAYS + 1 + n)).copied().unwrap_or(0))
@@ -188,6 +198,7 @@ pub fn dashboard(i: Inputs, s: &dyn Scheduler, now: Millis) -> Dashboard {
         readiness: readiness(bank, &k, s, now),
         plan: i.plan,
         removed_questions: i.question_stats.len() - live.len(),
+        misconceptions: i.beliefs,
     }
 }
 

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Millis;
 use super::practice::grade;
-use crate::bank::{Bank, Domain, Question};
+use crate::bank::{Bank, Domain, Level, Question};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExamSpec {
@@ -85,8 +85,12 @@ pub fn domain_quota(total: usize) -> Vec<(Domain, usize)> {
 /// the other domains, no question twice, order and option order shuffled, all from `seed`.
 pub fn draw(bank: &Bank, spec: &ExamSpec, seed: u64) -> Vec<Item> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut pool: Vec<&Question> =
-        bank.questions.iter().filter(|q| spec.topics.is_empty() || spec.topics.contains(&q.topic)).collect();
+    // Mock exams measure CLF-C02 depth: deep-dive questions never fill one.
+    let mut pool: Vec<&Question> = bank
+        .questions
+        .iter()
+        .filter(|q| q.level == Level::Exam && (spec.topics.is_empty() || spec.topics.contains(&q.topic)))
+        .collect();
     // A stable starting order, so the same seed gives the same exam whatever the file order.
     pool.sort_by(|a, b| a.id.cmp(&b.id));
     pool.shuffle(&mut rng);

@@ -2,6 +2,7 @@
 //! scheduling, statistics. No SQL, no terminal, no clock reads: time and a seeded RNG come in.
 pub mod dashboard;
 pub mod exam;
+pub mod misconceptions;
 pub mod plan;
 pub mod practice;
 pub mod readiness;

@@ -4,7 +4,7 @@ use rand::seq::SliceRandom;
 use serde::Serialize;
 
 use super::Millis;
-use crate::bank::{Bank, Domain, Kind, Question};
+use crate::bank::{Bank, Domain, Kind, LevelChoice, Question};
 
 /// Which questions a practice session draws from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,14 +35,33 @@ impl Filter {
     }
 }
 
-/// The questions a filter selects, shuffled (except `Ids`, which keeps its order).
-pub fn build_queue(bank: &Bank, filter: &Filter, rng: &mut impl Rng) -> Vec<String> {
+/// The questions a filter selects at the chosen level, shuffled (except `Ids`, which keeps its
+/// order and ignores the level: those questions were picked one by one).
+pub fn build_queue(bank: &Bank, filter: &Filter, level: LevelChoice, rng: &mut impl Rng) -> Vec<String> {
     if let Filter::Ids(_, ids) = filter {
         return ids.iter().filter(|id| bank.question(id).is_some()).cloned().collect();
     }
-    let mut ids: Vec<String> = bank.questions.iter().filter(|q| filter.admits(q)).map(|q| q.id.clone()).collect();
+    let mut ids: Vec<String> =
+        bank.questions.iter().filter(|q| filter.admits(q) && level.admits(q.level)).map(|q| q.id.clone()).collect();
     ids.shuffle(rng);
     ids
+}
+
+/// How many questions a filter offers at a level (what a set-up screen shows next to it).
+pub fn count(bank: &Bank, filter: &Filter, level: LevelChoice) -> usize {
+    bank.questions.iter().filter(|q| filter.admits(q) && level.admits(q.level)).count()
+}
+
+/// A practice choice as it is labelled and queued: deep dives and mixed levels say so in the
+/// session's label, so history and summaries tell them apart from exam-level practice.
+pub fn choose(bank: &Bank, filter: Filter, level: LevelChoice, rng: &mut impl Rng) -> (Filter, Vec<String>) {
+    let queue = build_queue(bank, &filter, level, rng);
+    let filter = match level {
+        LevelChoice::Exam => filter,
+        LevelChoice::Deep => Filter::Ids(format!("deep dive: {}", filter.describe(bank)), queue.clone()),
+        LevelChoice::All => Filter::Ids(format!("{} (all levels)", filter.describe(bank)), queue.clone()),
+    };
+    (filter, queue)
 }
 
 /// A question as shown: `order[display position] = index in the file`.

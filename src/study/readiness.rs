@@ -6,7 +6,7 @@ use super::Millis;
 use super::exam::{PASS_MARK, scaled_estimate};
 use super::scheduler::Scheduler;
 use super::selection::{Knowledge, UNSEEN_PRIOR};
-use crate::bank::{Bank, Domain};
+use crate::bank::{Bank, Domain, Level};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DomainReadiness {
@@ -29,7 +29,8 @@ pub struct Readiness {
 }
 
 pub const FORMULA: &str = "Each question's chance = mean of its recent accuracy (last 5 answers) and FSRS predicted \
-recall; questions never seen count at 50%. Each domain's chance is the mean over its questions; the estimate is \
+recall; questions never seen count at 50%. Each domain's chance is the mean over its exam-level questions (deep dives \
+do not count); the estimate is \
 the sum of domain chances weighted 24/30/34/12% as on CLF-C02, shown as 100 + 900 × chance.";
 
 pub const CAVEAT: &str = "This is not a prediction of your real score: it only knows this bank's API Gateway \
@@ -39,7 +40,7 @@ pub fn readiness(bank: &Bank, k: &Knowledge, s: &dyn Scheduler, now: Millis) -> 
     let mut domains = Vec::new();
     let mut predicted = 0.0;
     for d in Domain::ALL {
-        let qs: Vec<_> = bank.questions.iter().filter(|q| q.domain == d).collect();
+        let qs: Vec<_> = bank.questions.iter().filter(|q| q.domain == d && q.level == Level::Exam).collect();
         let p = if qs.is_empty() {
             UNSEEN_PRIOR
         } else {

@@ -33,9 +33,13 @@ pub fn markdown(d: &Dashboard, bank: &Bank, bank_name: &str, date: &str) -> Stri
         }
         s.push('\n');
     }
+    let _ = writeln!(s, "## Mastery by level\n\n| Level | Mastered | Seen | Total |\n|---|---:|---:|---:|");
+    for m in &d.mastery_by_level {
+        let _ = writeln!(s, "| {} | {} | {} | {} |", m.title, m.mastered, m.seen, m.total);
+    }
     let _ = writeln!(
         s,
-        "## Mastery by domain\n\n| Domain | Mastered | Seen | Total | Predicted |\n|---|---:|---:|---:|---:|"
+        "\n## Mastery by domain\n\n| Domain | Mastered | Seen | Total | Predicted |\n|---|---:|---:|---:|---:|"
     );
     for m in &d.mastery_by_domain {
         let predicted = d.readiness.domains.iter().find(|r| r.domain == m.id).map_or(0.0, |r| r.predicted * 100.0);
@@ -44,6 +48,20 @@ pub fn markdown(d: &Dashboard, bank: &Bank, bank_name: &str, date: &str) -> Stri
     let _ = writeln!(s, "\n## Mastery by topic\n\n| Topic | Mastered | Seen | Total |\n|---|---:|---:|---:|");
     for m in &d.mastery_by_topic {
         let _ = writeln!(s, "| {} | {} | {} | {} |", m.title, m.mastered, m.seen, m.total);
+    }
+    if !d.misconceptions.is_empty() {
+        let _ = writeln!(s, "\n## Misconceptions shown\n\n| Belief | Times | Last | Status |\n|---|---:|---|---|");
+        for b in &d.misconceptions {
+            let status = if b.corrected {
+                "corrected"
+            } else if b.active {
+                "active"
+            } else {
+                "not yet corrected"
+            };
+            let last = crate::study::stats::day_of(b.last_at);
+            let _ = writeln!(s, "| {} | {} | {} | {status} |", b.belief, b.times, crate::clock::date(last));
+        }
     }
     let _ = writeln!(s, "\n## Weakest topics\n");
     for a in d.weak_topics.iter().take(3) {

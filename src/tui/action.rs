@@ -39,4 +39,6 @@ pub enum Action {
     ClockMidnight,
     /// Start or stop the Lab's loopback HTTP server.
     Live,
+    /// Practice set-up: exam level, deep dives, or both.
+    CycleLevel,
 }

@@ -226,10 +226,11 @@ impl App {
                     Err(e) => self.ctx.status = Some(e),
                 }
             }
-            super::Launch::Practice { topics, due, weak, cram } => {
+            super::Launch::Practice { topics, due, weak, cram, level } => {
                 // Reuse the set-up screen's own choices so the CLI and the menu agree.
                 let mut setup = practice::Setup::new(&self.ctx);
                 setup.cram = cram;
+                setup.level = level;
                 setup.chosen = topics;
                 if due {
                     setup.selected = 0;

@@ -47,6 +47,7 @@ pub enum Launch {
         topics: Vec<String>,
         due: bool,
         weak: bool,
+        level: crate::bank::LevelChoice,
         cram: bool,
     },
 }

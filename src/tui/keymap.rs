@@ -79,6 +79,7 @@ const SETUP: &[Binding] = &[
     b(&[Enter], "Enter", "start", Action::Open, true),
     b(&[C(' ')], "Space", "toggle topic", Action::Toggle, true),
     b(&[C('c')], "c", "cram on/off", Action::Filter, true),
+    b(&[C('l')], "l", "level: exam/deep/all", Action::CycleLevel, true),
 ];
 const QUESTION: &[Binding] = &[
     b(&[C('1'), C('a')], "1-6/a-f", "choose an option", Action::Pick(0), true),

@@ -17,7 +17,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 use super::validate::{source_problem, valid_id};
-use super::{AnswerOption, Domain, Kind, MissingField, Question, Topic};
+use super::{AnswerOption, Domain, Kind, Level, MissingField, Question, Topic};
 
 pub use write::{WriteError, write_bank};
 
@@ -244,13 +244,19 @@ fn finish(parsed: Parsed, opts: &ImportOptions) -> Result<Imported, Vec<ImportPr
                 topic: d.topic.unwrap_or_else(|| opts.topic.clone()),
                 domain: d.domain.unwrap_or(DEFAULT_DOMAIN),
                 difficulty: d.difficulty.unwrap_or(DEFAULT_DIFFICULTY),
+                level: Level::Exam,
                 kind,
                 choose,
                 stem: d.stem,
                 options: d
                     .options
                     .into_iter()
-                    .map(|o| AnswerOption { text: o.text, correct: o.correct, explanation: o.explanation })
+                    .map(|o| AnswerOption {
+                        text: o.text,
+                        correct: o.correct,
+                        explanation: o.explanation,
+                        misconception: None,
+                    })
                     .collect(),
                 explanation: d.explanation,
                 sources: d.sources,

@@ -4,7 +4,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
-use crate::bank::{Domain, Kind, Question, count_word};
+use crate::bank::{Domain, Kind, LevelChoice, Question, count_word};
 use crate::progress;
 use crate::store::Mode;
 use crate::study::practice::{self as logic, Filter, Grade, Presented, Session, Summary};
@@ -22,6 +22,8 @@ enum Row {
     Due,
     Weak,
     Mixed,
+    /// Associate-depth questions across every topic.
+    Deep,
     Domain(Domain),
     Topic(String),
 }
@@ -32,16 +34,29 @@ pub struct Setup {
     pub chosen: Vec<String>,
     /// Cram: practise without changing the spaced-repetition schedule.
     pub cram: bool,
+    /// Which depth mixed, domain and topic rows draw from (exam level by default).
+    pub level: LevelChoice,
 }
 
 impl Setup {
     pub fn new(ctx: &Ctx) -> Setup {
-        let bank = &ctx.bank;
         let due = ctx
             .db
             .due_cards(&ctx.bank_name, ctx.now)
-            .map(|c| c.iter().filter(|c| bank.question(&c.question_id).is_some()).count())
+            .map(|c| c.iter().filter(|c| ctx.bank.question(&c.question_id).is_some()).count())
             .unwrap_or(0);
+        let mut setup =
+            Setup { rows: Vec::new(), selected: 0, chosen: Vec::new(), cram: false, level: LevelChoice::Exam };
+        setup.fill_rows(ctx, due);
+        // Start on the due reviews when there are any, else on mixed practice.
+        setup.selected = if due > 0 { 0 } else { 2 };
+        setup
+    }
+
+    /// The rows with the number of questions each offers at the chosen level.
+    fn fill_rows(&mut self, ctx: &Ctx, due: usize) {
+        let bank = &ctx.bank;
+        let n = |f: Filter| logic::count(bank, &f, self.level);
         let mut rows = vec![
             (Row::Due, "Due for review (spaced repetition)".to_string(), due),
             (
@@ -49,21 +64,24 @@ impl Setup {
                 "Weak areas, with look-alike services interleaved".to_string(),
                 WEAK_SESSION.min(bank.questions.len()),
             ),
-            (Row::Mixed, "Mixed: every topic".to_string(), bank.questions.len()),
+            (Row::Mixed, "Mixed: every topic".to_string(), n(Filter::Mixed)),
+            (
+                Row::Deep,
+                "Deep dive: associate-level questions beyond CLF-C02".to_string(),
+                logic::count(bank, &Filter::Mixed, LevelChoice::Deep),
+            ),
         ];
         for d in Domain::ALL {
-            let n = bank.questions.iter().filter(|q| q.domain == d).count();
-            rows.push((Row::Domain(d), format!("Domain: {} ({}% of the exam)", d.title(), d.weight_percent()), n));
-        }
-        for t in &bank.topics {
             rows.push((
-                Row::Topic(t.id.clone()),
-                format!("Topic: {}", t.title),
-                bank.questions_in_topic(&t.id).count(),
+                Row::Domain(d),
+                format!("Domain: {} ({}% of the exam)", d.title(), d.weight_percent()),
+                n(Filter::Domain(d)),
             ));
         }
-        // Start on the due reviews when there are any, else on mixed practice.
-        Setup { rows, selected: if due > 0 { 0 } else { 2 }, chosen: Vec::new(), cram: false }
+        for t in &bank.topics {
+            rows.push((Row::Topic(t.id.clone()), format!("Topic: {}", t.title), n(Filter::Topics(vec![t.id.clone()]))));
+        }
+        self.rows = rows;
     }
 
     pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
@@ -83,7 +101,17 @@ impl Setup {
                 }
             }
             Action::Filter => self.cram = !self.cram,
+            Action::CycleLevel => {
+                self.level = match self.level {
+                    LevelChoice::Exam => LevelChoice::Deep,
+                    LevelChoice::Deep => LevelChoice::All,
+                    LevelChoice::All => LevelChoice::Exam,
+                };
+                let due = self.rows.first().map_or(0, |r| r.2);
+                self.fill_rows(ctx, due);
+            }
             Action::Open => {
+                let mut level = self.level;
                 let filter = if !self.chosen.is_empty() {
                     Filter::Topics(self.chosen.clone())
                 } else {
@@ -103,6 +131,10 @@ impl Setup {
                             }
                         },
                         Row::Mixed => Filter::Mixed,
+                        Row::Deep => {
+                            level = LevelChoice::Deep;
+                            Filter::Mixed
+                        }
                         Row::Domain(d) => Filter::Domain(*d),
                         Row::Topic(t) => Filter::Topics(vec![t.clone()]),
                     }
@@ -112,7 +144,7 @@ impl Setup {
                     return Nav::Stay;
                 }
                 let mode = if self.cram { Mode::Cram } else { Mode::Practice };
-                return match start(ctx, filter, mode) {
+                return match start_at(ctx, filter, level, mode) {
                     Some(p) => Nav::Replace(Screen::Practice(Box::new(p))),
                     None => Nav::Stay,
                 };
@@ -142,6 +174,11 @@ impl Setup {
             })
             .collect();
         let cram = if self.cram { " · CRAM: schedule untouched (c)" } else { " · c: cram" };
+        let cram = match self.level {
+            LevelChoice::Exam => cram.to_string(),
+            LevelChoice::Deep => format!("{cram} · level: deep dives (l)"),
+            LevelChoice::All => format!("{cram} · level: all (l)"),
+        };
         let title = if self.chosen.is_empty() {
             format!(" Practise what? Enter starts; Space picks several topics{cram} ")
         } else {
@@ -184,7 +221,11 @@ pub fn start_topic(ctx: &mut Ctx, topic: &str) -> Nav {
 }
 
 pub fn start(ctx: &mut Ctx, filter: Filter, mode: Mode) -> Option<Practice> {
-    let queue = logic::build_queue(&ctx.bank, &filter, &mut ctx.rng);
+    start_at(ctx, filter, LevelChoice::Exam, mode)
+}
+
+pub fn start_at(ctx: &mut Ctx, filter: Filter, level: LevelChoice, mode: Mode) -> Option<Practice> {
+    let (filter, queue) = logic::choose(&ctx.bank, filter, level, &mut ctx.rng);
     if queue.is_empty() {
         ctx.status = Some("No questions match that choice.".into());
         return None;
@@ -299,13 +340,9 @@ impl Practice {
                 Action::PageUp => self.scroll = self.scroll.saturating_sub(10),
                 Action::PageDown => self.scroll = self.scroll.saturating_add(10),
                 Action::OpenNote => {
-                    let note = q
-                        .notes
-                        .first()
-                        .cloned()
-                        .or_else(|| ctx.bank.notes.iter().find(|n| n.topic == q.topic).map(|n| n.id.clone()));
-                    if let Some(id) = note {
-                        return Nav::Push(Screen::Note(NoteView::open(ctx, &id)));
+                    let chosen = self.feedback.as_ref().map(|f| f.chosen.clone()).unwrap_or_default();
+                    if let Some((id, heading)) = question::note_target(ctx, &q, &chosen) {
+                        return Nav::Push(Screen::Note(NoteView::open_at(ctx, &id, heading.as_deref())));
                     }
                 }
                 Action::Back => return self.finish(ctx),

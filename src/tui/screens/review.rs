@@ -9,27 +9,35 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Bar, BarChart, BarGroup, Block, Chart, Dataset, GraphType, Paragraph, Tabs, Wrap};
 
 use crate::study::dashboard::Dashboard;
+use crate::study::misconceptions::BeliefStatus;
 use crate::study::plan::{EXAM_DATE_KEY, RETENTION_KEY, parse_exam_date};
 use crate::study::scheduler::{RETENTION_MAX, RETENTION_MIN};
 use crate::tui::action::Action;
-use crate::tui::app::{Ctx, Nav};
+use crate::tui::app::{Ctx, Nav, Screen};
 use crate::tui::keymap::Context;
 use crate::tui::markdown::wrap_spans;
 use crate::tui::screens::practice;
+use crate::tui::screens::study::NoteView;
 
-pub const PAGES: [&str; 4] = ["Overview", "Progress", "Mastery", "Most missed"];
+mod beliefs;
+
+pub const PAGES: [&str; 5] = ["Overview", "Progress", "Mastery", "Most missed", "Misconceptions"];
+const MISSED_PAGE: usize = 3;
+const BELIEFS_PAGE: usize = 4;
 
 pub struct Review {
     pub page: usize,
     pub sel: usize,
     pub data: Option<Dashboard>,
+    /// Beliefs the learner's answers have shown (the Misconceptions page).
+    pub beliefs: Vec<BeliefStatus>,
     /// The exam date being typed, when the learner is setting it.
     pub typing: Option<String>,
 }
 
 impl Review {
     pub fn new(ctx: &mut Ctx) -> Review {
-        let mut r = Review { page: 0, sel: 0, data: None, typing: None };
+        let mut r = Review { page: 0, sel: 0, data: None, beliefs: Vec::new(), typing: None };
         r.reload(ctx);
         r
     }
@@ -37,7 +45,10 @@ impl Review {
     pub fn reload(&mut self, ctx: &mut Ctx) {
         ctx.refresh();
         match crate::progress::load_dashboard(&ctx.db, &ctx.bank, &ctx.bank_name, ctx.scheduler.as_ref(), ctx.now) {
-            Ok(d) => self.data = Some(d),
+            Ok(d) => {
+                self.beliefs = d.misconceptions.clone();
+                self.data = Some(d);
+            }
             Err(e) => ctx.status = Some(e.to_string()),
         }
     }
@@ -81,16 +92,39 @@ impl Review {
     }
 
     pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
-        let missed = self.data.as_ref().map_or(0, |d| d.most_missed.len());
+        let rows = if self.page == BELIEFS_PAGE {
+            self.beliefs.len()
+        } else {
+            self.data.as_ref().map_or(0, |d| d.most_missed.len())
+        };
         match action {
             Action::SwitchTab | Action::Next => {
                 self.page = (self.page + 1) % PAGES.len();
+                self.sel = 0;
             }
-            Action::Prev => self.page = (self.page + PAGES.len() - 1) % PAGES.len(),
-            Action::Pick(i) if i < PAGES.len() => self.page = i,
+            Action::Prev => {
+                self.page = (self.page + PAGES.len() - 1) % PAGES.len();
+                self.sel = 0;
+            }
+            Action::Pick(i) if i < PAGES.len() => {
+                self.page = i;
+                self.sel = 0;
+            }
             Action::Up => self.sel = self.sel.saturating_sub(1),
-            Action::Down => self.sel = (self.sel + 1).min(missed.saturating_sub(1)),
-            Action::Open if self.page == 3 => {
+            Action::Down => self.sel = (self.sel + 1).min(rows.saturating_sub(1)),
+            Action::Open if self.page == BELIEFS_PAGE => {
+                if let Some(b) = self.beliefs.get(self.sel) {
+                    let view = NoteView::open_at(ctx, &b.note, Some(&b.heading));
+                    return Nav::Push(Screen::Note(view));
+                }
+            }
+            Action::Drill if self.page == BELIEFS_PAGE => {
+                if let Some(b) = self.beliefs.get(self.sel) {
+                    let label = format!("drill: {}", b.id);
+                    return practice::start_drill(ctx, &label, b.questions.clone());
+                }
+            }
+            Action::Open if self.page == MISSED_PAGE => {
                 if let Some(m) = self.data.as_ref().and_then(|d| d.most_missed.get(self.sel)) {
                     return practice::start_drill(ctx, "drill: one missed question", vec![m.question_id.clone()]);
                 }
@@ -137,7 +171,8 @@ impl Review {
             0 => self.overview(frame, body, ctx, d),
             1 => progress_page(frame, body, ctx, d),
             2 => mastery_page(frame, body, ctx, d),
-            _ => self.missed_page(frame, body, ctx, d),
+            MISSED_PAGE => self.missed_page(frame, body, ctx, d),
+            _ => beliefs::render(frame, body, ctx, &self.beliefs, self.sel),
         }
     }
 
@@ -364,7 +399,15 @@ fn bar(done: usize, total: usize, width: usize) -> String {
 
 fn mastery_page(frame: &mut Frame, area: Rect, ctx: &Ctx, d: &Dashboard) {
     let t = &ctx.theme;
-    let mut lines = vec![Line::from(Span::styled("By domain (mastered of total; seen)", t.heading))];
+    let mut lines = vec![Line::from(Span::styled("By level (readiness and mocks use the exam level)", t.heading))];
+    for m in &d.mastery_by_level {
+        lines.push(Line::from(vec![
+            Span::raw(format!("{:<32} ", m.title)),
+            Span::styled(bar(m.mastered, m.total, 20), t.good),
+            Span::styled(format!(" {}/{} · seen {}", m.mastered, m.total, m.seen), t.muted),
+        ]));
+    }
+    lines.push(Line::from(Span::styled("By domain (mastered of total; seen)", t.heading)));
     for m in &d.mastery_by_domain {
         lines.push(Line::from(vec![
             Span::raw(format!("{:<32} ", m.title)),

@@ -177,6 +177,18 @@ impl NoteView {
         v
     }
 
+    /// Opens a note scrolled to a heading (the section that corrects a misconception).
+    pub fn open_at(ctx: &mut Ctx, id: &str, heading: Option<&str>) -> NoteView {
+        let mut v = NoteView::open(ctx, id);
+        if let Some(h) = heading
+            && let Some(line) = v.lines.iter().position(|l| line_text(l).trim() == h)
+        {
+            v.scroll = line.min(v.max_scroll(ctx));
+            v.mark_if_seen(ctx);
+        }
+        v
+    }
+
     pub fn typing(&self) -> bool {
         self.search.typing
     }

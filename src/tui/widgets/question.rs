@@ -3,6 +3,7 @@
 use ratatui::text::{Line, Span};
 
 use crate::bank::{Kind, Question, count_word};
+use crate::study::misconceptions;
 use crate::tui::app::Ctx;
 use crate::tui::markdown::wrap_spans;
 
@@ -91,7 +92,7 @@ pub fn lines(v: &QuestionView, ctx: &Ctx, width: u16) -> (Vec<Line<'static>>, Ve
             push(
                 wrap_spans(
                     &[Span::raw(indent.clone())],
-                    &[Span::raw(indent)],
+                    &[Span::raw(indent.clone())],
                     &[
                         Span::styled(format!("{yours}{verdict}"), t.accent),
                         Span::styled(opt.explanation.clone(), t.muted),
@@ -100,6 +101,19 @@ pub fn lines(v: &QuestionView, ctx: &Ctx, width: u16) -> (Vec<Line<'static>>, Ve
                 ),
                 Some(pos),
             );
+            if mine.contains(&file_idx)
+                && !opt.correct
+                && let Some(m) = opt.misconception.as_deref().and_then(|id| ctx.bank.misconception(id))
+            {
+                let [belief, correction, read] = misconceptions::feedback(&ctx.bank, m);
+                let lead = [Span::raw(indent.clone())];
+                push(wrap_spans(&lead, &lead, &[Span::styled(belief, t.warn)], w), Some(pos));
+                push(wrap_spans(&lead, &lead, &[Span::styled(correction, t.text)], w), Some(pos));
+                push(
+                    wrap_spans(&lead, &lead, &[Span::styled(read, t.accent), Span::styled(" (press o)", t.muted)], w),
+                    Some(pos),
+                );
+            }
             push(vec![Line::default()], None);
         }
     }
@@ -127,6 +141,15 @@ pub fn lines(v: &QuestionView, ctx: &Ctx, width: u16) -> (Vec<Line<'static>>, Ve
 /// The title of the note a question points at, or the first note on its topic.
 pub fn related_note<'a>(ctx: &'a Ctx, q: &Question) -> Option<&'a str> {
     related_note_id(ctx, q).and_then(|id| ctx.bank.note(id)).map(|n| n.title.as_str())
+}
+
+/// Where `o` goes after an answer: the note section that corrects a belief the answer showed,
+/// else the related note from its top.
+pub fn note_target(ctx: &Ctx, q: &Question, chosen: &[usize]) -> Option<(String, Option<String>)> {
+    if let Some(m) = misconceptions::entries(&ctx.bank, q, chosen).first() {
+        return Some((m.note.clone(), Some(m.heading.clone())));
+    }
+    related_note_id(ctx, q).map(|id| (id.to_string(), None))
 }
 
 pub fn related_note_id<'a>(ctx: &'a Ctx, q: &Question) -> Option<&'a str> {

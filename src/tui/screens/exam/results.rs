@@ -54,13 +54,12 @@ impl Results {
                 Action::PageUp => self.scroll = self.scroll.saturating_sub(10),
                 Action::PageDown => self.scroll = self.scroll.saturating_add(10),
                 Action::OpenNote => {
-                    let note = ctx
-                        .bank
-                        .question(&self.items[i].question_id)
-                        .and_then(|q| question::related_note_id(ctx, q))
-                        .map(str::to_string);
-                    if let Some(id) = note {
-                        return Nav::Push(Screen::Note(NoteView::open(ctx, &id)));
+                    let item = &self.items[i];
+                    let chosen = item.answer.clone().unwrap_or_default();
+                    let target =
+                        ctx.bank.question(&item.question_id).and_then(|q| question::note_target(ctx, q, &chosen));
+                    if let Some((id, heading)) = target {
+                        return Nav::Push(Screen::Note(NoteView::open_at(ctx, &id, heading.as_deref())));
                     }
                 }
                 Action::Back => self.detail = None,

@@ -6,8 +6,11 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
+mod items;
+
 use super::load::SourceFile;
-use super::{Bank, FaqEntry, Kind, MissingField, Note, Question, Topic, parse_note};
+use super::{Bank, FaqEntry, Misconception, MissingField, Note, Question, Topic, parse_note};
+use items::{check_faq, check_misconceptions, check_question};
 
 /// Hosts a source URL may point at: AWS's own documentation and product pages.
 pub const SOURCE_HOSTS: [&str; 3] = ["docs.aws.amazon.com", "aws.amazon.com", "d1.awsstatic.com"];
@@ -198,6 +201,7 @@ pub fn check(files: &[SourceFile]) -> (Bank, Vec<Problem>) {
     let mut topics: Vec<Placed<Topic>> = Vec::new();
     let mut questions: Vec<Placed<Question>> = Vec::new();
     let mut faq: Vec<Placed<FaqEntry>> = Vec::new();
+    let mut catalogue: Vec<Placed<Misconception>> = Vec::new();
     let mut notes: Vec<PlacedNote> = Vec::new();
     let mut broken_notes: Vec<String> = Vec::new();
     let mut saw_topics = false;
@@ -215,6 +219,14 @@ pub fn check(files: &[SourceFile]) -> (Bank, Vec<Problem>) {
                 check_faq(&mut r, &f, off, raw);
                 let p = place(&r, f, off);
                 faq.push(p);
+            }
+        } else if file.path == "content/misconceptions.json" {
+            for (m, off, _) in r.elements::<Misconception>() {
+                if let Some(msg) = source_problem(&m.source) {
+                    r.error(Some(off), Some(&m.id), msg);
+                }
+                let p = place(&r, m, off);
+                catalogue.push(p);
             }
         } else if file.path.starts_with("questions/") && file.path.ends_with(".json") {
             if file.path.ends_with("schema.json") {
@@ -305,6 +317,7 @@ pub fn check(files: &[SourceFile]) -> (Bank, Vec<Problem>) {
     dupes(&topics, |t| t.id.as_str(), "topic", &mut push);
     dupes(&questions, |q| q.id.as_str(), "question", &mut push);
     dupes(&faq, |f| f.id.as_str(), "FAQ", &mut push);
+    dupes(&catalogue, |m| m.id.as_str(), "misconception", &mut push);
     let mut note_ids: HashMap<&str, (&str, usize)> = HashMap::new();
     for p in &notes {
         if let Some((f0, l0)) = note_ids.get(p.note.id.as_str()) {
@@ -366,113 +379,15 @@ pub fn check(files: &[SourceFile]) -> (Bank, Vec<Problem>) {
         }
     }
 
+    check_misconceptions(&catalogue, &questions, &notes, &mut push);
+
     problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     let bank = Bank::new(
         topics.into_iter().map(|p| p.value).collect(),
         questions.into_iter().map(|p| p.value).collect(),
         notes.into_iter().map(|p| p.note).collect(),
         faq.into_iter().map(|p| p.value).collect(),
+        catalogue.into_iter().map(|p| p.value).collect(),
     );
     (bank, problems)
-}
-
-fn check_sources(r: &mut Reporter, id: &str, sources: &[String], spans: &[&RawValue], fallback: usize, flagged: bool) {
-    if sources.is_empty() {
-        if flagged {
-            r.at(Some(fallback), Some(id), Severity::Warning, "has no source (flagged as missing by import)".into());
-        } else {
-            r.error(Some(fallback), Some(id), "has no source: cite the AWS documentation page that states the fact");
-        }
-    }
-    for (i, url) in sources.iter().enumerate() {
-        if let Some(msg) = source_problem(url) {
-            let off = spans.get(i).map_or(fallback, |s| r.offset_of(s));
-            r.error(Some(off), Some(id), msg);
-        }
-    }
-}
-
-fn check_question(r: &mut Reporter, q: &Question, off: usize, raw: &str) {
-    let spans: Spans = serde_json::from_str(raw).unwrap_or_default();
-    let id = q.id.as_str();
-    if !valid_id(id) {
-        r.error(Some(off), Some(id), "id must be lower-case letters, digits and single hyphens");
-    }
-    if !(1..=3).contains(&q.difficulty) {
-        r.error(Some(off), Some(id), format!("difficulty must be 1, 2 or 3, found {}", q.difficulty));
-    }
-    if q.stem.trim().is_empty() {
-        r.error(Some(off), Some(id), "the stem is empty");
-    }
-    let n = q.options.len();
-    if !(4..=6).contains(&n) {
-        r.error(Some(off), Some(id), format!("has {n} options; a question needs 4 to 6"));
-    }
-    let mut texts = HashSet::new();
-    for (i, o) in q.options.iter().enumerate() {
-        let at = Some(spans.options.get(i).map_or(off, |s| r.offset_of(s)));
-        if o.text.trim().is_empty() {
-            r.error(at, Some(id), format!("option {} has no text", i + 1));
-        }
-        if o.explanation.trim().is_empty() {
-            if q.missing.contains(&MissingField::Explanation) {
-                r.at(
-                    at,
-                    Some(id),
-                    Severity::Warning,
-                    format!("option {} has no explanation (flagged as missing by import)", i + 1),
-                );
-            } else {
-                r.error(at, Some(id), format!("option {} has no explanation of why it is right or wrong", i + 1));
-            }
-        }
-        if !texts.insert(o.text.trim()) {
-            r.error(at, Some(id), format!("option {} repeats the text of an earlier option", i + 1));
-        }
-    }
-    let correct = q.answer_count();
-    match (q.kind, q.choose) {
-        (Kind::Single, None) if correct != 1 => {
-            r.error(
-                Some(off),
-                Some(id),
-                format!("single-answer question has {correct} correct options; it needs exactly one"),
-            );
-        }
-        (Kind::Single, Some(_)) => r.error(Some(off), Some(id), "`choose` is only for multiple-response questions"),
-        (Kind::Multiple, None) => {
-            r.error(Some(off), Some(id), "multiple-response question must state `choose` (how many to pick)")
-        }
-        (Kind::Multiple, Some(c)) if usize::from(c) != correct => {
-            r.error(Some(off), Some(id), format!("says choose {c} but has {correct} correct options"));
-        }
-        (Kind::Multiple, Some(c)) if c < 2 => {
-            r.error(Some(off), Some(id), "a multiple-response question chooses at least 2");
-        }
-        _ => {}
-    }
-    if q.explanation.trim().is_empty() {
-        if q.missing.contains(&MissingField::Explanation) {
-            r.at(
-                Some(off),
-                Some(id),
-                Severity::Warning,
-                "has no overall explanation (flagged as missing by import)".into(),
-            );
-        } else {
-            r.error(Some(off), Some(id), "has no overall explanation");
-        }
-    }
-    check_sources(r, id, &q.sources, &spans.sources, off, q.missing.contains(&MissingField::Sources));
-}
-
-fn check_faq(r: &mut Reporter, f: &FaqEntry, off: usize, raw: &str) {
-    let spans: Spans = serde_json::from_str(raw).unwrap_or_default();
-    if !valid_id(&f.id) {
-        r.error(Some(off), Some(&f.id), "id must be lower-case letters, digits and single hyphens");
-    }
-    if f.question.trim().is_empty() || f.answer.trim().is_empty() {
-        r.error(Some(off), Some(&f.id), "an FAQ entry needs both a question and an answer");
-    }
-    check_sources(r, &f.id, &f.sources, &spans.sources, off, false);
 }
