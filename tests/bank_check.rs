@@ -41,7 +41,7 @@ fn unknown_field() {
     assert_eq!(
         p,
         [
-            "questions/throttling.json:11:52: [t-001] unknown field `explantion`, expected one of `text`, `correct`, `explanation`"
+            "questions/throttling.json:11:52: [t-001] unknown field `explantion`, expected one of `text`, `correct`, `explanation`, `misconception`"
         ]
     );
 }

@@ -123,7 +123,7 @@ const ERRORS: &[(&str, &[&str])] = &[
     (
         "gift/errors/question-meta-json.gift",
         &[
-            "line 1: bad `// gatewise:` comment: unknown field `colour`, expected one of `id`, `domain`, `difficulty`, `sources`, `tags`, `notes`",
+            "line 1: bad `// gatewise:` comment: unknown field `colour`, expected one of `id`, `domain`, `difficulty`, `level`, `sources`, `tags`, `notes`",
         ],
     ),
     (

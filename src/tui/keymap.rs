@@ -113,7 +113,7 @@ const REVIEW: &[Binding] = &[
     b(&[Tab, KeyCode::Right], "Tab", "next page", Action::SwitchTab, true),
     b(&[KeyCode::Left], "←", "previous page", Action::Prev, false),
     b(&[Enter], "Enter", "drill selected", Action::Open, false),
-    b(&[C('d')], "d", "drill most missed", Action::Drill, true),
+    b(&[C('d')], "d", "drill (missed or a belief)", Action::Drill, true),
     b(&[C('/')], "/", "exam date", Action::Search, true),
     b(&[C(' ')], "Space", "retention", Action::Toggle, true),
 ];

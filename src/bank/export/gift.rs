@@ -63,6 +63,7 @@ pub fn export_gift(questions: &[Question], topics: &[Topic]) -> String {
             id: Some(q.id.clone()),
             domain: Some(q.domain),
             difficulty: Some(q.difficulty),
+            level: Some(q.level),
             sources: q.sources.clone(),
             tags: q.tags.clone(),
             notes: q.notes.clone(),

@@ -8,8 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{DeclaredTopic, Draft, DraftOption, ImportProblem, Parsed, topic_from_name};
-use crate::bank::Domain;
 use crate::bank::validate::valid_id;
+use crate::bank::{Domain, Level};
 
 pub(in crate::bank) const QUESTION_META: &str = "// gatewise:";
 pub(in crate::bank) const TOPIC_META: &str = "// gatewise-topic:";
@@ -24,6 +24,8 @@ pub(in crate::bank) struct QuestionMeta {
     pub domain: Option<Domain>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub difficulty: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -174,6 +176,7 @@ fn parse_block(block: &[(usize, &str)], state: &mut State, out: &mut Parsed) {
                 d.id = m.id.map(|id| (id, n));
                 d.domain = m.domain;
                 d.difficulty = m.difficulty;
+                d.level = m.level;
                 d.sources = m.sources;
                 d.tags = m.tags;
                 d.notes = m.notes;

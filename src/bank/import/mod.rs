@@ -140,6 +140,8 @@ pub(crate) struct Draft {
     pub topic: Option<String>,
     pub domain: Option<Domain>,
     pub difficulty: Option<u8>,
+    /// Exam level unless the source says otherwise (gatewise's own GIFT comment).
+    pub level: Option<Level>,
     pub stem: String,
     pub options: Vec<DraftOption>,
     pub explanation: String,
@@ -244,7 +246,7 @@ fn finish(parsed: Parsed, opts: &ImportOptions) -> Result<Imported, Vec<ImportPr
                 topic: d.topic.unwrap_or_else(|| opts.topic.clone()),
                 domain: d.domain.unwrap_or(DEFAULT_DOMAIN),
                 difficulty: d.difficulty.unwrap_or(DEFAULT_DIFFICULTY),
-                level: Level::Exam,
+                level: d.level.unwrap_or_default(),
                 kind,
                 choose,
                 stem: d.stem,
