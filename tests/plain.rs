@@ -155,3 +155,46 @@ fn an_exam_answer_typed_after_time_is_up_does_not_count() {
     assert!(hist[0].items.iter().all(|i| i.answer.is_none()));
     assert_eq!(db.attempt_count().expect("count"), 0);
 }
+
+#[test]
+fn plain_practice_names_the_belief_a_wrong_answer_shows_in_the_apps_words() {
+    let bank = Bank::load(&ContentSource::Embedded).expect("bank");
+    let q = bank
+        .questions
+        .iter()
+        .find(|q| q.kind == gatewise::bank::Kind::Single && q.options.iter().any(|o| o.misconception.is_some()))
+        .expect("a single-answer question with a tagged distractor")
+        .clone();
+    let rng = StdRng::seed_from_u64(3);
+    let order = Presented::new(&q, &mut rng.clone()).order;
+    let pos = order.iter().position(|&i| q.options[i].misconception.is_some()).expect("tagged");
+    let letter = (b'A' + pos as u8) as char;
+    let mut db = Db::open_in_memory().expect("db");
+    let mut t = T0;
+    let mut clock = || {
+        t += 5_000;
+        t
+    };
+    let input = format!("{letter}\n");
+    let mut out = Vec::new();
+    let mut p = Plain {
+        db: &mut db,
+        bank: &bank,
+        bank_name: "builtin",
+        scheduler: &Fsrs::default(),
+        settings: SrsSettings::default(),
+        input: input.as_bytes(),
+        out: &mut out,
+        clock: &mut clock,
+    };
+    p.practice(Filter::Ids("one".into(), vec![q.id.clone()]), vec![q.id.clone()], Mode::Practice, &mut rng.clone())
+        .expect("session");
+    let text = String::from_utf8(out).expect("utf8");
+    let m = gatewise::study::misconceptions::entries(&bank, &q, &[order[pos]])[0];
+    for line in gatewise::study::misconceptions::feedback(&bank, m) {
+        assert!(text.contains(&line), "plain mode lacks {line:?}:\n{text}");
+    }
+    let slips = db.misconception_slips("builtin").expect("slips");
+    assert_eq!(slips.len(), 1);
+    assert_eq!(slips[0].2, vec![m.id.clone()], "stored with the attempt");
+}

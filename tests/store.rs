@@ -331,3 +331,22 @@ fn starting_a_new_exam_sets_the_unfinished_one_aside() {
     db.create_exam("builtin", "{}", 4, &items, 40).expect("builtin again");
     assert_eq!(db.in_progress_exam("mine").expect("read").map(|e| e.id), Some(other));
 }
+
+#[test]
+fn misconceptions_are_stored_with_the_attempt_and_carried_by_export_and_import() {
+    let mut db = Db::open_in_memory().expect("db");
+    let ids = ["api-keys-authenticate".to_string(), "throttling-is-exact".to_string()];
+    db.record_attempt(&NewAttempt { correct: false, misconceptions: &ids, ..attempt("q", false, 10) }).expect("slip");
+    db.record_attempt(&attempt("q", true, 20)).expect("right");
+    let slips = db.misconception_slips("builtin").expect("slips");
+    assert_eq!(slips, vec![("q".to_string(), 10, ids.to_vec())]);
+    assert_eq!(db.last_right_answers("builtin").expect("right"), vec![("q".to_string(), 20)]);
+    let json = db.export_json(30).expect("export");
+    let mut other = Db::open_in_memory().expect("db");
+    other.import_json(&json).expect("import");
+    assert_eq!(other.misconception_slips("builtin").expect("slips"), slips);
+    // An export written before the column existed (schema 2) still imports: the column defaults.
+    let old = json.replace("\"schema\": 3", "\"schema\": 2").replace(",\n          \"misconceptions\": \"api-keys-authenticate,throttling-is-exact\"", "");
+    let mut third = Db::open_in_memory().expect("db");
+    third.import_json(&old).expect("an older export imports");
+}
