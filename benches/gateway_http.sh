@@ -59,8 +59,8 @@ else
   PINNING="not pinned (one core or no taskset): servers and wrk share the cores"
 fi
 
-echo "building the bench servers (release)…"
-BIN=$(cargo bench --bench gateway_http --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\)).*/\1/p' | tail -1)
+echo "building the bench servers (profile dist: release with fat LTO and one codegen unit)…"
+BIN=$(cargo bench --profile dist --bench gateway_http --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\)).*/\1/p' | tail -1)
 [ -x "$BIN" ] || { echo "bench binary not found" >&2; exit 1; }
 
 WORK=$(mktemp -d)
