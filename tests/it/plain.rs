@@ -1,0 +1,199 @@
+//! Plain mode driven through standard input: answers stored, score printed, end of input handled.
+use std::path::Path;
+
+use gatewise::bank::{Bank, ContentSource};
+use gatewise::plain::Plain;
+use gatewise::store::{Db, Mode};
+use gatewise::study::practice::{Filter, Presented};
+use gatewise::study::scheduler::{Fsrs, SrsSettings};
+use predicates::prelude::*;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+const T0: i64 = 1_795_625_162_000;
+
+#[test]
+fn practice_grades_stores_and_reports_with_a_fake_clock() {
+    let bank = Bank::load(&ContentSource::Embedded).expect("bank");
+    let q = bank.questions.iter().find(|q| q.kind == gatewise::bank::Kind::Single).expect("single").clone();
+    let rng = StdRng::seed_from_u64(9);
+    // The letter of the right option, as the session will shuffle it.
+    let order = Presented::new(&q, &mut rng.clone()).order;
+    let right = order.iter().position(|&i| q.options[i].correct).expect("key");
+    let letter = (b'A' + right as u8) as char;
+    let wrong = (b'A' + ((right + 1) % order.len()) as u8) as char;
+
+    let mut db = Db::open_in_memory().expect("db");
+    let mut t = T0;
+    let mut clock = || {
+        t += 12_000;
+        t
+    };
+    let input = format!("zzz\n{wrong},{letter}\n{letter}!\n");
+    let mut out = Vec::new();
+    let mut p = Plain {
+        db: &mut db,
+        bank: &bank,
+        bank_name: "builtin",
+        scheduler: &Fsrs::default(),
+        settings: SrsSettings::default(),
+        input: input.as_bytes(),
+        out: &mut out,
+        clock: &mut clock,
+    };
+    let (answered, correct) = p
+        .practice(Filter::Ids("one".into(), vec![q.id.clone()]), vec![q.id.clone()], Mode::Practice, &mut rng.clone())
+        .expect("session");
+    let text = String::from_utf8(out).expect("utf8");
+    assert_eq!((answered, correct), (1, 1), "{text}");
+    assert!(text.contains("Type option letters"), "{text}");
+    assert!(text.contains("Choose ONE (you gave 2)"), "{text}");
+    assert!(text.contains("Correct."), "{text}");
+    assert!(text.contains("Session over: 1 of 1 right (100%)"), "{text}");
+    let a = db.recent_attempts(5).expect("attempts");
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].confidence, Some(3));
+    assert!(a[0].correct);
+    assert!(db.srs_card("builtin", &q.id).expect("card").is_some(), "practice schedules the card");
+}
+
+fn fixture() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/minimal"))
+}
+
+fn gatewise(db: &Path) -> crate::sandbox::Gatewise {
+    let mut c = crate::sandbox::gatewise();
+    c.arg("--db").arg(db).arg("--content").arg(fixture());
+    c
+}
+
+#[test]
+fn practice_plain_over_stdin_stores_answers_and_stops_cleanly_at_eof() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("plain.db");
+    // One answer, then end of input in the middle of the second question.
+    gatewise(&db)
+        .args(["practice", "--plain"])
+        .write_stdin("a,b\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Question 1 of 2"))
+        .stdout(predicate::str::contains("Session over:"))
+        .stdout(predicate::str::contains("Every answer is saved."))
+        .stdout(predicate::str::contains("\u{1b}[").not());
+    let store = Db::open(&db).expect("db");
+    let attempts = store.recent_attempts(10).expect("attempts");
+    // "a,b" answers the multiple-response question, or is refused for the single one (then EOF).
+    assert!(attempts.len() <= 1);
+    gatewise(&db)
+        .args(["practice", "--plain", "--cram"])
+        .write_stdin("a\na,b\na,b\na\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Cram mode"));
+    let store = Db::open(&db).expect("db");
+    assert!(store.recent_attempts(10).expect("attempts").iter().any(|a| a.mode == Mode::Cram));
+}
+
+#[test]
+fn exam_plain_saves_at_eof_and_resumes_to_a_result() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("exam.db");
+    gatewise(&db)
+        .args(["exam", "--plain", "--questions", "2", "--minutes", "5", "--seed", "3"])
+        .write_stdin("m\nx\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Question 1 of 2"))
+        .stdout(predicate::str::contains("Exam saved with 0 of 2 answered"));
+    let store = Db::open(&db).expect("db");
+    let e = store.in_progress_exam("minimal").expect("read").expect("unfinished exam");
+    assert!(e.items[0].flagged);
+    drop(store);
+    gatewise(&db)
+        .args(["exam", "--plain", "--resume"])
+        .write_stdin("s\ny\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Resuming"))
+        .stdout(predicate::str::contains("Result: 0 of 2 correct"))
+        .stdout(predicate::str::contains("estimated scaled score 100"));
+    let store = Db::open(&db).expect("db");
+    assert_eq!(store.exam_history("minimal").expect("history").len(), 1);
+}
+
+#[test]
+fn an_exam_answer_typed_after_time_is_up_does_not_count() {
+    let bank = Bank::load(&ContentSource::Embedded).expect("bank");
+    let mut db = Db::open_in_memory().expect("db");
+    // The clock jumps past the 1-minute limit between showing the question and reading the answer.
+    let times = [T0, T0, T0 + 61_000, T0 + 61_000, T0 + 61_000, T0 + 61_000];
+    let mut i = 0;
+    let mut clock = || {
+        let t = times[i.min(times.len() - 1)];
+        i += 1;
+        t
+    };
+    let mut out = Vec::new();
+    let mut p = Plain {
+        db: &mut db,
+        bank: &bank,
+        bank_name: "builtin",
+        scheduler: &Fsrs::default(),
+        settings: SrsSettings::default(),
+        input: "a\n".as_bytes(),
+        out: &mut out,
+        clock: &mut clock,
+    };
+    p.exam(None, gatewise::study::exam::ExamSpec::custom(2, 1, Vec::new()), 4).expect("exam");
+    let text = String::from_utf8(out).expect("utf8");
+    assert!(text.contains("Time is up"), "{text}");
+    assert!(text.contains("Result: 0 of 2 correct"), "{text}");
+    let hist = db.exam_history("builtin").expect("history");
+    assert_eq!(hist.len(), 1);
+    assert!(hist[0].items.iter().all(|i| i.answer.is_none()));
+    assert_eq!(db.attempt_count().expect("count"), 0);
+}
+
+#[test]
+fn plain_practice_names_the_belief_a_wrong_answer_shows_in_the_apps_words() {
+    let bank = Bank::load(&ContentSource::Embedded).expect("bank");
+    let q = bank
+        .questions
+        .iter()
+        .find(|q| q.kind == gatewise::bank::Kind::Single && q.options.iter().any(|o| o.misconception.is_some()))
+        .expect("a single-answer question with a tagged distractor")
+        .clone();
+    let rng = StdRng::seed_from_u64(3);
+    let order = Presented::new(&q, &mut rng.clone()).order;
+    let pos = order.iter().position(|&i| q.options[i].misconception.is_some()).expect("tagged");
+    let letter = (b'A' + pos as u8) as char;
+    let mut db = Db::open_in_memory().expect("db");
+    let mut t = T0;
+    let mut clock = || {
+        t += 5_000;
+        t
+    };
+    let input = format!("{letter}\n");
+    let mut out = Vec::new();
+    let mut p = Plain {
+        db: &mut db,
+        bank: &bank,
+        bank_name: "builtin",
+        scheduler: &Fsrs::default(),
+        settings: SrsSettings::default(),
+        input: input.as_bytes(),
+        out: &mut out,
+        clock: &mut clock,
+    };
+    p.practice(Filter::Ids("one".into(), vec![q.id.clone()]), vec![q.id.clone()], Mode::Practice, &mut rng.clone())
+        .expect("session");
+    let text = String::from_utf8(out).expect("utf8");
+    let m = gatewise::study::misconceptions::entries(&bank, &q, &[order[pos]])[0];
+    for line in gatewise::study::misconceptions::feedback(&bank, m) {
+        assert!(text.contains(&line), "plain mode lacks {line:?}:\n{text}");
+    }
+    let slips = db.misconception_slips("builtin").expect("slips");
+    assert_eq!(slips.len(), 1);
+    assert_eq!(slips[0].2, vec![m.id.clone()], "stored with the attempt");
+}
