@@ -2,8 +2,8 @@
 //! study logic, and records answers with their scheduling in one step. Used by the TUI, the
 //! CLI and plain mode alike, so they score and store the same way.
 use crate::bank::{Bank, Question};
-use crate::store::SrsUpdate;
 use crate::store::{Db, Mode, NewAttempt, StoreError};
+use crate::store::{Schedule, SrsCard};
 use crate::study::Millis;
 use crate::study::dashboard::{Dashboard, ExamPoint, Inputs, dashboard};
 use crate::study::exam::{ExamResult, Item, score};
@@ -100,13 +100,8 @@ pub fn record(
 ) -> Result<Recorded, StoreError> {
     let correct = grade(a.question, a.chosen).correct;
     let misconceptions = shown(a.question, a.chosen);
-    let update = if a.mode == Mode::Cram {
-        None
-    } else {
-        let prev = db.srs_card(bank_name, &a.question.id)?;
-        let rating = rating_for(correct, a.confidence, a.seconds);
-        Some(update_for_answer(s, prev.as_ref(), &a.question.id, rating, now, settings))
-    };
+    let rating = rating_for(correct, a.confidence, a.seconds);
+    let schedule = |prev: Option<&SrsCard>| update_for_answer(s, prev, &a.question.id, rating, now, settings);
     let attempt = NewAttempt {
         bank: bank_name,
         question_id: &a.question.id,
@@ -120,7 +115,8 @@ pub fn record(
         at: now,
         misconceptions: &misconceptions,
     };
-    let attempt_id = db.record_answer(&attempt, update.as_ref())?;
+    // Cram never changes a card; otherwise the card is read and rewritten in the same transaction.
+    let (attempt_id, update) = db.record_answer(&attempt, (a.mode != Mode::Cram).then_some(&schedule as Schedule))?;
     Ok(Recorded {
         correct,
         attempt_id,
@@ -155,12 +151,13 @@ pub fn submit_exam(
             _ => Vec::new(),
         })
         .collect();
-    let mut rows: Vec<(NewAttempt, Option<SrsUpdate>)> = Vec::new();
+    type Scheduler<'a> = Box<dyn Fn(Option<&SrsCard>) -> crate::store::SrsUpdate + 'a>;
+    let mut rows: Vec<(NewAttempt, Scheduler)> = Vec::new();
     for ((item, &correct), showed) in items.iter().zip(&result.item_correct).zip(&shows) {
         let (Some(choices), Some(_)) = (item.answer.as_deref(), bank.question(&item.question_id)) else { continue };
-        let prev = db.srs_card(bank_name, &item.question_id)?;
         let rating = rating_for(correct, None, per_q);
-        let update = update_for_answer(s, prev.as_ref(), &item.question_id, rating, now, settings);
+        let id = item.question_id.as_str();
+        let update: Scheduler = Box::new(move |prev| update_for_answer(s, prev, id, rating, now, settings));
         rows.push((
             NewAttempt {
                 bank: bank_name,
@@ -175,10 +172,12 @@ pub fn submit_exam(
                 at: now,
                 misconceptions: showed,
             },
-            Some(update),
+            update,
         ));
     }
     let json = serde_json::to_string(&result).unwrap_or_default();
+    let rows: Vec<(NewAttempt, Option<Schedule>)> =
+        rows.iter().map(|(a, f)| (a.clone(), Some(f.as_ref() as Schedule))).collect();
     db.submit_exam(exam_id, &json, elapsed_ms, &rows, now)?;
     Ok(result)
 }

@@ -39,6 +39,8 @@ pub fn run(cli: &Cli, cmd: &ProgressCommand) -> Result<ExitCode> {
                 println!("nothing changed");
                 return Ok(ExitCode::FAILURE);
             }
+            // Held until the rename is done: a session that opens the file meanwhile waits.
+            let _claim = crate::store::lock_for_reset(&path)?;
             let backup = crate::store::move_aside(&path, &clock::stamp(clock::now_ms()))
                 .with_context(|| format!("cannot move {} aside", path.display()))?;
             if let Some(b) = backup {

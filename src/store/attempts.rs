@@ -146,6 +146,7 @@ impl Db {
 
     /// Records one answer in its own transaction; when this returns, the answer is on disk.
     pub fn record_attempt(&mut self, a: &NewAttempt) -> Result<i64> {
+        self.ensure_same_file()?;
         let path = self.path.clone();
         let err = |e| super::classify(&path, e);
         let tx = self.conn.transaction().map_err(err)?;
@@ -156,6 +157,7 @@ impl Db {
 
     /// Records many answers in one transaction (imports, benchmarks, fixtures).
     pub fn record_attempts_bulk(&mut self, attempts: &[NewAttempt]) -> Result<()> {
+        self.ensure_same_file()?;
         let path = self.path.clone();
         let err = |e| super::classify(&path, e);
         let tx = self.conn.transaction().map_err(err)?;
@@ -167,6 +169,7 @@ impl Db {
 
     /// Starts a practice (or cram, or lab) session and returns its id.
     pub fn start_session(&mut self, bank: &str, mode: Mode, filter: &str, at: i64) -> Result<i64> {
+        self.ensure_same_file()?;
         self.conn
             .execute(
                 "INSERT INTO sessions (bank, mode, filter, started_at) VALUES (?1, ?2, ?3, ?4)",
@@ -177,6 +180,7 @@ impl Db {
     }
 
     pub fn end_session(&mut self, id: i64, at: i64) -> Result<()> {
+        self.ensure_same_file()?;
         self.conn.execute("UPDATE sessions SET ended_at = ?2 WHERE id = ?1", params![id, at]).map_err(self.err())?;
         Ok(())
     }

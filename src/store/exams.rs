@@ -1,10 +1,10 @@
 //! Exams: their draw, every answer and flag as it is made, the clock, and the result.
 //! Spec and result are JSON owned by `study::exam`; the store keeps them as text.
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::attempts::{NewAttempt, insert_attempt};
-use super::srs::{SrsUpdate, apply_update};
-use super::{Db, Result};
+use super::srs::{Schedule, apply_update, card_in};
+use super::{Db, Result, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExamItemRow {
@@ -36,6 +36,7 @@ fn json<T: serde::Serialize + ?Sized>(v: &T) -> String {
 impl Db {
     /// Stores a newly drawn exam and returns its id.
     pub fn create_exam(&mut self, bank: &str, spec: &str, seed: u64, items: &[ExamItemRow], now: i64) -> Result<i64> {
+        self.ensure_same_file()?;
         let path = self.path.clone();
         let err = |e| super::classify(&path, e);
         let tx = self.conn.transaction().map_err(err)?;
@@ -79,15 +80,21 @@ impl Db {
     ) -> Result<()> {
         let path = self.path.clone();
         let err = |e| super::classify(&path, e);
-        let tx = self.conn.transaction().map_err(err)?;
+        self.ensure_same_file()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
+        // A submitted exam is closed: another window's late answer must not change it.
+        let open = tx
+            .execute(
+                "UPDATE exams SET elapsed_ms = ?2, position = ?3 WHERE id = ?1 AND state = 'in-progress'",
+                params![exam_id, elapsed_ms, position as i64],
+            )
+            .map_err(err)?;
+        if open != 1 {
+            return Err(StoreError::ExamClosed { path });
+        }
         tx.execute(
             "UPDATE exam_items SET answer = ?3, flagged = ?4 WHERE exam_id = ?1 AND idx = ?2",
             params![exam_id, idx as i64, answer.map(json), flagged],
-        )
-        .map_err(err)?;
-        tx.execute(
-            "UPDATE exams SET elapsed_ms = ?2, position = ?3 WHERE id = ?1 AND state = 'in-progress'",
-            params![exam_id, elapsed_ms, position as i64],
         )
         .map_err(err)?;
         tx.commit().map_err(err)
@@ -95,12 +102,17 @@ impl Db {
 
     /// Stores the clock and position (called every few seconds while the exam is open).
     pub fn save_exam_clock(&mut self, exam_id: i64, elapsed_ms: i64, position: usize) -> Result<()> {
-        self.conn
+        self.ensure_same_file()?;
+        let open = self
+            .conn
             .execute(
                 "UPDATE exams SET elapsed_ms = ?2, position = ?3 WHERE id = ?1 AND state = 'in-progress'",
                 params![exam_id, elapsed_ms, position as i64],
             )
             .map_err(self.err())?;
+        if open != 1 {
+            return Err(StoreError::ExamClosed { path: self.path.clone() });
+        }
         Ok(())
     }
 
@@ -111,12 +123,13 @@ impl Db {
         exam_id: i64,
         result: &str,
         elapsed_ms: i64,
-        attempts: &[(NewAttempt, Option<SrsUpdate>)],
+        attempts: &[(NewAttempt, Option<Schedule>)],
         now: i64,
     ) -> Result<()> {
         let path = self.path.clone();
         let err = |e| super::classify(&path, e);
-        let tx = self.conn.transaction().map_err(err)?;
+        self.ensure_same_file()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
         let changed = tx
             .execute(
                 "UPDATE exams SET state = 'submitted', result = ?2, elapsed_ms = ?3, submitted_at = ?4
@@ -124,14 +137,17 @@ impl Db {
                 params![exam_id, result, elapsed_ms, now],
             )
             .map_err(err)?;
-        // Submitted already (e.g. from another terminal): nothing is recorded twice.
+        // Submitted already (e.g. from another terminal): nothing is recorded twice, and this
+        // window is told so rather than shown a result that was never stored.
         if changed != 1 {
-            return Ok(());
+            return Err(StoreError::ExamClosed { path });
         }
-        for (a, srs) in attempts {
+        for (a, schedule) in attempts {
             let id = insert_attempt(&tx, a).map_err(err)?;
-            if let Some(u) = srs {
-                apply_update(&tx, a.bank, u, id).map_err(err)?;
+            if let Some(f) = schedule {
+                // Read inside this write transaction, as for practice answers.
+                let prev = card_in(&tx, a.bank, a.question_id).map_err(err)?;
+                apply_update(&tx, a.bank, &f(prev.as_ref()), id).map_err(err)?;
             }
         }
         tx.commit().map_err(err)

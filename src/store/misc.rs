@@ -12,6 +12,7 @@ impl Db {
     }
 
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.ensure_same_file()?;
         self.conn
             .execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -22,12 +23,14 @@ impl Db {
     }
 
     pub fn remove_setting(&mut self, key: &str) -> Result<()> {
+        self.ensure_same_file()?;
         self.conn.execute("DELETE FROM settings WHERE key = ?1", [key]).map_err(self.err())?;
         Ok(())
     }
 
     /// Marks a note read (keeps the first time it was read).
     pub fn mark_note_read(&mut self, bank: &str, note_id: &str, at: i64) -> Result<()> {
+        self.ensure_same_file()?;
         self.conn
             .execute(
                 "INSERT INTO note_progress (bank, note_id, read_at) VALUES (?1, ?2, ?3)
@@ -49,6 +52,7 @@ impl Db {
 
     /// Records a lab objective as met; returns true the first time.
     pub fn complete_lab_objective(&mut self, scenario: &str, objective: &str, at: i64) -> Result<bool> {
+        self.ensure_same_file()?;
         let n = self
             .conn
             .execute(

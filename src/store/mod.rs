@@ -14,7 +14,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 pub use attempts::{Attempt, DailyStat, Mode, NewAttempt, QuestionStat};
 pub use exams::{ExamItemRow, ExamRow};
 pub use migrations::{MIGRATIONS, latest as schema_version};
-pub use srs::{ReviewEntry, SrsCard, SrsUpdate};
+pub use srs::{ReviewEntry, Schedule, SrsCard, SrsUpdate};
 pub use transfer::{EXPORT_FORMAT, ExportError};
 
 /// Why the store could not be used. Every message names the file and the way out.
@@ -34,6 +34,20 @@ pub enum StoreError {
     DirMissing { dir: String },
     #[error("cannot write to {path} ({detail}); check its permissions or choose another place with --db")]
     ReadOnly { path: String, detail: String },
+    #[error("this exam was already submitted (in another window?); {path} keeps that result and nothing was changed")]
+    ExamClosed { path: String },
+    #[error(
+        "{path} was moved or replaced while this session was running (by `gatewise progress reset`?); \
+         nothing more was written to it. Start gatewise again to use the new database"
+    )]
+    Replaced { path: String },
+    #[error(
+        "{path} is damaged ({detail}). Stop using it: `gatewise progress export` may still save what it holds, \
+         and `gatewise progress reset` moves it aside"
+    )]
+    Damaged { path: String, detail: String },
+    #[error("{path} is in use by another gatewise (a session or the app is open); close it first. Nothing was changed")]
+    InUse { path: String },
     #[error("progress database {path}: {source}")]
     Sqlite { path: String, source: rusqlite::Error },
 }
@@ -44,6 +58,32 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Db {
     conn: Connection,
     path: String,
+    /// A shared advisory lock on the file for as long as it is open, so `progress reset` can
+    /// tell that a session is using it (flock locks are separate from SQLite's own fcntl locks).
+    _lock: Option<std::fs::File>,
+    /// The file's identity (device, inode) when opened: a write after the path was moved away
+    /// or replaced would land in the wrong file, so it is refused instead.
+    identity: Option<(u64, u64)>,
+}
+
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// Claims the database file exclusively for `progress reset`; refused while any session holds it.
+pub fn lock_for_reset(path: &Path) -> Result<Option<std::fs::File>> {
+    let shown = path.display().to_string();
+    let file = match std::fs::File::options().read(true).open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(StoreError::ReadOnly { path: shown, detail: e.to_string() }),
+    };
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::InUse { path: shown }),
+        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::ReadOnly { path: shown, detail: e.to_string() }),
+    }
 }
 
 impl std::fmt::Debug for Db {
@@ -62,9 +102,37 @@ impl Db {
         if !dir.is_dir() {
             return Err(StoreError::DirMissing { dir: dir.display().to_string() });
         }
+        if let Ok(m) = std::fs::metadata(path)
+            && !m.is_file()
+        {
+            return Err(StoreError::NotADatabase {
+                path: shown,
+                detail: "it is not a regular file (a device, a FIFO or a directory)".into(),
+            });
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(&shown, e))?;
-        Db::init(conn, shown)
+        let mut db = Db::init(conn, shown.clone())?;
+        let lock = std::fs::File::options()
+            .read(true)
+            .open(path)
+            .map_err(|e| StoreError::ReadOnly { path: shown.clone(), detail: e.to_string() })?;
+        // Shared: any number of sessions; only `progress reset` asks for it exclusively.
+        lock.lock_shared().map_err(|e| StoreError::ReadOnly { path: shown, detail: e.to_string() })?;
+        db._lock = Some(lock);
+        db.identity = identity(path);
+        Ok(db)
+    }
+
+    /// Refuses a write when the database file was moved away or replaced since it was opened
+    /// (the answer would otherwise land in a backup nobody reads).
+    pub(crate) fn ensure_same_file(&self) -> Result<()> {
+        match self.identity {
+            Some(id) if identity(Path::new(&self.path)) != Some(id) => {
+                Err(StoreError::Replaced { path: self.path.clone() })
+            }
+            _ => Ok(()),
+        }
     }
 
     /// A private in-memory database, for tests and throwaway sessions.
@@ -74,36 +142,55 @@ impl Db {
     }
 
     fn init(conn: Connection, path: String) -> Result<Db> {
-        let err = |e| classify(&path, e);
-        conn.busy_timeout(Duration::from_secs(5)).map_err(err)?;
-        // Read the version before anything writes: switching to WAL rewrites header bytes, and a
-        // file we are going to refuse must stay byte-for-byte as it was.
-        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(err)?;
+        // Anything wrong before the first write leaves the file as it was, and says so.
+        let refuse = |e: rusqlite::Error| match classify(&path, e) {
+            StoreError::Damaged { path, detail } => StoreError::NotADatabase { path, detail },
+            other => other,
+        };
+        conn.busy_timeout(Duration::from_secs(5)).map_err(refuse)?;
+        // Read the version and the schema size in one statement, so both come from one snapshot
+        // even while another instance is creating the schema. Read before anything writes:
+        // switching to WAL rewrites header bytes, and a file we refuse must stay as it was.
+        let (found, objects): (i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(refuse)?;
         if found > migrations::latest() {
             return Err(StoreError::TooNew { path, found, known: migrations::latest() });
         }
-        // Ask SQLite to parse the schema, so a damaged file is refused here rather than mid-session.
-        let objects: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(err)?;
-        // Version 0 with tables is another program's database: ours always records a version.
-        if found == 0 && objects > 0 {
+        // Version 0 with tables is another program's database: ours always records a version;
+        // a negative version is never ours either.
+        if found < 0 || (found == 0 && objects > 0) {
             return Err(StoreError::NotADatabase {
                 path,
                 detail: format!(
-                    "it is an SQLite database of another program ({objects} schema objects, no gatewise version)"
+                    "it is an SQLite database of another program ({objects} schema objects, user_version {found})"
                 ),
             });
         }
+        if objects > 0 {
+            // A page damaged anywhere, not only in the header, is found before anything writes
+            // (cost measured in benches/store.rs and noted in the README).
+            let check: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0)).map_err(refuse)?;
+            if check != "ok" {
+                return Err(StoreError::NotADatabase { path, detail: format!("quick_check: {check}") });
+            }
+        }
         if path != ":memory:" {
-            let mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0)).map_err(err)?;
+            let mode: String =
+                conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0)).map_err(refuse)?;
             if !mode.eq_ignore_ascii_case("wal") {
                 return Err(StoreError::ReadOnly { path, detail: format!("journal mode stayed {mode}") });
             }
         }
-        conn.pragma_update(None, "foreign_keys", true).map_err(err)?;
+        conn.pragma_update(None, "foreign_keys", true).map_err(refuse)?;
         // WAL with NORMAL sync: a committed answer survives the process being killed; only a power
         // loss can take the last few commits, which is the trade SQLite documents for WAL.
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(err)?;
-        let mut db = Db { conn, path };
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(refuse)?;
+        let mut db = Db { conn, path, _lock: None, identity: None };
         db.migrate()?;
         Ok(db)
     }
@@ -167,7 +254,7 @@ impl Db {
 fn classify(path: &str, e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
-            StoreError::NotADatabase { path: path.to_string(), detail: e.to_string() }
+            StoreError::Damaged { path: path.to_string(), detail: e.to_string() }
         }
         Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
             StoreError::ReadOnly { path: path.to_string(), detail: e.to_string() }

@@ -1,6 +1,6 @@
 //! Spaced-repetition state: one card per question and the full review log, written in the
 //! same transaction as the answer that changed them.
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::attempts::{NewAttempt, insert_attempt};
@@ -35,6 +35,16 @@ pub struct ReviewEntry {
     pub scheduled_days: f64,
     pub stability: f64,
     pub difficulty: f64,
+}
+
+/// Computes a card's new state from its stored one (none for a first review).
+pub type Schedule<'a> = &'a dyn Fn(Option<&SrsCard>) -> SrsUpdate;
+
+/// The stored card, read inside a transaction.
+pub(super) fn card_in(tx: &Transaction, bank: &str, question_id: &str) -> rusqlite::Result<Option<SrsCard>> {
+    tx.prepare_cached(&format!("{CARD_COLS} WHERE bank = ?1 AND question_id = ?2"))?
+        .query_row(params![bank, question_id], card_from)
+        .optional()
 }
 
 pub(super) fn apply_update(tx: &Transaction, bank: &str, u: &SrsUpdate, attempt_id: i64) -> rusqlite::Result<()> {
@@ -82,16 +92,40 @@ const CARD_COLS: &str = "SELECT question_id, stability, difficulty, due, last_re
 impl Db {
     /// Records an answer and, unless it was cram, the card's new state and a review-log entry,
     /// all in one transaction: the feedback shown afterwards is never ahead of the disk.
-    pub fn record_answer(&mut self, a: &NewAttempt, srs: Option<&SrsUpdate>) -> Result<i64> {
+    ///
+    /// The card is read inside the same write (IMMEDIATE) transaction that stores its new state,
+    /// so two instances answering at once each schedule from the other's result: no update is
+    /// lost. `schedule` turns the stored card (if any) into the new one.
+    pub fn record_answer(&mut self, a: &NewAttempt, schedule: Option<Schedule>) -> Result<(i64, Option<SrsUpdate>)> {
         let path = self.path.clone();
         let err = |e| super::classify(&path, e);
-        let tx = self.conn.transaction().map_err(err)?;
+        self.ensure_same_file()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
         let id = insert_attempt(&tx, a).map_err(err)?;
-        if let Some(u) = srs {
-            apply_update(&tx, a.bank, u, id).map_err(err)?;
-        }
+        let update = match schedule {
+            Some(f) => {
+                let prev = card_in(&tx, a.bank, a.question_id).map_err(err)?;
+                let u = f(prev.as_ref());
+                apply_update(&tx, a.bank, &u, id).map_err(err)?;
+                Some(u)
+            }
+            None => None,
+        };
         tx.commit().map_err(err)?;
-        Ok(id)
+        Ok((id, update))
+    }
+
+    /// Review-log entries and the sum of the cards' repetitions in a bank: equal when no
+    /// scheduling update was lost.
+    pub fn review_and_rep_totals(&self, bank: &str) -> Result<(i64, i64)> {
+        self.conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM review_log WHERE bank = ?1),
+                        (SELECT coalesce(sum(reps), 0) FROM srs_cards WHERE bank = ?1)",
+                [bank],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(self.err())
     }
 
     pub fn srs_card(&self, bank: &str, question_id: &str) -> Result<Option<SrsCard>> {

@@ -41,7 +41,7 @@ fn stats_json_matches_the_hand_computed_fixture() {
             lapses: 0,
         };
         let update = SrsUpdate { card, rating: 3, elapsed_days: 1.0, scheduled_days: 3.0 };
-        db.record_answer(&attempt("ovw-001", true, Some(3), NOW), Some(&update)).expect("q1 today");
+        db.record_answer(&attempt("ovw-001", true, Some(3), NOW), Some(&|_| update.clone())).expect("q1 today");
         db.record_attempt(&attempt("thr-001", false, Some(3), NOW - DAY)).expect("q2");
         db.record_attempt(&attempt("thr-001", false, Some(1), NOW)).expect("q2 today");
         // A question since removed from the bank, answered last week.

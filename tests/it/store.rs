@@ -309,8 +309,17 @@ fn an_exam_is_submitted_once_even_if_asked_twice() {
     let id = db.create_exam("builtin", "{}", 1, &items, 0).expect("exam");
     let a = NewAttempt { mode: Mode::Exam, exam_id: Some(id), ..attempt("q", true, 10) };
     db.submit_exam(id, "{}", 1000, &[(a.clone(), None)], 10).expect("submit");
-    db.submit_exam(id, "{}", 1000, &[(a, None)], 20).expect("second submit is a no-op");
+    // A second submit (another window) is refused and told so; nothing is recorded twice.
+    let again = db.submit_exam(id, "{}", 1000, &[(a, None)], 20).expect_err("closed");
+    assert!(matches!(again, StoreError::ExamClosed { .. }), "{again}");
+    assert!(again.to_string().contains("already submitted"), "{again}");
     assert_eq!(db.attempt_count().expect("count"), 1);
+    // And a late answer or clock save from that window cannot change the submitted exam.
+    let late = db.save_exam_item(id, 0, Some(&[2]), true, 5000, 0).expect_err("closed for writing");
+    assert!(matches!(late, StoreError::ExamClosed { .. }), "{late}");
+    assert!(db.save_exam_clock(id, 9000, 0).is_err());
+    let stored = db.exam(id).expect("read").expect("exam");
+    assert_eq!((stored.items[0].answer.clone(), stored.elapsed_ms), (None, 1000), "as submitted");
 }
 
 #[test]
@@ -354,4 +363,132 @@ fn misconceptions_are_stored_with_the_attempt_and_carried_by_export_and_import()
     let mut third = Db::open_in_memory().expect("db");
     third.import_json(&old.to_string()).expect("an older export imports");
     assert_eq!(third.misconception_slips("builtin").expect("slips"), Vec::new());
+}
+
+/// Two real processes answering the same cards at once: every review is reflected in its card
+/// (the card is read inside the write transaction), so reviews == reps.
+#[test]
+fn concurrent_instances_lose_no_schedule_update() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db_file = db_in(dir.path());
+    drop(Db::open(&db_file).expect("create"));
+    // One of these fits every question (single, choose TWO, choose THREE); the others are refused.
+    let input = "A\nA,B\nA,B,C\n".repeat(100);
+    let sandbox = crate::sandbox::Sandbox::new();
+    let spawn = || {
+        let mut c = sandbox.command();
+        c.args(["--db", db_file.to_str().expect("utf8"), "practice", "--plain", "--topic", "caching"]);
+        c.stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped());
+        let mut child = c.spawn().expect("spawn");
+        let mut stdin = child.stdin.take().expect("stdin");
+        let text = input.clone();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let _ = stdin.write_all(text.as_bytes());
+        });
+        child
+    };
+    let (a, b) = (spawn(), spawn());
+    for child in [a, b] {
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let db = Db::open(&db_file).expect("open");
+    let (reviews, reps) = db.review_and_rep_totals("builtin").expect("totals");
+    assert!(reviews > 20, "the two sessions answered ({reviews} reviews)");
+    assert_eq!(reviews, reps, "every review is counted in its card");
+}
+
+/// Several instances creating a new database at once all succeed.
+#[test]
+fn concurrent_first_launches_all_succeed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db_file = db_in(dir.path());
+    let sandbox = crate::sandbox::Sandbox::new();
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            let mut c = sandbox.command();
+            c.args(["--db", db_file.to_str().expect("utf8"), "stats", "--json"]);
+            c.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("spawn")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn a_negative_schema_version_is_refused_in_one_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db_in(dir.path());
+    {
+        let conn = rusqlite::Connection::open(&path).expect("sqlite");
+        conn.execute_batch("CREATE TABLE t (x); PRAGMA user_version = -3;").expect("setup");
+    }
+    let err = Db::open(&path).expect_err("refused");
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
+    assert!(!err.to_string().contains("CREATE TABLE"), "{err}");
+}
+
+/// `progress reset` while another process holds the database is refused, not split silently.
+#[test]
+fn reset_refuses_while_a_session_holds_the_database_and_a_moved_file_is_not_written() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db_in(dir.path());
+    let mut db = Db::open(&path).expect("open");
+    let sandbox = crate::sandbox::Sandbox::new();
+    let out = sandbox
+        .command()
+        .args(["--db", path.to_str().expect("utf8"), "progress", "reset", "--yes"])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("in use by another gatewise"), "{out:?}");
+    assert!(path.exists(), "nothing was moved");
+    // Were the file moved anyway (by hand), the session refuses to write into the moved file.
+    std::fs::rename(&path, dir.path().join("elsewhere.db")).expect("move");
+    let err = db.record_attempt(&attempt("q", true, 1)).expect_err("refused");
+    assert!(matches!(err, StoreError::Replaced { .. }), "{err}");
+}
+
+/// The lost-update interleaving, made deterministic: another instance changes the card and
+/// commits while this one is about to schedule the same card. The card must reflect both.
+#[test]
+fn a_card_changed_by_another_instance_mid_answer_is_not_overwritten() {
+    use gatewise::bank::{Bank, ContentSource};
+    use gatewise::progress::{Answer, record};
+    use gatewise::study::scheduler::{Fsrs, SrsSettings};
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db_in(dir.path());
+    let bank = Bank::load(&ContentSource::Embedded).expect("bank");
+    let q = bank.questions[0].clone();
+    let right = q.correct_indices();
+    let answer = move |db: &mut Db, at: i64| {
+        let a = Answer {
+            question: &q,
+            chosen: &right,
+            confidence: Some(2),
+            seconds: 30.0,
+            mode: Mode::Practice,
+            session_id: None,
+        };
+        record(db, "builtin", &Fsrs::default(), SrsSettings::default(), &a, at).expect("record");
+    };
+    let mut db = Db::open(&path).expect("open");
+    let answer = std::sync::Arc::new(answer);
+    answer(&mut db, 1_000);
+    // Another instance holds the write lock and has bumped the card, not yet committed.
+    let other = rusqlite::Connection::open(&path).expect("other");
+    other.execute_batch("BEGIN IMMEDIATE; UPDATE srs_cards SET reps = reps + 1;").expect("other writes");
+    let later = std::sync::Arc::clone(&answer);
+    let worker = std::thread::spawn(move || {
+        later(&mut db, 2_000);
+        db
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    other.execute_batch("COMMIT").expect("other commits");
+    let db = worker.join().expect("worker");
+    let card = db.srs_card("builtin", &bank.questions[0].id).expect("read").expect("card");
+    assert_eq!(card.reps, 3, "one review here, one by the other instance, one more here");
 }
