@@ -124,10 +124,10 @@ impl Scheduler for Fsrs {
 /// Caps a card's due time so it comes due before the exam: at the latest the day before,
 /// and never earlier than now.
 pub fn cap_for_exam(mut card: Card, exam_at: Option<Millis>, now: Millis) -> Card {
-    if let Some(exam) = exam_at {
-        if exam > now {
-            card.due = card.due.min((exam - DAY_MS).max(now));
-        }
+    if let Some(exam) = exam_at
+        && exam > now
+    {
+        card.due = card.due.min((exam - DAY_MS).max(now));
     }
     card
 }

@@ -117,10 +117,10 @@ pub fn run(
                     Ok(false) => None,
                     Err(_) => break,
                 };
-                if let Some(e) = event {
-                    if in_tx.send(AppEvent::Term(e)).is_err() {
-                        break;
-                    }
+                if let Some(e) = event
+                    && in_tx.send(AppEvent::Term(e)).is_err()
+                {
+                    break;
                 }
                 if last_tick.elapsed() >= Duration::from_millis(250) {
                     last_tick = std::time::Instant::now();

@@ -175,10 +175,10 @@ pub fn lookup(ctx: Context, key: KeyEvent) -> Option<Action> {
             _ => {}
         }
     }
-    if matches!(ctx, Context::Home | Context::Review) {
-        if let C(d @ '1'..='6') = key.code {
-            return Some(Action::Pick(usize::from(d as u8 - b'1')));
-        }
+    if matches!(ctx, Context::Home | Context::Review)
+        && let C(d @ '1'..='6') = key.code
+    {
+        return Some(Action::Pick(usize::from(d as u8 - b'1')));
     }
     bindings(ctx).into_iter().find(|bd| bd.keys.contains(&key.code)).map(|bd| bd.action)
 }

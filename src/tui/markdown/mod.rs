@@ -91,10 +91,10 @@ impl Builder<'_> {
     }
 
     fn flush(&mut self) {
-        if let Some(cur) = self.cur.take() {
-            if !cur.spans.is_empty() {
-                self.blocks.push(Block::Line(cur));
-            }
+        if let Some(cur) = self.cur.take()
+            && !cur.spans.is_empty()
+        {
+            self.blocks.push(Block::Line(cur));
         }
     }
 

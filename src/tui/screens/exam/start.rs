@@ -52,10 +52,10 @@ impl ExamStart {
             Action::Down => self.selected = (self.selected + 1).min(n - 1),
             Action::Open => {
                 let offset = usize::from(self.resume.is_some());
-                if self.selected < offset {
-                    if let Some(row) = &self.resume {
-                        return Nav::Replace(Screen::Exam(Box::new(ExamScreen::resume(ctx, row))));
-                    }
+                if self.selected < offset
+                    && let Some(row) = &self.resume
+                {
+                    return Nav::Replace(Screen::Exam(Box::new(ExamScreen::resume(ctx, row))));
                 }
                 let spec = if self.selected == offset { ExamSpec::quick() } else { ExamSpec::full() };
                 let seed = ctx.now as u64;
