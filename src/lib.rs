@@ -18,6 +18,7 @@ pub mod plain;
 pub mod progress;
 pub mod store;
 pub mod study;
+pub mod term;
 pub mod tui;
 
 pub use commands::run;

@@ -7,8 +7,11 @@ fn main() -> ExitCode {
     let cli = gatewise::cli::Cli::parse();
     match gatewise::run(cli) {
         Ok(code) => code,
+        // A closed pipe (`gatewise progress export | head -c 1`) ends quietly, as cat and
+        // ripgrep do.
+        Err(e) if gatewise::term::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gatewise: {e:#}");
+            eprintln!("gatewise: {}", gatewise::term::clean(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }

@@ -31,7 +31,7 @@ pub fn check(source: &ContentSource) -> Result<ExitCode> {
         writeln!(err, "{errors} error(s), {warnings} warning(s) in {}", source.describe())?;
         return Ok(ExitCode::FAILURE);
     }
-    println!(
+    crate::say!(
         "ok: {} questions, {} notes, {} FAQ entries, {} topics in {}{}",
         bank.questions.len(),
         bank.notes.len(),
@@ -39,8 +39,8 @@ pub fn check(source: &ContentSource) -> Result<ExitCode> {
         bank.topics.len(),
         source.describe(),
         if warnings > 0 { format!(" ({warnings} warning(s))") } else { String::new() }
-    );
-    println!("{}", bank::quality::length_cue(&bank.questions).describe());
+    )?;
+    crate::say!("{}", bank::quality::length_cue(&bank.questions).describe())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -49,7 +49,7 @@ pub fn check(source: &ContentSource) -> Result<ExitCode> {
 pub fn stats(cli: &Cli, json: bool) -> Result<ExitCode> {
     let sel = select_bank(cli, None)?;
     let stats = bank::stats::bank_stats(&sel.bank);
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::term::stdout();
     if json {
         serde_json::to_writer_pretty(&mut out, &stats)?;
         writeln!(out)?;
@@ -84,22 +84,22 @@ pub fn import(cli: &Cli, file: &Path, format: ImportFormat, out: Option<&Path>) 
     };
     let written = bank::import::write_bank(&dir, &imported).with_context(|| format!("writing {}", dir.display()))?;
     let flagged = imported.questions.iter().filter(|q| !q.missing.is_empty()).count();
-    println!(
+    crate::say!(
         "imported {} question(s) on {} topic(s) into {} ({} file(s))",
         imported.questions.len(),
         imported.topics.len(),
         dir.display(),
         written.len()
-    );
+    )?;
     if flagged > 0 {
-        println!(
+        crate::say!(
             "{flagged} question(s) lack explanations or sources the source format could not carry; \
              `gatewise bank check {}` lists them",
             dir.display()
-        );
+        )?;
     }
     if out.is_none() {
-        println!("study it with `gatewise --bank {}` or pick it with b on Home", opts.id_prefix);
+        crate::say!("study it with `gatewise --bank {}` or pick it with b on Home", opts.id_prefix)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -114,7 +114,7 @@ pub fn export(cli: &Cli, format: ExportFormat, out: Option<&Path>) -> Result<Exi
                 .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("wrote {} question(s) from {} to {}", sel.bank.questions.len(), sel.name, path.display());
         }
-        None => print!("{text}"),
+        None => write!(crate::term::stdout(), "{text}")?,
     }
     Ok(ExitCode::SUCCESS)
 }

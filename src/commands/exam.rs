@@ -86,7 +86,7 @@ fn exam_history(db: &Db, bank: &str, json: bool) -> Result<ExitCode> {
             elapsed_ms: result.elapsed_ms,
         });
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::term::stdout();
     if json {
         serde_json::to_writer_pretty(&mut out, &rows)?;
         writeln!(out)?;

@@ -8,7 +8,7 @@ pub fn check(file: &std::path::Path) -> Result<ExitCode> {
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     match crate::gateway::check_definition(&text) {
         Ok(def) => {
-            println!(
+            crate::say!(
                 "ok: {} ({} API) with {} route(s) and {} stage(s) in {}",
                 def.name,
                 match def.api_type {
@@ -18,7 +18,7 @@ pub fn check(file: &std::path::Path) -> Result<ExitCode> {
                 def.routes.len(),
                 def.stages.len(),
                 file.display()
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Err(problems) => {
@@ -85,9 +85,9 @@ pub fn serve(
     gateway.set_explain(trace);
     let options = ServeOptions { addr: host, port, ..ServeOptions::default() };
     server::serve_blocking(gateway, options, Some(server::stdout_logger(trace)), |ready| {
-        println!("{}", ready.banner);
+        let _ = crate::say!("{}", ready.banner);
         let _ = std::io::stdout().flush();
     })?;
-    println!("stopped");
+    crate::say!("stopped")?;
     Ok(ExitCode::SUCCESS)
 }

@@ -38,7 +38,7 @@ pub fn practice(cli: &Cli, args: &PracticeArgs) -> Result<ExitCode> {
         choose(&sel.bank, f, args.level.choice(), &mut rng)
     };
     if queue.is_empty() {
-        println!("Nothing to practise: no questions are due for review.");
+        crate::say!("Nothing to practise: no questions are due for review.")?;
         return Ok(ExitCode::SUCCESS);
     }
     let mode = if args.cram { Mode::Cram } else { Mode::Practice };
@@ -56,8 +56,10 @@ fn plain<'a, R: std::io::BufRead>(
     settings: crate::study::scheduler::SrsSettings,
     input: R,
     clock: &'a mut dyn FnMut() -> i64,
-) -> Plain<'a, R, std::io::Stdout> {
-    Plain { db, bank: &sel.bank, bank_name: &sel.name, scheduler, settings, input, out: std::io::stdout(), clock }
+) -> Plain<'a, R, crate::term::Clean<std::io::Stdout>> {
+    // Bank text is printed as it is typed; escape sequences in it must not reach the terminal.
+    let out = crate::term::Clean(std::io::stdout());
+    Plain { db, bank: &sel.bank, bank_name: &sel.name, scheduler, settings, input, out, clock }
 }
 
 pub fn exam(args: &ExamArgs, mut db: Db, sel: Selected) -> Result<ExitCode> {

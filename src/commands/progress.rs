@@ -16,7 +16,7 @@ pub fn run(cli: &Cli, cmd: &ProgressCommand) -> Result<ExitCode> {
             match file {
                 Some(path) => crate::fsutil::write_atomic(path, json.as_bytes())
                     .with_context(|| format!("cannot write {}", path.display()))?,
-                None => println!("{json}"),
+                None => crate::say!("{json}")?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -24,19 +24,19 @@ pub fn run(cli: &Cli, cmd: &ProgressCommand) -> Result<ExitCode> {
             let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
             let mut db = open_db(cli)?;
             let n = db.import_json(&text).with_context(|| format!("importing {}", file.display()))?;
-            println!("imported {n} records from {} into {}", file.display(), db.path());
+            crate::say!("imported {n} records from {} into {}", file.display(), db.path())?;
             Ok(ExitCode::SUCCESS)
         }
         ProgressCommand::Reset { yes } => {
             let path = db_path(cli)?;
             if !path.exists() {
-                println!("no progress database at {}; nothing to reset", path.display());
+                crate::say!("no progress database at {}; nothing to reset", path.display())?;
                 return Ok(ExitCode::SUCCESS);
             }
             if !yes
                 && !confirm(&format!("Move {} aside as a backup and start with no progress? [y/N] ", path.display()))?
             {
-                println!("nothing changed");
+                crate::say!("nothing changed")?;
                 return Ok(ExitCode::FAILURE);
             }
             // Held until the rename is done: a session that opens the file meanwhile waits.
@@ -44,7 +44,7 @@ pub fn run(cli: &Cli, cmd: &ProgressCommand) -> Result<ExitCode> {
             let backup = crate::store::move_aside(&path, &clock::stamp(clock::now_ms()))
                 .with_context(|| format!("cannot move {} aside", path.display()))?;
             if let Some(b) = backup {
-                println!("moved {} to {}; a new database starts on next use", path.display(), b.display());
+                crate::say!("moved {} to {}; a new database starts on next use", path.display(), b.display())?;
             }
             Ok(ExitCode::SUCCESS)
         }

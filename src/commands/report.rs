@@ -13,7 +13,7 @@ pub fn stats(cli: &Cli, format: StatsFormat) -> Result<ExitCode> {
     let db = open_db(cli)?;
     let sel = select_bank(cli, Some(&db))?;
     let d = crate::progress::load_dashboard(&db, &sel.bank, &sel.name, &Fsrs::default(), clock::now_ms())?;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::term::stdout();
     if format == StatsFormat::Markdown {
         let today = clock::date(crate::study::stats::day_of(clock::now_ms()));
         write!(out, "{}", crate::study::report::markdown(&d, &sel.bank, &sel.name, &today))?;
@@ -89,11 +89,11 @@ pub fn plan(cli: &Cli, exam_date: Option<&str>, retention: Option<f64>) -> Resul
     let settings = crate::progress::load_settings(&db)?;
     let cards = db.srs_cards(&sel.name)?;
     match crate::study::plan::plan(&sel.bank, &cards, settings, now) {
-        Some(p) => print!("{}", p.describe()),
-        None => println!(
+        Some(p) => write!(crate::term::stdout(), "{}", p.describe())?,
+        None => crate::say!(
             "No exam date set (retention {:.0}%). Set one with `gatewise plan --exam-date YYYY-MM-DD`.",
             settings.retention * 100.0
-        ),
+        )?,
     }
     Ok(ExitCode::SUCCESS)
 }

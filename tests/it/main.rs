@@ -18,6 +18,7 @@ mod gateway_properties;
 mod gateway_scenarios_admission;
 mod gateway_scenarios_integration;
 mod gateway_serve_cli;
+mod hostile;
 mod isolation;
 mod lab;
 mod misconceptions;

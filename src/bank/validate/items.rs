@@ -79,9 +79,26 @@ fn check_sources(r: &mut Reporter, id: &str, sources: &[String], spans: &[&RawVa
     }
 }
 
+/// Text shown in a terminal may not carry control characters (escape sequences could retitle the
+/// window or write the clipboard); newline and tab are layout.
+pub(super) fn check_text(r: &mut Reporter, off: usize, id: &str, field: &str, text: &str) {
+    if let Some(c) = crate::term::first_control(text) {
+        r.error(
+            Some(off),
+            Some(id),
+            format!("{field} contains the control character U+{:04X}; remove it", u32::from(c)),
+        );
+    }
+}
+
 pub(super) fn check_question(r: &mut Reporter, q: &Question, off: usize, raw: &str) {
     let spans: Spans = serde_json::from_str(raw).unwrap_or_default();
     let id = q.id.as_str();
+    check_text(r, off, id, "the stem", &q.stem);
+    check_text(r, off, id, "the explanation", &q.explanation);
+    for (i, o) in q.options.iter().enumerate() {
+        check_text(r, off, id, &format!("option {}", i + 1), &format!("{}{}", o.text, o.explanation));
+    }
     if !valid_id(id) {
         r.error(Some(off), Some(id), "id must be lower-case letters, digits and single hyphens");
     }
@@ -158,6 +175,7 @@ pub(super) fn check_faq(r: &mut Reporter, f: &FaqEntry, off: usize, raw: &str) {
     if !valid_id(&f.id) {
         r.error(Some(off), Some(&f.id), "id must be lower-case letters, digits and single hyphens");
     }
+    check_text(r, off, &f.id, "the FAQ entry", &format!("{}{}", f.question, f.answer));
     if f.question.trim().is_empty() || f.answer.trim().is_empty() {
         r.error(Some(off), Some(&f.id), "an FAQ entry needs both a question and an answer");
     }

@@ -10,7 +10,10 @@ mod items;
 
 use super::load::SourceFile;
 use super::{Bank, FaqEntry, Misconception, MissingField, Note, Question, Topic, parse_note};
-use items::{check_faq, check_misconceptions, check_question};
+use items::{check_faq, check_misconceptions, check_question, check_text};
+
+/// A note is read on a screen; one this large is a mistake, and laying it out would stall the app.
+pub const MAX_NOTE_BYTES: usize = 256 * 1024;
 
 /// Hosts a source URL may point at: AWS's own documentation and product pages.
 pub const SOURCE_HOSTS: [&str; 3] = ["docs.aws.amazon.com", "aws.amazon.com", "d1.awsstatic.com"];
@@ -222,6 +225,7 @@ pub fn check(files: &[SourceFile]) -> (Bank, Vec<Problem>) {
             }
         } else if file.path == "content/misconceptions.json" {
             for (m, off, _) in r.elements::<Misconception>() {
+                check_text(&mut r, off, &m.id, "the entry", &format!("{}{}{}", m.belief, m.correction, m.heading));
                 if let Some(msg) = source_problem(&m.source) {
                     r.error(Some(off), Some(&m.id), msg);
                 }
@@ -238,6 +242,25 @@ pub fn check(files: &[SourceFile]) -> (Bank, Vec<Problem>) {
                 questions.push(p);
             }
         } else if let Some(name) = file.path.strip_prefix("content/notes/").and_then(|n| n.strip_suffix(".md")) {
+            if let Some(c) = crate::term::first_control(&file.text) {
+                let off = file.text.find(c);
+                r.error(
+                    off,
+                    Some(name),
+                    format!("the note contains the control character U+{:04X}; remove it", u32::from(c)),
+                );
+            }
+            if file.text.len() > MAX_NOTE_BYTES {
+                r.error(
+                    Some(0),
+                    Some(name),
+                    format!(
+                        "the note is {} KiB; notes are capped at {} KiB",
+                        file.text.len() / 1024,
+                        MAX_NOTE_BYTES / 1024
+                    ),
+                );
+            }
             match parse_note(&file.text) {
                 Ok(n) => {
                     if n.id != name {

@@ -1,0 +1,85 @@
+//! Hostile and careless input at the edges: escape sequences in bank text never reach the
+//! terminal and are refused by `bank check`; a closed pipe ends quietly.
+use std::io::Read;
+use std::path::Path;
+use std::process::Stdio;
+
+use crate::sandbox::Sandbox;
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).expect("copy");
+        }
+    }
+}
+
+fn minimal() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal")
+}
+
+/// Nothing below 0x20 but newline and tab, no DEL, no C1 control.
+fn assert_terminal_safe(bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    let bad: Vec<char> = text.chars().filter(|&c| c.is_control() && c != '\n' && c != '\t').collect();
+    assert!(bad.is_empty(), "control characters reached stdout: {bad:?}\n{text}");
+}
+
+#[test]
+fn bank_check_refuses_escape_sequences_in_content() {
+    let dir = tempfile::tempdir().expect("dir");
+    let bank = dir.path().join("bank");
+    copy_dir(&minimal(), &bank);
+    let qfile = std::fs::read_dir(bank.join("questions"))
+        .expect("q")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "json") && !p.ends_with("schema.json"));
+    let qfile = qfile.expect("a question file");
+    let text = std::fs::read_to_string(&qfile).expect("read");
+    let hostile = text.replacen("\"stem\": \"", "\"stem\": \"\\u001b]0;PWNED\\u0007", 1);
+    assert_ne!(text, hostile, "the fixture has a stem to poison");
+    std::fs::write(&qfile, hostile).expect("write");
+    let sandbox = Sandbox::new();
+    let out = sandbox.command().args(["bank", "check"]).arg(&bank).output().expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("control character U+001B"), "{err}");
+    assert_terminal_safe(&out.stderr);
+}
+
+#[test]
+fn names_printed_by_the_cli_lose_their_escape_sequences() {
+    let dir = tempfile::tempdir().expect("dir");
+    let bank = dir.path().join("evil\u{1b}]0;PWNED\u{7}\u{9b}2J");
+    copy_dir(&minimal(), &bank);
+    let sandbox = Sandbox::new();
+    let out = sandbox.command().args(["bank", "stats", "--content"]).arg(&bank).output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("PWNED"), "the name is printed, cleaned");
+    assert_terminal_safe(&out.stdout);
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let sandbox = Sandbox::new();
+    let mut child = sandbox
+        .command()
+        .args(["bank", "export", "--format", "gift", "--db"])
+        .arg(sandbox.home().join("g.db"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut one = [0u8; 1];
+    stdout.read_exact(&mut one).expect("a first byte");
+    drop(stdout);
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success(), "exit {:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
