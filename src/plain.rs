@@ -8,13 +8,18 @@ use rand::Rng;
 
 use crate::bank::{Bank, Kind, Question, count_word};
 use crate::progress::{self, Answer};
-use crate::store::{Db, ExamItemRow, Mode};
+use crate::store::{Db, Mode};
 use crate::study::Millis;
 use crate::study::exam::{self, Clock, ExamSpec, Item};
 use crate::study::practice::{self as logic, Filter, Presented, Session};
 use crate::study::scheduler::{Scheduler, SrsSettings};
 
-const LETTERS: [char; 6] = ['A', 'B', 'C', 'D', 'E', 'F'];
+/// Option letters; a user bank may have up to ten options.
+const LETTERS: [char; 10] = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'];
+
+fn letter(pos: usize) -> char {
+    LETTERS.get(pos).copied().unwrap_or('?')
+}
 
 /// What plain mode needs from outside: the store, the bank, the scheduler, and the clock.
 pub struct Plain<'a, R: BufRead, W: Write> {
@@ -49,8 +54,8 @@ pub fn parse_answer(line: &str, options: usize) -> Option<Parsed> {
         let mut chars = tok.chars();
         let (Some(c), None) = (chars.next(), chars.next()) else { return None };
         let i = match c.to_ascii_uppercase() {
-            l @ 'A'..='F' => usize::from(l as u8 - b'A'),
-            d @ '1'..='6' => usize::from(d as u8 - b'1'),
+            l @ 'A'..='J' => usize::from(l as u8 - b'A'),
+            d @ '1'..='9' => usize::from(d as u8 - b'1'),
             _ => return None,
         };
         if i >= options {
@@ -68,7 +73,7 @@ fn write_question(out: &mut impl Write, q: &Question, order: &[usize], header: &
     writeln!(out, "{header}")?;
     writeln!(out, "{}", q.stem)?;
     for (pos, &i) in order.iter().enumerate() {
-        writeln!(out, "  {}. {}", LETTERS[pos], q.options[i].text)?;
+        writeln!(out, "  {}. {}", letter(pos), q.options[i].text)?;
     }
     if q.kind == Kind::Multiple {
         writeln!(out, "Choose {}.", count_word(q.answer_count()))?;
@@ -195,7 +200,7 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
             .iter()
             .enumerate()
             .filter(|(_, i)| q.options[**i].correct)
-            .map(|(p, _)| LETTERS[p].to_string())
+            .map(|(p, _)| letter(p).to_string())
             .collect();
         if correct {
             writeln!(self.out, "Correct.")?;
@@ -206,7 +211,7 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
             let o = &q.options[i];
             let yours = if chosen.contains(&i) { " (your choice)" } else { "" };
             let verdict = if o.correct { "right" } else { "wrong" };
-            writeln!(self.out, "  {}{yours}: {verdict}. {}", LETTERS[pos], o.explanation)?;
+            writeln!(self.out, "  {}{yours}: {verdict}. {}", letter(pos), o.explanation)?;
         }
         self.beliefs(q, chosen, "")?;
         writeln!(self.out, "Why: {}", q.explanation)?;
@@ -225,32 +230,14 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
         let now = (self.clock)();
         let (id, spec, mut items, mut pos, banked) = match resume {
             Some(row) => {
-                let spec: ExamSpec = serde_json::from_str(&row.spec)?;
-                let items: Vec<Item> = row
-                    .items
-                    .iter()
-                    .map(|r| Item {
-                        question_id: r.question_id.clone(),
-                        order: r.order.clone(),
-                        answer: r.answer.clone(),
-                        flagged: r.flagged,
-                    })
-                    .collect();
+                let (spec, items) = progress::resume_exam(&row).map_err(|e| anyhow::anyhow!("cannot resume the exam: {e}"))?;
                 writeln!(self.out, "Resuming: time while the exam was closed did not count.")?;
                 (row.id, spec, items, row.position, row.elapsed_ms)
             }
             None => {
                 let items = exam::draw(self.bank, &spec, seed);
                 anyhow::ensure!(!items.is_empty(), "no questions match that exam");
-                let rows: Vec<ExamItemRow> = items
-                    .iter()
-                    .map(|i| ExamItemRow {
-                        question_id: i.question_id.clone(),
-                        order: i.order.clone(),
-                        answer: None,
-                        flagged: false,
-                    })
-                    .collect();
+                let rows = progress::exam_rows(&items);
                 let id = self.db.create_exam(self.bank_name, &serde_json::to_string(&spec)?, seed, &rows, now)?;
                 (id, spec, items, 0, 0)
             }
@@ -275,7 +262,7 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
             let item = &items[pos];
             // A question removed from the bank (or reshaped) since the draw is not scored; the
             // learner can still move on from it.
-            let q = self.bank.question(&item.question_id).filter(|q| item.order.iter().all(|&i| i < q.options.len()));
+            let q = self.bank.question(&item.question_id).filter(|q| item.fits(q));
             let Some(q) = q else {
                 if show {
                     writeln!(
@@ -309,7 +296,7 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
                     let letters: Vec<String> = a
                         .iter()
                         .filter_map(|f| item.order.iter().position(|o| o == f))
-                        .map(|p| LETTERS[p].to_string())
+                        .map(|p| letter(p).to_string())
                         .collect();
                     writeln!(self.out, "Your answer: {}", letters.join(", "))?;
                 }

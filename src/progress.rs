@@ -2,11 +2,11 @@
 //! study logic, and records answers with their scheduling in one step. Used by the TUI, the
 //! CLI and plain mode alike, so they score and store the same way.
 use crate::bank::{Bank, Question};
-use crate::store::{Db, Mode, NewAttempt, StoreError};
+use crate::store::{Db, ExamItemRow, ExamRow, Mode, NewAttempt, StoreError};
 use crate::store::{Schedule, SrsCard};
 use crate::study::Millis;
 use crate::study::dashboard::{Dashboard, ExamPoint, Inputs, dashboard};
-use crate::study::exam::{ExamResult, Item, score};
+use crate::study::exam::{ExamResult, ExamSpec, Item, score};
 use crate::study::misconceptions::{BeliefStatus, Slip, beliefs, shown};
 use crate::study::plan::{EXAM_DATE_KEY, RETENTION_KEY, plan, settings_from};
 use crate::study::practice::grade;
@@ -123,6 +123,25 @@ pub fn record(
         next_in_days: update.as_ref().map(|u| u.scheduled_days),
         lapses: update.map_or(0, |u| u.card.lapses),
     })
+}
+
+/// The stored rows of an exam as items, and back: one conversion for every front end.
+pub fn exam_items(rows: &[ExamItemRow]) -> Vec<Item> {
+    rows.iter()
+        .map(|r| Item { question_id: r.question_id.clone(), order: r.order.clone(), answer: r.answer.clone(), flagged: r.flagged })
+        .collect()
+}
+
+pub fn exam_rows(items: &[Item]) -> Vec<ExamItemRow> {
+    items
+        .iter()
+        .map(|i| ExamItemRow { question_id: i.question_id.clone(), order: i.order.clone(), answer: i.answer.clone(), flagged: i.flagged })
+        .collect()
+}
+
+/// An unfinished exam ready to sit again, or why it cannot be (damaged settings, no questions).
+pub fn resume_exam(row: &ExamRow) -> Result<(ExamSpec, Vec<Item>), String> {
+    crate::study::exam::restore(&row.spec, exam_items(&row.items))
 }
 
 /// Scores an exam and stores, in one transaction, the result, the final answers as attempts

@@ -21,7 +21,8 @@ pub fn run(cli: &Cli, cmd: &ProgressCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ProgressCommand::Import { file } => {
-            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let text = crate::fsutil::read_capped(file, crate::fsutil::MAX_PROGRESS_IMPORT, "a progress export")
+                .map_err(anyhow::Error::msg)?;
             let mut db = open_db(cli)?;
             let n = db.import_json(&text).with_context(|| format!("importing {}", file.display()))?;
             crate::say!("imported {n} records from {} into {}", file.display(), db.path())?;

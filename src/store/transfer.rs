@@ -1,6 +1,7 @@
 //! Progress export and import as versioned JSON; import is all-or-nothing.
 use std::collections::BTreeMap;
 
+use rusqlite::OptionalExtension;
 use rusqlite::types::{Value as Sql, ValueRef};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -69,9 +70,52 @@ fn to_sql(v: &Value) -> Option<Sql> {
     })
 }
 
+/// A column as the schema declares it, for checking imported values before anything is written.
+struct Column {
+    name: String,
+    kind: String,
+    not_null: bool,
+}
+
+/// Why an imported value does not fit its column, if it doesn't. SQLite would store a text in an
+/// INTEGER column, so the declared type is checked here; times and durations are never negative.
+fn misfit(col: &Column, v: &Value) -> Option<String> {
+    let name = &col.name;
+    match v {
+        Value::Null if col.not_null => return Some(format!("field {name:?} may not be null")),
+        Value::Null => return None,
+        Value::Array(_) | Value::Object(_) => return Some(format!("field {name:?} must be a number, string or null")),
+        _ => {}
+    }
+    let kind = col.kind.to_ascii_uppercase();
+    let ok = if kind.contains("INT") {
+        v.is_i64() || v.is_boolean()
+    } else if kind.contains("REAL") {
+        v.is_number()
+    } else if kind.contains("TEXT") {
+        v.is_string()
+    } else {
+        true
+    };
+    if !ok {
+        return Some(format!("field {name:?} must be {} (found {v})", kind.to_lowercase()));
+    }
+    let time_like = name.ends_with("_at") || name.ends_with("_ms") || name == "due" || name == "last_review" || name == "seconds";
+    if time_like && v.as_f64().is_some_and(|x| x < 0.0) {
+        return Some(format!("field {name:?} may not be negative (found {v})"));
+    }
+    None
+}
+
 impl Db {
     fn columns(&self, table: &str) -> Result<Vec<String>, StoreError> {
         self.rows(&format!("PRAGMA table_info({table})"), [], |r| r.get::<_, String>(1))
+    }
+
+    fn column_info(&self, table: &str) -> Result<Vec<Column>, StoreError> {
+        self.rows(&format!("PRAGMA table_info({table})"), [], |r| {
+            Ok(Column { name: r.get(1)?, kind: r.get(2)?, not_null: r.get::<_, i64>(3)? != 0 })
+        })
     }
 
     /// Everything the learner has done, as pretty JSON.
@@ -148,7 +192,21 @@ impl Db {
         }
         let mut columns = BTreeMap::new();
         for table in TABLES {
-            columns.insert(table, self.columns(table)?);
+            columns.insert(table, self.column_info(table)?);
+        }
+        // Every value is checked before the first write.
+        for table in TABLES {
+            let Some(rows) = file.tables.get(table) else { continue };
+            for (i, row) in rows.iter().enumerate() {
+                for (k, v) in row {
+                    let Some(col) = columns[table].iter().find(|c| c.name == *k) else {
+                        return Err(ExportError::Row { table: table.to_string(), row: i + 1, message: format!("unknown field {k:?}") });
+                    };
+                    if let Some(message) = misfit(col, v) {
+                        return Err(ExportError::Row { table: table.to_string(), row: i + 1, message });
+                    }
+                }
+            }
         }
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| super::classify(&path, e))?;
@@ -161,7 +219,7 @@ impl Db {
                 let mut names = Vec::with_capacity(row.len());
                 let mut values = Vec::with_capacity(row.len());
                 for (k, v) in row {
-                    if !cols.contains(k) {
+                    if !cols.iter().any(|c| c.name == *k) {
                         return Err(bad(format!("unknown field {k:?}")));
                     }
                     names.push(k.as_str());
@@ -172,6 +230,19 @@ impl Db {
                 tx.execute(&sql, rusqlite::params_from_iter(values)).map_err(|e| bad(e.to_string()))?;
                 count += 1;
             }
+        }
+        // An unfinished exam with no questions could never be sat again.
+        let empty: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM exams e WHERE state = 'in-progress'
+                 AND NOT EXISTS (SELECT 1 FROM exam_items i WHERE i.exam_id = e.id) LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| ExportError::Store(super::classify(&path, e)))?;
+        if let Some(id) = empty {
+            return Err(ExportError::Invalid(format!("the unfinished exam {id} has no questions; nothing was imported")));
         }
         // Dropping the transaction on any early return above rolls everything back.
         tx.commit().map_err(|e| ExportError::Store(super::classify(&path, e)))?;

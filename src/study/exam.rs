@@ -62,6 +62,27 @@ pub struct Item {
     pub flagged: bool,
 }
 
+impl Item {
+    /// Whether this item can still be shown and scored with `q`: its stored option order is a
+    /// permutation of the question's options (a question reshaped since the draw, or a damaged
+    /// row, is shown as not scored instead).
+    pub fn fits(&self, q: &Question) -> bool {
+        let n = q.options.len();
+        let mut seen = vec![false; n];
+        self.order.len() == n && self.order.iter().all(|&i| i < n && !std::mem::replace(&mut seen[i], true))
+    }
+}
+
+/// An unfinished exam read back from storage, checked once for every front end.
+pub fn restore(spec_json: &str, items: Vec<Item>) -> Result<(ExamSpec, Vec<Item>), String> {
+    let spec: ExamSpec =
+        serde_json::from_str(spec_json).map_err(|e| format!("the stored exam's settings are damaged ({e})"))?;
+    if items.is_empty() {
+        return Err("the stored exam has no questions; start a new one".into());
+    }
+    Ok((spec, items))
+}
+
 /// How many questions of each domain a spec asks for, by the CLF-C02 weights (largest
 /// remainder, so the counts add up exactly).
 pub fn domain_quota(total: usize) -> Vec<(Domain, usize)> {

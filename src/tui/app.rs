@@ -243,10 +243,10 @@ impl App {
                 self.on_action(Action::Open);
             }
             super::Launch::ResumeExam => match self.ctx.db.in_progress_exam(&self.ctx.bank_name) {
-                Ok(Some(row)) => {
-                    let s = exam::ExamScreen::resume(&mut self.ctx, &row);
-                    self.screens.push(Screen::Exam(Box::new(s)));
-                }
+                Ok(Some(row)) => match exam::ExamScreen::resume(&mut self.ctx, &row) {
+                    Ok(s) => self.screens.push(Screen::Exam(Box::new(s))),
+                    Err(e) => self.ctx.status = Some(format!("Cannot resume the exam: {e}.")),
+                },
                 Ok(None) => self.ctx.status = Some("There is no unfinished exam.".into()),
                 Err(e) => self.ctx.status = Some(e.to_string()),
             },

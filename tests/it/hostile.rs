@@ -83,3 +83,53 @@ fn a_closed_pipe_ends_quietly() {
     assert!(out.status.success(), "exit {:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn progress_import_checks_every_field_and_refuses_an_exam_without_questions() {
+    use gatewise::store::{Db, ExportError};
+    let mut src = Db::open_in_memory().expect("db");
+    let items = vec![gatewise::store::ExamItemRow {
+        question_id: "ovw-001".into(),
+        order: vec![0, 1, 2, 3],
+        answer: None,
+        flagged: false,
+    }];
+    src.create_exam("builtin", "{}", 1, &items, 5).expect("exam");
+    let good = src.export_json(9).expect("export");
+    let edit = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut v: serde_json::Value = serde_json::from_str(&good).expect("json");
+        f(&mut v);
+        v.to_string()
+    };
+    let refused = |text: String| {
+        let mut db = Db::open_in_memory().expect("db");
+        let err = db.import_json(&text).expect_err("refused");
+        assert!(db.is_empty().expect("empty"), "nothing was written");
+        err
+    };
+    let text_ms = edit(&|v| v["tables"]["exams"][0]["elapsed_ms"] = "lots".into());
+    let err = refused(text_ms);
+    assert!(matches!(&err, ExportError::Row { .. }) && err.to_string().contains("must be integer"), "{err}");
+    let negative = edit(&|v| v["tables"]["exams"][0]["elapsed_ms"] = (-3_600_000).into());
+    assert!(refused(negative).to_string().contains("may not be negative"));
+    let no_items = edit(&|v| v["tables"]["exam_items"] = serde_json::json!([]));
+    assert!(refused(no_items).to_string().contains("has no questions"));
+    let mut ok = Db::open_in_memory().expect("db");
+    ok.import_json(&good).expect("the untouched export imports");
+}
+
+#[test]
+fn a_damaged_stored_exam_is_refused_alike_and_a_bad_option_order_is_not_shown() {
+    use gatewise::study::exam::{Item, restore};
+    let err = restore("{}", vec![]).expect_err("settings");
+    assert!(err.contains("settings are damaged"), "{err}");
+    let spec = serde_json::to_string(&gatewise::study::exam::ExamSpec::quick()).expect("spec");
+    assert!(restore(&spec, vec![]).expect_err("empty").contains("no questions"));
+    let bank = gatewise::bank::Bank::load(&gatewise::bank::ContentSource::Embedded).expect("bank");
+    let q = bank.questions.iter().find(|q| q.options.len() == 4).expect("4 options");
+    let item = |order: Vec<usize>| Item { question_id: q.id.clone(), order, answer: None, flagged: false };
+    assert!(item(vec![2, 0, 3, 1]).fits(q));
+    assert!(!item(vec![0, 1, 2, 3, 0, 1, 2]).fits(q), "seven entries for four options");
+    assert!(!item(vec![0, 0, 1, 2]).fits(q), "a repeated option");
+    assert!(!item(vec![0, 1, 2, 9]).fits(q), "an option that does not exist");
+}

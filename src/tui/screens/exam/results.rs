@@ -4,7 +4,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{clock_text, from_row};
+use super::clock_text;
 use crate::store::ExamRow;
 use crate::study::exam::{ExamResult, ExamSpec, Item, ReviewFilter, SCALED_NOTE};
 use crate::tui::action::Action;
@@ -33,7 +33,7 @@ impl Results {
     pub fn from_row(row: &ExamRow) -> Option<Results> {
         let spec = serde_json::from_str(&row.spec).ok()?;
         let result = serde_json::from_str(row.result.as_deref()?).ok()?;
-        Some(Results::new(row.id, spec, row.items.iter().map(from_row).collect(), result))
+        Some(Results::new(row.id, spec, crate::progress::exam_items(&row.items), result))
     }
 
     pub fn context(&self) -> Context {

@@ -4,10 +4,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph};
 
-use super::{Results, clock_text, from_row, to_row};
+use super::{Results, clock_text};
 use crate::bank::Kind;
 use crate::progress;
-use crate::store::{ExamItemRow, ExamRow};
+use crate::store::ExamRow;
 use crate::study::exam::{self, Clock, ExamSpec, Item};
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
@@ -45,7 +45,7 @@ impl ExamScreen {
             return Err("No questions match that exam.".into());
         }
         let spec_json = serde_json::to_string(&spec).map_err(|e| e.to_string())?;
-        let rows: Vec<ExamItemRow> = items.iter().map(to_row).collect();
+        let rows = crate::progress::exam_rows(&items);
         let id = ctx.db.create_exam(&ctx.bank_name, &spec_json, seed, &rows, ctx.now).map_err(|e| e.to_string())?;
         let mut clock = Clock::new(spec.limit_ms(), 0);
         clock.resume(ctx.now);
@@ -63,14 +63,14 @@ impl ExamScreen {
         })
     }
 
-    /// Rebuilds an unfinished exam from the store, with its answers, flags, position and time.
-    pub fn resume(ctx: &mut Ctx, row: &ExamRow) -> ExamScreen {
-        let spec: ExamSpec = serde_json::from_str(&row.spec).unwrap_or_else(|_| ExamSpec::quick());
+    /// Rebuilds an unfinished exam from the store, with its answers, flags, position and time;
+    /// a damaged one is refused with the reason (as in plain mode).
+    pub fn resume(ctx: &mut Ctx, row: &ExamRow) -> Result<ExamScreen, String> {
+        let (spec, items) = crate::progress::resume_exam(row)?;
         let mut clock = Clock::new(spec.limit_ms(), row.elapsed_ms);
         clock.resume(ctx.now);
-        let items: Vec<Item> = row.items.iter().map(from_row).collect();
         let pos = row.position.min(items.len().saturating_sub(1));
-        ExamScreen {
+        Ok(ExamScreen {
             id: row.id,
             spec,
             items,
@@ -81,7 +81,7 @@ impl ExamScreen {
             seen_elapsed: row.elapsed_ms,
             view: View::Question,
             banner: Some("Resumed where you left off. Time while the exam was closed did not count.".into()),
-        }
+        })
     }
 
     pub fn context(&self) -> Context {

@@ -55,7 +55,10 @@ impl ExamStart {
                 if self.selected < offset
                     && let Some(row) = &self.resume
                 {
-                    return Nav::Replace(Screen::Exam(Box::new(ExamScreen::resume(ctx, row))));
+                    let resumed = ExamScreen::resume(ctx, row)
+                        .map(|s| Nav::Replace(Screen::Exam(Box::new(s))))
+                        .map_err(|e| format!("Cannot resume the exam: {e}."));
+                    return Nav::or_status(ctx, resumed);
                 }
                 let spec = if self.selected == offset { ExamSpec::quick() } else { ExamSpec::full() };
                 let seed = ctx.now as u64;
