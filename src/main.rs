@@ -10,6 +10,7 @@ fn main() -> ExitCode {
         // A closed pipe (`gatewise progress export | head -c 1`) ends quietly, as cat and
         // ripgrep do.
         Err(e) if gatewise::term::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if let Some(sig) = gatewise::term::Interrupted::of(&e) => ExitCode::from(sig.exit_code()),
         Err(e) => {
             eprintln!("gatewise: {}", gatewise::term::clean(&format!("{e:#}")));
             ExitCode::FAILURE

@@ -22,7 +22,62 @@ fn letter(pos: usize) -> char {
 }
 
 /// What plain mode needs from outside: the store, the bank, the scheduler, and the clock.
-pub struct Plain<'a, R: BufRead, W: Write> {
+/// Longest answer line read; the rest of a longer one is skipped.
+pub const MAX_LINE: usize = 64 * 1024;
+
+/// What waiting for a line of input gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Waited {
+    Line(String),
+    /// Time passed with no input: a moment to save the exam clock.
+    Tick,
+    End,
+    /// SIGINT, SIGTERM or SIGHUP arrived: save and stop.
+    Signal(i32),
+}
+
+/// Where plain mode's lines come from: any `BufRead` (tests, pipes), or standard input read on
+/// a thread with ticks and signals (`commands::plain`).
+pub trait LineSource {
+    fn next_line(&mut self) -> std::io::Result<Waited>;
+}
+
+/// One line, at most [`MAX_LINE`] bytes (the rest is skipped); invalid UTF-8 is replaced, not fatal.
+pub fn read_capped_line<B: BufRead + ?Sized>(r: &mut B) -> std::io::Result<Option<String>> {
+    let mut buf = Vec::new();
+    let n = std::io::Read::take(&mut *r, MAX_LINE as u64).read_until(b'\n', &mut buf)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if n == MAX_LINE && buf.last() != Some(&b'\n') {
+        // Skip the rest of an overlong line without holding it.
+        loop {
+            let chunk = r.fill_buf()?;
+            if chunk.is_empty() {
+                break;
+            }
+            match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => {
+                    r.consume(i + 1);
+                    break;
+                }
+                None => {
+                    let len = chunk.len();
+                    r.consume(len);
+                }
+            }
+        }
+    }
+    Ok(Some(String::from_utf8_lossy(&buf).trim().to_string()))
+}
+
+impl<R: BufRead> LineSource for R {
+    fn next_line(&mut self) -> std::io::Result<Waited> {
+        Ok(read_capped_line(self)?.map_or(Waited::End, Waited::Line))
+    }
+}
+
+pub struct Plain<'a, R: LineSource, W: Write> {
     pub db: &'a mut Db,
     pub bank: &'a Bank,
     pub bank_name: &'a str,
@@ -81,20 +136,43 @@ fn write_question(out: &mut impl Write, q: &Question, order: &[usize], header: &
     Ok(())
 }
 
-impl<R: BufRead, W: Write> Plain<'_, R, W> {
+impl<R: LineSource, W: Write> Plain<'_, R, W> {
     /// The next line of input, or `None` at end of input.
-    fn read_line(&mut self) -> Result<Option<String>> {
-        let mut line = String::new();
-        if self.input.read_line(&mut line)? == 0 {
-            return Ok(None);
-        }
-        Ok(Some(line.trim().to_string()))
-    }
-
+    /// A line, or `None` at end of input; ticks are ignored and a signal stops the session (what
+    /// was answered is already stored).
     fn prompt(&mut self, text: &str) -> Result<Option<String>> {
         write!(self.out, "{text}> ")?;
         self.out.flush()?;
-        self.read_line()
+        loop {
+            match self.input.next_line()? {
+                Waited::Line(l) => return Ok(Some(l)),
+                Waited::End => return Ok(None),
+                Waited::Tick => {}
+                Waited::Signal(sig) => return Err(crate::term::Interrupted(sig).into()),
+            }
+        }
+    }
+
+    /// As [`Self::prompt`] during an exam: the clock and position are stored on every tick, and
+    /// on a signal before stopping, so neither a kill nor a hang-up gives time back.
+    fn prompt_exam(&mut self, text: &str, id: i64, clock: &mut Clock, pos: usize) -> Result<Option<String>> {
+        write!(self.out, "{text}> ")?;
+        self.out.flush()?;
+        loop {
+            let waited = self.input.next_line()?;
+            let now = (self.clock)();
+            match waited {
+                Waited::Line(l) => return Ok(Some(l)),
+                Waited::End => return Ok(None),
+                Waited::Tick => self.db.save_exam_clock(id, clock.elapsed(now), pos)?,
+                Waited::Signal(sig) => {
+                    clock.pause(now);
+                    self.db.save_exam_clock(id, clock.elapsed(now), pos)?;
+                    writeln!(self.out, "\nExam saved; the clock is stopped. Resume with `gatewise exam --resume`.")?;
+                    return Err(crate::term::Interrupted(sig).into());
+                }
+            }
+        }
     }
 
     /// A practice session over a queue; returns how many were answered and how many were right.
@@ -230,7 +308,8 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
         let now = (self.clock)();
         let (id, spec, mut items, mut pos, banked) = match resume {
             Some(row) => {
-                let (spec, items) = progress::resume_exam(&row).map_err(|e| anyhow::anyhow!("cannot resume the exam: {e}"))?;
+                let (spec, items) =
+                    progress::resume_exam(&row).map_err(|e| anyhow::anyhow!("cannot resume the exam: {e}"))?;
                 writeln!(self.out, "Resuming: time while the exam was closed did not count.")?;
                 (row.id, spec, items, row.position, row.elapsed_ms)
             }
@@ -252,6 +331,7 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
         )?;
         let n = items.len();
         let mut show = true;
+        let mut saved_pos = pos;
         loop {
             let now = (self.clock)();
             if clock.expired(now) {
@@ -271,7 +351,7 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
                         pos + 1
                     )?;
                 }
-                let Some(line) = self.prompt("exam")? else {
+                let Some(line) = self.prompt_exam("exam", id, &mut clock, pos)? else {
                     let now = (self.clock)();
                     clock.pause(now);
                     self.db.save_exam_clock(id, clock.elapsed(now), pos)?;
@@ -302,7 +382,12 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
                 }
             }
             show = true;
-            let Some(line) = self.prompt("exam")? else {
+            // Moving (n, p, g N) is stored too, so a resume lands on the same question.
+            if pos != saved_pos {
+                self.db.save_exam_clock(id, clock.elapsed(now), pos)?;
+                saved_pos = pos;
+            }
+            let Some(line) = self.prompt_exam("exam", id, &mut clock, pos)? else {
                 let now = (self.clock)();
                 clock.pause(now);
                 self.db.save_exam_clock(id, clock.elapsed(now), pos)?;

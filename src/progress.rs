@@ -128,14 +128,24 @@ pub fn record(
 /// The stored rows of an exam as items, and back: one conversion for every front end.
 pub fn exam_items(rows: &[ExamItemRow]) -> Vec<Item> {
     rows.iter()
-        .map(|r| Item { question_id: r.question_id.clone(), order: r.order.clone(), answer: r.answer.clone(), flagged: r.flagged })
+        .map(|r| Item {
+            question_id: r.question_id.clone(),
+            order: r.order.clone(),
+            answer: r.answer.clone(),
+            flagged: r.flagged,
+        })
         .collect()
 }
 
 pub fn exam_rows(items: &[Item]) -> Vec<ExamItemRow> {
     items
         .iter()
-        .map(|i| ExamItemRow { question_id: i.question_id.clone(), order: i.order.clone(), answer: i.answer.clone(), flagged: i.flagged })
+        .map(|i| ExamItemRow {
+            question_id: i.question_id.clone(),
+            order: i.order.clone(),
+            answer: i.answer.clone(),
+            flagged: i.flagged,
+        })
         .collect()
 }
 

@@ -60,6 +60,22 @@ macro_rules! say {
     }};
 }
 
+/// The process was asked to stop by a signal (SIGINT, SIGTERM, SIGHUP) after saving what it had:
+/// the exit status is 128 + the signal's number, as shells expect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("stopped by signal {0}")]
+pub struct Interrupted(pub i32);
+
+impl Interrupted {
+    pub fn of(e: &anyhow::Error) -> Option<Interrupted> {
+        e.chain().find_map(|c| c.downcast_ref::<Interrupted>().copied())
+    }
+
+    pub fn exit_code(self) -> u8 {
+        u8::try_from(128 + self.0).unwrap_or(1)
+    }
+}
+
 /// Whether an error chain ends in a closed pipe (`gatewise … | head`).
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 pub fn check(file: &std::path::Path) -> Result<ExitCode> {
-    let text = crate::fsutil::read_capped(file, crate::fsutil::MAX_API_DEFINITION, "an API definition").map_err(anyhow::Error::msg)?;
+    let text = crate::fsutil::read_capped(file, crate::fsutil::MAX_API_DEFINITION, "an API definition")
+        .map_err(anyhow::Error::msg)?;
     match crate::gateway::check_definition(&text) {
         Ok(def) => {
             crate::say!(
@@ -43,7 +44,8 @@ fn definition(
     scenario: Option<&str>,
 ) -> Result<(crate::gateway::ApiDefinition, String)> {
     if let Some(file) = api {
-        let text = crate::fsutil::read_capped(file, crate::fsutil::MAX_API_DEFINITION, "an API definition").map_err(anyhow::Error::msg)?;
+        let text = crate::fsutil::read_capped(file, crate::fsutil::MAX_API_DEFINITION, "an API definition")
+            .map_err(anyhow::Error::msg)?;
         let def = crate::gateway::check_definition(&text).map_err(|problems| {
             let list: Vec<String> = problems.iter().map(|p| format!("{}: {p}", file.display())).collect();
             anyhow::anyhow!(

@@ -5,6 +5,7 @@ mod gateway;
 mod plain;
 mod progress;
 mod report;
+mod stdin_lines;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -43,13 +43,13 @@ pub fn practice(cli: &Cli, args: &PracticeArgs) -> Result<ExitCode> {
     }
     let mode = if args.cram { Mode::Cram } else { Mode::Practice };
     let mut now_fn = clock::now_ms;
-    let stdin = std::io::stdin();
-    let mut p = plain(&mut db, &sel, &scheduler, settings, stdin.lock(), &mut now_fn);
+    let input = super::stdin_lines::StdinLines::start()?;
+    let mut p = plain(&mut db, &sel, &scheduler, settings, input, &mut now_fn);
     p.practice(filter, queue, mode, &mut rng)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn plain<'a, R: std::io::BufRead>(
+fn plain<'a, R: crate::plain::LineSource>(
     db: &'a mut Db,
     sel: &'a Selected,
     scheduler: &'a Fsrs,
@@ -76,8 +76,8 @@ pub fn exam(args: &ExamArgs, mut db: Db, sel: Selected) -> Result<ExitCode> {
     let spec = super::exam::spec_from(args);
     let seed = resume.as_ref().map_or_else(|| args.seed.unwrap_or(clock::now_ms() as u64), |r| r.seed);
     let mut now_fn = clock::now_ms;
-    let stdin = std::io::stdin();
-    let mut p = plain(&mut db, &sel, &scheduler, settings, stdin.lock(), &mut now_fn);
+    let input = super::stdin_lines::StdinLines::start()?;
+    let mut p = plain(&mut db, &sel, &scheduler, settings, input, &mut now_fn);
     p.exam(resume, spec, seed)?;
     Ok(ExitCode::SUCCESS)
 }

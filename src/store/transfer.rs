@@ -100,7 +100,8 @@ fn misfit(col: &Column, v: &Value) -> Option<String> {
     if !ok {
         return Some(format!("field {name:?} must be {} (found {v})", kind.to_lowercase()));
     }
-    let time_like = name.ends_with("_at") || name.ends_with("_ms") || name == "due" || name == "last_review" || name == "seconds";
+    let time_like =
+        name.ends_with("_at") || name.ends_with("_ms") || name == "due" || name == "last_review" || name == "seconds";
     if time_like && v.as_f64().is_some_and(|x| x < 0.0) {
         return Some(format!("field {name:?} may not be negative (found {v})"));
     }
@@ -200,7 +201,11 @@ impl Db {
             for (i, row) in rows.iter().enumerate() {
                 for (k, v) in row {
                     let Some(col) = columns[table].iter().find(|c| c.name == *k) else {
-                        return Err(ExportError::Row { table: table.to_string(), row: i + 1, message: format!("unknown field {k:?}") });
+                        return Err(ExportError::Row {
+                            table: table.to_string(),
+                            row: i + 1,
+                            message: format!("unknown field {k:?}"),
+                        });
                     };
                     if let Some(message) = misfit(col, v) {
                         return Err(ExportError::Row { table: table.to_string(), row: i + 1, message });
@@ -242,7 +247,9 @@ impl Db {
             .optional()
             .map_err(|e| ExportError::Store(super::classify(&path, e)))?;
         if let Some(id) = empty {
-            return Err(ExportError::Invalid(format!("the unfinished exam {id} has no questions; nothing was imported")));
+            return Err(ExportError::Invalid(format!(
+                "the unfinished exam {id} has no questions; nothing was imported"
+            )));
         }
         // Dropping the transaction on any early return above rolls everything back.
         tx.commit().map_err(|e| ExportError::Store(super::classify(&path, e)))?;

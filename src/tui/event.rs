@@ -23,7 +23,7 @@ use crate::study::exam::ExamSpec;
 pub enum AppEvent {
     Term(Event),
     Tick,
-    Signal,
+    Signal(i32),
     /// A request served (or refused) by the Lab's live loopback server.
     Server(crate::gateway::server::ServerEvent),
 }
@@ -71,8 +71,8 @@ pub fn run(
     ])?;
     let sig_tx = tx.clone();
     thread::spawn(move || {
-        for _ in signals.forever() {
-            if sig_tx.send(AppEvent::Signal).is_err() {
+        for sig in signals.forever() {
+            if sig_tx.send(AppEvent::Signal(sig)).is_err() {
                 break;
             }
         }
@@ -132,6 +132,7 @@ pub fn run(
         });
 
         terminal.draw(|f| ui::render(f, &app))?;
+        let mut signalled = None;
         while let Ok(ev) = rx.recv() {
             app.ctx.now = clock::now_ms();
             match ev {
@@ -140,7 +141,10 @@ pub fn run(
                 AppEvent::Term(Event::Resize(w, h)) => app.on_resize(w, h),
                 AppEvent::Tick => app.on_tick(),
                 AppEvent::Term(_) => {}
-                AppEvent::Signal => app.quit = true,
+                AppEvent::Signal(sig) => {
+                    app.quit = true;
+                    signalled = Some(sig);
+                }
                 AppEvent::Server(e) => app.on_server(e),
             }
             if app.quit {
@@ -148,7 +152,12 @@ pub fn run(
             }
             terminal.draw(|f| ui::render(f, &app))?;
         }
-        Ok(())
+        // Quitting saved everything (the exam clock among it); a signal still ends with 128 + its
+        // number, as shells expect.
+        match signalled {
+            Some(sig) => Err(crate::term::Interrupted(sig).into()),
+            None => Ok(()),
+        }
     })();
     restore();
     result

@@ -197,3 +197,68 @@ fn plain_practice_names_the_belief_a_wrong_answer_shows_in_the_apps_words() {
     assert_eq!(slips.len(), 1);
     assert_eq!(slips[0].2, vec![m.id.clone()], "stored with the attempt");
 }
+
+/// A plain exam stores its clock while idle and on SIGTERM, and its position when moving: a
+/// signal or a kill gives no time back, and a resume lands on the same question.
+#[test]
+fn plain_exam_clock_and_position_survive_signals_and_kills() {
+    use std::io::Write;
+    use std::process::Stdio;
+    use std::time::Duration;
+    let sandbox = crate::sandbox::Sandbox::new();
+    let db_file = sandbox.home().join("exam.db");
+    let start = |resume: bool| {
+        let mut c = sandbox.command();
+        c.args(["--db", db_file.to_str().expect("utf8"), "exam", "--plain"]);
+        c.args(if resume { vec!["--resume"] } else { vec!["--questions", "5", "--minutes", "10", "--seed", "4"] });
+        c.stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("spawn")
+    };
+    let signal = |pid: u32, sig: &str| {
+        let ok = std::process::Command::new("kill").args([sig, &pid.to_string()]).status().expect("kill");
+        assert!(ok.success());
+    };
+    let stored = || {
+        let db = Db::open(&db_file).expect("db");
+        let row = db.in_progress_exam("builtin").expect("read").expect("unfinished exam");
+        (row.elapsed_ms, row.position)
+    };
+
+    // SIGTERM after moving to question 2 and waiting: time and position kept, exit 128 + 15.
+    let mut child = start(false);
+    let mut stdin = child.stdin.take().expect("stdin");
+    std::thread::sleep(Duration::from_millis(1500));
+    writeln!(stdin, "n").expect("next");
+    std::thread::sleep(Duration::from_millis(1500));
+    signal(child.id(), "-TERM");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(143), "{}", String::from_utf8_lossy(&out.stderr));
+    let (elapsed, position) = stored();
+    assert!(elapsed >= 2_500, "the clock kept {elapsed} ms of about 3 s");
+    assert_eq!(position, 1, "resumes on question 2");
+    drop(stdin);
+
+    // SIGKILL while idle: at most the tick interval (2 s) is lost.
+    let mut child = start(true);
+    let stdin = child.stdin.take().expect("stdin");
+    std::thread::sleep(Duration::from_millis(4500));
+    signal(child.id(), "-KILL");
+    let _ = child.wait();
+    drop(stdin);
+    let (after_kill, position) = stored();
+    assert!(after_kill - elapsed >= 2_000, "kept {} ms of 4.5 s idle", after_kill - elapsed);
+    assert_eq!(position, 1);
+}
+
+#[test]
+fn invalid_utf8_and_overlong_lines_do_not_end_a_plain_session() {
+    use gatewise::plain::{MAX_LINE, read_capped_line};
+    let mut input: Vec<u8> = b"\xff\xfeB\n".to_vec();
+    input.extend(std::iter::repeat_n(b'x', MAX_LINE * 3));
+    input.extend(b"\nC\n");
+    let mut r = std::io::BufReader::new(&input[..]);
+    assert_eq!(read_capped_line(&mut r).expect("read"), Some("\u{fffd}\u{fffd}B".to_string()));
+    let long = read_capped_line(&mut r).expect("read").expect("a line");
+    assert_eq!(long.len(), MAX_LINE, "cut at the cap");
+    assert_eq!(read_capped_line(&mut r).expect("read"), Some("C".to_string()), "the rest of the long line is skipped");
+    assert_eq!(read_capped_line(&mut r).expect("read"), None);
+}
