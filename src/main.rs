@@ -4,6 +4,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // clap would call an empty variable a missing --db value; say what is really wrong.
+    if std::env::var_os("GATEWISE_DB").is_some_and(|v| v.is_empty()) {
+        eprintln!("gatewise: GATEWISE_DB is set but empty; unset it, or set it to the database file to use");
+        return ExitCode::from(2);
+    }
     let cli = gatewise::cli::Cli::parse();
     match gatewise::run(cli) {
         Ok(code) => code,

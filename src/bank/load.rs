@@ -32,7 +32,8 @@ impl ContentSource {
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read {path}: {source}")]
+    // The io error is the source, so `{:#}` prints it once.
+    #[error("cannot read {path}")]
     Io { path: String, source: std::io::Error },
     #[error("{path} is not UTF-8 text (first bad byte at offset {offset})")]
     NotUtf8 { path: String, offset: usize },

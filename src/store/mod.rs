@@ -48,7 +48,9 @@ pub enum StoreError {
     Damaged { path: String, detail: String },
     #[error("{path} is in use by another gatewise (a session or the app is open); close it first. Nothing was changed")]
     InUse { path: String },
-    #[error("progress database {path}: {source}")]
+    #[error("{path} cannot be used: {detail}; choose another file with --db")]
+    BadPath { path: String, detail: String },
+    #[error("progress database {path}")]
     Sqlite { path: String, source: rusqlite::Error },
 }
 
@@ -105,10 +107,12 @@ impl Db {
         if let Ok(m) = std::fs::metadata(path)
             && !m.is_file()
         {
-            return Err(StoreError::NotADatabase {
-                path: shown,
-                detail: "it is not a regular file (a device, a FIFO or a directory)".into(),
-            });
+            let detail = "it is not a regular file (a device, a FIFO or a directory)".into();
+            return Err(StoreError::BadPath { path: shown, detail });
+        }
+        if path.file_name().is_some_and(|n| n.len() > 255) {
+            let detail = "its name is longer than file systems allow (255 bytes)".into();
+            return Err(StoreError::BadPath { path: shown, detail });
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(&shown, e))?;

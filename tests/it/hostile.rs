@@ -133,3 +133,27 @@ fn a_damaged_stored_exam_is_refused_alike_and_a_bad_option_order_is_not_shown() 
     assert!(!item(vec![0, 0, 1, 2]).fits(q), "a repeated option");
     assert!(!item(vec![0, 1, 2, 9]).fits(q), "an option that does not exist");
 }
+
+#[test]
+fn unusual_paths_get_one_clear_line() {
+    let sandbox = Sandbox::new();
+    let run = |args: &[&str], env: Option<(&str, &str)>| {
+        let mut c = sandbox.command();
+        c.args(args);
+        if let Some((k, v)) = env {
+            c.env(k, v);
+        }
+        let out = c.output().expect("run");
+        assert!(!out.status.success(), "{args:?} should fail");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let missing = run(&["--content", "/nonexistent/bank", "bank", "stats"], None);
+    assert_eq!(missing.matches("No such file or directory").count(), 1, "{missing}");
+    let empty = run(&["stats"], Some(("GATEWISE_DB", "")));
+    assert!(empty.contains("GATEWISE_DB is set but empty"), "{empty}");
+    let device = run(&["--db", "/dev/null", "stats"], None);
+    assert!(device.contains("not a regular file") && !device.contains("progress reset"), "{device}");
+    let long = sandbox.home().join(format!("{}.db", "a".repeat(300)));
+    let long = run(&["--db", long.to_str().expect("utf8"), "stats"], None);
+    assert!(long.contains("longer than file systems allow") && !long.contains("permissions"), "{long}");
+}

@@ -19,6 +19,7 @@ mod gateway_scenarios_admission;
 mod gateway_scenarios_integration;
 mod gateway_serve_cli;
 mod hostile;
+mod import_props;
 mod isolation;
 mod lab;
 mod misconceptions;

@@ -528,3 +528,17 @@ fn practice_setup_offers_deep_dives_and_a_level_switch() {
     let id = p.presented.as_ref().expect("q").id.clone();
     assert_eq!(a.ctx.bank.question(&id).expect("q").level, gatewise::bank::Level::Deep);
 }
+
+#[test]
+fn a_note_is_not_laid_out_below_the_minimum_size() {
+    let mut a = at("note", 80, 24);
+    let Screen::Note(n) = a.screen() else { panic!("note") };
+    let (width, lines) = (n.width, n.lines.len());
+    a.on_resize(1, 1);
+    let Screen::Note(n) = a.screen() else { panic!("note") };
+    assert_eq!((n.width, n.lines.len()), (width, lines), "nothing re-wrapped at 1x1");
+    assert!(draw(&a, 1, 1).len() < 100);
+    a.on_resize(120, 40);
+    let Screen::Note(n) = a.screen() else { panic!("note") };
+    assert!(n.width > width, "laid out again once it can be drawn");
+}

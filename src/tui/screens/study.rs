@@ -195,6 +195,11 @@ impl NoteView {
 
     /// Lays the note out for the current width (parsed once per note, wrapped once per width).
     pub fn relayout(&mut self, ctx: &mut Ctx) {
+        // Below the minimum size nothing is drawn, so nothing is laid out: wrapping a large note
+        // at width 1 would take memory and time for a screen nobody sees.
+        if ctx.size.width < crate::tui::app::MIN_WIDTH || ctx.size.height < crate::tui::app::MIN_HEIGHT {
+            return;
+        }
         let width = text_area(ctx.size).width.max(1);
         if width == self.width && !self.lines.is_empty() {
             return;
