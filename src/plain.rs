@@ -14,7 +14,8 @@ use crate::study::exam::{self, Clock, ExamSpec, Item};
 use crate::study::practice::{self as logic, Filter, Presented, Session};
 use crate::study::scheduler::{Scheduler, SrsSettings};
 
-const LETTERS: [char; 6] = ['A', 'B', 'C', 'D', 'E', 'F'];
+/// A user bank's question may have up to 10 options.
+const LETTERS: [char; 10] = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'];
 
 /// What plain mode needs from outside: the store, the bank, the scheduler, and the clock.
 pub struct Plain<'a, R: BufRead, W: Write> {
@@ -49,7 +50,7 @@ pub fn parse_answer(line: &str, options: usize) -> Option<Parsed> {
         let mut chars = tok.chars();
         let (Some(c), None) = (chars.next(), chars.next()) else { return None };
         let i = match c.to_ascii_uppercase() {
-            l @ 'A'..='F' => usize::from(l as u8 - b'A'),
+            l @ 'A'..='J' => usize::from(l as u8 - b'A'),
             d @ '1'..='6' => usize::from(d as u8 - b'1'),
             _ => return None,
         };
@@ -118,12 +119,13 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
                 continue;
             };
             let p = Presented::new(q, rng);
+            // A question imported without a domain shows none.
+            let domain = q.domain.map(|d| format!(" · {}", d.title())).unwrap_or_default();
             let header = format!(
-                "Question {} of {} · {} · {}",
+                "Question {} of {} · {}{domain}",
                 session.pos + 1,
                 session.queue.len(),
                 self.bank.topic_title(&q.topic),
-                q.domain.title()
             );
             write_question(&mut self.out, q, &p.order, &header)?;
             let shown = (self.clock)();
@@ -209,7 +211,10 @@ impl<R: BufRead, W: Write> Plain<'_, R, W> {
             writeln!(self.out, "  {}{yours}: {verdict}. {}", LETTERS[pos], o.explanation)?;
         }
         self.beliefs(q, chosen, "")?;
-        writeln!(self.out, "Why: {}", q.explanation)?;
+        // An imported question may have no explanation: no empty "Why".
+        if !q.explanation.trim().is_empty() {
+            writeln!(self.out, "Why: {}", q.explanation)?;
+        }
         for s in &q.sources {
             writeln!(self.out, "Source: {s}")?;
         }
