@@ -13,9 +13,12 @@ fn load(file: &str, format: ImportFormat) -> ImportReport {
     import(&text, format, &ImportOptions::for_file(&path)).unwrap_or_else(|p| panic!("{file}: {p:#?}"))
 }
 
+/// A file, its format, how many questions import, and the skipped items by reason.
+type Case = (&'static str, ImportFormat, usize, &'static [(&'static str, usize)]);
+
 #[test]
 fn each_real_file_imports_what_it_can_and_names_the_rest() {
-    let cases: &[(&str, ImportFormat, usize, &[(&str, usize)])] = &[
+    let cases: &[Case] = &[
         (
             "moodle-questions.gift.txt",
             ImportFormat::Gift,
