@@ -109,9 +109,10 @@ pub enum BankCommand {
     },
     /// Convert questions from Moodle GIFT, Aiken, CSV or Markdown checkboxes into a new bank.
     ///
-    /// Every problem is reported with its line and nothing is written unless the whole file
-    /// converts. Fields the source lacks (explanations, sources) are flagged, not invented:
-    /// `gatewise bank check DIR` lists them.
+    /// Every question that converts faithfully is imported; every other item is listed with its
+    /// line and reason (with --strict, nothing is written unless every item converts). Fields the
+    /// source lacks (explanations, sources) are flagged, not invented: `gatewise bank check DIR`
+    /// lists them.
     Import {
         /// The file to convert.
         file: PathBuf,
@@ -122,6 +123,9 @@ pub enum BankCommand {
         /// directory, named after the file, so the app lists it beside the built-in bank.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// All or nothing: write no bank if any item is skipped.
+        #[arg(long)]
+        strict: bool,
     },
     /// Write the bank (the selected one, or --content DIR) for Anki's text import or as GIFT.
     Export {

@@ -201,12 +201,13 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
                 continue;
             };
             let p = Presented::new(q, rng);
+            // A question imported without a domain shows none.
+            let domain = q.domain.map(|d| format!(" · {}", d.title())).unwrap_or_default();
             let header = format!(
-                "Question {} of {} · {} · {}",
+                "Question {} of {} · {}{domain}",
                 session.pos + 1,
                 session.queue.len(),
                 self.bank.topic_title(&q.topic),
-                q.domain.title()
             );
             write_question(&mut self.out, q, &p.order, &header)?;
             let shown = (self.clock)();
@@ -292,7 +293,10 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
             writeln!(self.out, "  {}{yours}: {verdict}. {}", letter(pos), o.explanation)?;
         }
         self.beliefs(q, chosen, "")?;
-        writeln!(self.out, "Why: {}", q.explanation)?;
+        // An imported question may have no explanation: no empty "Why".
+        if !q.explanation.trim().is_empty() {
+            writeln!(self.out, "Why: {}", q.explanation)?;
+        }
         for s in &q.sources {
             writeln!(self.out, "Source: {s}")?;
         }

@@ -159,6 +159,32 @@ pub fn tagged_share(questions: &[Question]) -> BTreeMap<String, f64> {
     counts.into_iter().map(|(level, (t, n))| (level, share(t, n))).collect()
 }
 
+/// Rules only the built-in bank must meet: 4 to 6 options (what CLF-C02 items look like) and a
+/// CLF-C02 domain on every question, which mock exams and readiness weigh by. A user bank may have
+/// 2 to 10 options and questions with no domain.
+pub fn builtin_problems(bank: &Bank) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for q in &bank.questions {
+        let mut push = |message: String| {
+            out.push(Problem {
+                severity: Severity::Error,
+                file: format!("questions/{}.json", q.topic),
+                line: None,
+                column: None,
+                id: Some(q.id.clone()),
+                message,
+            })
+        };
+        if !(4..=6).contains(&q.options.len()) {
+            push(format!("has {} options; a built-in question needs 4 to 6", q.options.len()));
+        }
+        if q.domain.is_none() {
+            push("has no `domain`; every built-in question names its CLF-C02 domain".into());
+        }
+    }
+    out
+}
+
 /// The length-cue and duplicate findings as problems: errors for the built-in bank, warnings
 /// for a learner's own bank (still usable).
 pub fn problems(bank: &Bank, severity: Severity) -> Vec<Problem> {

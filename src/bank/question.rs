@@ -137,7 +137,10 @@ pub enum MissingField {
 pub struct Question {
     pub id: String,
     pub topic: String,
-    pub domain: Domain,
+    /// The CLF-C02 domain. Every built-in question has one; an imported question has none unless its
+    /// file states it, since a foreign bank's subject is rarely an exam domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
     pub difficulty: u8,
     #[serde(default)]
     pub level: Level,

@@ -42,11 +42,16 @@ pub fn bank_stats(bank: &Bank) -> BankStats {
     let mut by_kind = KindCounts { single: 0, multiple: 0 };
     for q in &bank.questions {
         *by_topic.entry(q.topic.clone()).or_default() += 1;
-        *by_domain.entry(q.domain.id().to_string()).or_default() += 1;
+        // Imported questions may have no CLF-C02 domain; they are counted by topic only.
+        if let Some(d) = q.domain {
+            *by_domain.entry(d.id().to_string()).or_default() += 1;
+        }
         *by_difficulty.entry(q.difficulty.to_string()).or_default() += 1;
         *by_level.entry(q.level.id().to_string()).or_default() += 1;
-        if q.level == Level::Exam {
-            *exam_by_domain.entry(q.domain.id().to_string()).or_default() += 1;
+        if q.level == Level::Exam
+            && let Some(d) = q.domain
+        {
+            *exam_by_domain.entry(d.id().to_string()).or_default() += 1;
         }
         match q.kind {
             Kind::Single => by_kind.single += 1,

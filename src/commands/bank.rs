@@ -21,6 +21,9 @@ pub fn check(source: &ContentSource) -> Result<ExitCode> {
         ContentSource::Dir(_) => bank::Severity::Warning,
     };
     problems.extend(bank::quality::problems(&bank, severity));
+    if matches!(source, ContentSource::Embedded) {
+        problems.extend(bank::quality::builtin_problems(&bank));
+    }
     let errors = problems.iter().filter(|p| p.severity == bank::Severity::Error).count();
     let mut err = std::io::stderr().lock();
     for p in &problems {
@@ -60,13 +63,41 @@ pub fn stats(cli: &Cli, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn import(cli: &Cli, file: &Path, format: ImportFormat, out: Option<&Path>) -> Result<ExitCode> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+/// Reads an import file: refused before reading when it is larger than any question bank, and
+/// refused with the position of the first byte that is not UTF-8.
+fn read_import_file(file: &Path) -> Result<std::result::Result<String, String>> {
+    let size = std::fs::metadata(file).with_context(|| format!("cannot read {}", file.display()))?.len();
+    if size > bank::import::MAX_FILE_BYTES {
+        return Ok(Err(format!(
+            "{}: the file is {} MB; a question bank to import may be at most {} MB",
+            file.display(),
+            size / (1024 * 1024),
+            bank::import::MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Ok(text)),
+        Err(e) => {
+            let p = bank::import::decode(e.as_bytes()).err().map(|p| p.to_string()).unwrap_or_default();
+            Ok(Err(format!("{}:{}", file.display(), p.trim_start_matches("line "))))
+        }
+    }
+}
+
+pub fn import(cli: &Cli, file: &Path, format: ImportFormat, out: Option<&Path>, strict: bool) -> Result<ExitCode> {
+    let mut err = std::io::stderr().lock();
+    let text = match read_import_file(file)? {
+        Ok(t) => t,
+        Err(msg) => {
+            writeln!(err, "{msg}\nnothing was written")?;
+            return Ok(ExitCode::FAILURE);
+        }
+    };
     let opts = ImportOptions::for_file(file);
-    let imported = match bank::import::import(&text, format, &opts) {
-        Ok(i) => i,
+    let report = match bank::import::import(&text, format, &opts) {
+        Ok(r) => r,
         Err(problems) => {
-            let mut err = std::io::stderr().lock();
             for p in &problems {
                 writeln!(err, "{}:{}: {}", file.display(), p.line, p.message)?;
             }
@@ -74,6 +105,17 @@ pub fn import(cli: &Cli, file: &Path, format: ImportFormat, out: Option<&Path>) 
             return Ok(ExitCode::FAILURE);
         }
     };
+    for p in &report.skipped {
+        writeln!(err, "{}:{}: skipped: {}", file.display(), p.line, p.message)?;
+    }
+    for p in &report.warnings {
+        writeln!(err, "{}:{}: warning: {}", file.display(), p.line, p.message)?;
+    }
+    if strict && !report.skipped.is_empty() {
+        writeln!(err, "{}; --strict: nothing was written", report.summary())?;
+        return Ok(ExitCode::FAILURE);
+    }
+    let imported = &report.imported;
     let dir = match out {
         Some(d) => d.to_path_buf(),
         None => {
@@ -82,10 +124,11 @@ pub fn import(cli: &Cli, file: &Path, format: ImportFormat, out: Option<&Path>) 
             banks.join(&opts.id_prefix)
         }
     };
-    let written = bank::import::write_bank(&dir, &imported).with_context(|| format!("writing {}", dir.display()))?;
+    let written = bank::import::write_bank(&dir, imported).with_context(|| format!("writing {}", dir.display()))?;
     let flagged = imported.questions.iter().filter(|q| !q.missing.is_empty()).count();
+    crate::say!("{}", report.summary())?;
     crate::say!(
-        "imported {} question(s) on {} topic(s) into {} ({} file(s))",
+        "wrote {} question(s) on {} topic(s) into {} ({} file(s))",
         imported.questions.len(),
         imported.topics.len(),
         dir.display(),
@@ -107,7 +150,7 @@ pub fn import(cli: &Cli, file: &Path, format: ImportFormat, out: Option<&Path>) 
 pub fn export(cli: &Cli, format: ExportFormat, out: Option<&Path>) -> Result<ExitCode> {
     let db = open_db(cli)?;
     let sel = select_bank(cli, Some(&db))?;
-    let text = bank::export::export(&sel.bank.questions, &sel.bank.topics, format);
+    let text = bank::export::export(&sel.bank.questions, &sel.bank.topics, format, &sel.name);
     match out {
         Some(path) => {
             crate::fsutil::write_atomic(path, text.as_bytes())

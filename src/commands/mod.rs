@@ -126,8 +126,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             bank::check(&source)
         }
         Some(Command::Bank(BankCommand::Stats { json })) => bank::stats(&cli, *json),
-        Some(Command::Bank(BankCommand::Import { file, format, out })) => {
-            bank::import(&cli, file, *format, out.as_deref())
+        Some(Command::Bank(BankCommand::Import { file, format, out, strict })) => {
+            bank::import(&cli, file, *format, out.as_deref(), *strict)
         }
         Some(Command::Bank(BankCommand::Export { format, out })) => bank::export(&cli, *format, out.as_deref()),
         Some(Command::Completions { shell }) => {

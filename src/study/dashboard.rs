@@ -176,7 +176,7 @@ pub fn dashboard(i: Inputs, s: &dyn Scheduler, now: Millis) -> Dashboard {
             .collect(),
         mastery_by_domain: Domain::ALL
             .iter()
-            .map(|d| mastery(d.id(), d.title(), bank.questions.iter().filter(|q| q.domain == *d).collect()))
+            .map(|d| mastery(d.id(), d.title(), bank.questions.iter().filter(|q| q.domain == Some(*d)).collect()))
             .collect(),
         mastery_by_level: Level::ALL
             .iter()

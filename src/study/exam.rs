@@ -117,8 +117,12 @@ pub fn draw(bank: &Bank, spec: &ExamSpec, seed: u64) -> Vec<Item> {
     pool.shuffle(&mut rng);
     let want = spec.questions.min(pool.len());
     let mut chosen: Vec<&Question> = Vec::with_capacity(want);
-    for (domain, n) in domain_quota(want) {
-        chosen.extend(pool.iter().filter(|q| q.domain == domain).take(n));
+    // Domain weights apply to the questions that have a domain (all of the built-in bank); a user
+    // bank's domain-less questions get their share of the pool, so the draw weighs what exists.
+    let with_domain = pool.iter().filter(|q| q.domain.is_some()).count();
+    let weighted = if with_domain == pool.len() { want } else { (want * with_domain).div_ceil(pool.len().max(1)) };
+    for (domain, n) in domain_quota(weighted) {
+        chosen.extend(pool.iter().filter(|q| q.domain == Some(domain)).take(n));
     }
     for q in &pool {
         if chosen.len() >= want {
@@ -250,7 +254,9 @@ pub fn score(bank: &Bank, items: &[Item], elapsed_ms: i64) -> ExamResult {
         scored += 1;
         let ok = item.answer.as_ref().is_some_and(|a| grade(q, a).correct);
         item_correct.push(ok);
-        for (map, key) in [(&mut by_domain, q.domain.id().to_string()), (&mut by_topic, q.topic.clone())] {
+        // A domain-less question (from an imported bank) has a topic row but no domain row.
+        let domain = q.domain.map(|d| (&mut by_domain, d.id().to_string()));
+        for (map, key) in domain.into_iter().chain([(&mut by_topic, q.topic.clone())]) {
             let t = map.entry(key).or_insert(Tally { correct: 0, total: 0 });
             t.total += 1;
             t.correct += usize::from(ok);

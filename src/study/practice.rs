@@ -30,7 +30,7 @@ impl Filter {
         match self {
             Filter::Mixed | Filter::Ids(..) => true,
             Filter::Topics(t) => t.contains(&q.topic),
-            Filter::Domain(d) => q.domain == *d,
+            Filter::Domain(d) => q.domain == Some(*d),
         }
     }
 }

@@ -101,7 +101,7 @@ pub fn domain_scores(bank: &Bank, k: &Knowledge, s: &dyn Scheduler, now: Millis)
     let mut v: Vec<AreaScore> = Domain::ALL
         .iter()
         .map(|d| {
-            let qs: Vec<&Question> = bank.questions.iter().filter(|q| q.domain == *d).collect();
+            let qs: Vec<&Question> = bank.questions.iter().filter(|q| q.domain == Some(*d)).collect();
             score_area(d.id(), d.title(), &qs, k, s, now)
         })
         .collect();

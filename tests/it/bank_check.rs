@@ -92,7 +92,8 @@ fn too_few_options() {
         ",\n      {\"text\": \"504\", \"correct\": false, \"explanation\": \"Integration timeout.\"}\n",
         "\n",
     );
-    assert_eq!(p, ["questions/throttling.json:2:3: [t-001] has 3 options; a question needs 4 to 6"]);
+    // A user bank may have 2 to 10 options; only the built-in bank keeps 4 to 6.
+    assert_eq!(p, Vec::<String>::new());
 }
 
 #[test]

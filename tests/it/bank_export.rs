@@ -12,7 +12,10 @@ fn bundled() -> Bank {
 }
 
 fn reimport(gift: &str) -> Imported {
-    import(gift, ImportFormat::Gift, &ImportOptions::default()).unwrap_or_else(|p| panic!("{p:#?}\n{gift}"))
+    let report =
+        import(gift, ImportFormat::Gift, &ImportOptions::default()).unwrap_or_else(|p| panic!("{p:#?}\n{gift}"));
+    assert_eq!((report.skipped.len(), report.warnings.len()), (0, 0), "{report:#?}");
+    report.imported
 }
 
 fn by_order(mut topics: Vec<Topic>) -> Vec<Topic> {
@@ -47,7 +50,7 @@ fn every_import_fixture_round_trips_through_gift() {
         ("markdown/constructs.md", ImportFormat::Markdown),
     ] {
         let text = fs::read_to_string(root.join(file)).expect("fixture");
-        let first = import(&text, format, &opts).expect("imports");
+        let first = import(&text, format, &opts).expect("imports").imported;
         let back = reimport(&export_gift(&first.questions, &first.topics));
         assert_eq!(back.questions, first.questions, "{file}");
         assert_eq!(back.topics, first.topics, "{file}");
@@ -59,7 +62,7 @@ fn question(id: &str, kind: Kind, stem: &str, options: &[(&str, bool, &str)]) ->
     Question {
         id: id.into(),
         topic: "caching".into(),
-        domain: Domain::TechnologyServices,
+        domain: Some(Domain::TechnologyServices),
         difficulty: 2,
         level: Level::Exam,
         kind,
@@ -106,7 +109,7 @@ fn gift_export_writes_moodle_weights_feedback_and_the_gatewise_comment() {
         "// gatewise: {\"id\":\"q-1\",\"domain\":\"technology-services\",\"difficulty\":2,\"level\":\"exam\",",
         "\"sources\":[\"https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html\"],",
         "\"tags\":[\"rest-only\"],\"notes\":[\"caching\"]}\n",
-        "::q-1:: Cache \\{TTL\\}\\: how long?\\nPick one. {\n",
+        "::q-1::[markdown]Cache \\{TTL\\}\\: how long?\\nPick one. {\n",
         "\t=300 s #Default \\= 300.\n",
         "\t~60 s #No \\~ way.\n",
         "\t~%0%%5\n",
@@ -117,7 +120,7 @@ fn gift_export_writes_moodle_weights_feedback_and_the_gatewise_comment() {
         "// gatewise: {\"id\":\"q-2\",\"domain\":\"technology-services\",\"difficulty\":2,\"level\":\"exam\",",
         "\"sources\":[\"https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html\"],",
         "\"tags\":[\"rest-only\"],\"notes\":[\"caching\"]}\n",
-        "::q-2:: Which THREE? {\n",
+        "::q-2::[markdown]Which THREE? {\n",
         "\t~%33.33333%a\n",
         "\t~%33.33333%b\n",
         "\t~%33.33333%c\n",
@@ -154,26 +157,29 @@ fn anki_records(text: &str) -> (Vec<&str>, Vec<csv::StringRecord>) {
 #[test]
 fn anki_export_has_the_headers_and_one_note_per_question() {
     let bank = bundled();
-    let text = export_anki(&bank.questions);
+    let text = export_anki(&bank.questions, "builtin");
     let (headers, records) = anki_records(&text);
+    // No `#columns:`: it maps by field name, and a non-English Anki names Basic's fields otherwise.
     assert_eq!(
         headers,
         [
             "#separator:tab",
             "#html:true",
             "#notetype:Basic",
-            "#columns:GUID\tFront\tBack\tTags",
             "#guid column:1",
-            "#tags column:4"
+            "#tags column:4",
+            "#if matches:update",
+            "#deck:gatewise::builtin",
         ]
     );
+    assert!(text.starts_with(&format!("{}\n", headers.join("\n"))), "the exact header, first");
     assert_eq!(records.len(), bank.questions.len());
     assert_eq!(text.lines().count(), headers.len() + bank.questions.len(), "one line per note: no raw line breaks");
     for (r, q) in records.iter().zip(&bank.questions) {
         assert_eq!(r.len(), 4, "{}", q.id);
-        assert_eq!(&r[0], format!("gatewise-{}", q.id));
+        assert_eq!(&r[0], format!("gatewise-builtin-{}", q.id), "GUIDs name the bank: ids are unique per bank only");
         assert!(r[3].split(' ').any(|t| t == format!("topic::{}", q.topic)), "{}", &r[3]);
-        assert!(r[3].split(' ').any(|t| t == format!("domain::{}", q.domain.id())), "{}", &r[3]);
+        assert!(r[3].split(' ').any(|t| t == format!("domain::{}", q.domain.map_or("", |d| d.id()))), "{}", &r[3]);
         // A field opening with a quote would be read as a quoted field.
         assert!(!r[1].starts_with('"') && !r[2].starts_with('"'), "{}", q.id);
     }
@@ -202,7 +208,7 @@ fn anki_export_escapes_html_tabs_and_line_breaks() {
         "Tabs\tand <tags> & \"quotes\"\nover two lines",
         &[("a", true, "why a"), ("b", true, ""), ("c", false, ""), ("d", false, "")],
     );
-    let text = export_anki(&[q]);
+    let text = export_anki(&[q], "mine");
     let (_, records) = anki_records(&text);
     assert_eq!(records.len(), 1);
     assert_eq!(
@@ -218,8 +224,11 @@ fn export_formats_by_name() {
     assert_eq!("GIFT".parse::<ExportFormat>(), Ok(ExportFormat::Gift));
     assert!("pdf".parse::<ExportFormat>().is_err());
     let bank = bundled();
-    assert_eq!(export(&bank.questions, &bank.topics, ExportFormat::Gift), export_gift(&bank.questions, &bank.topics));
-    assert_eq!(export(&bank.questions, &bank.topics, ExportFormat::Anki), export_anki(&bank.questions));
+    assert_eq!(
+        export(&bank.questions, &bank.topics, ExportFormat::Gift, "b"),
+        export_gift(&bank.questions, &bank.topics)
+    );
+    assert_eq!(export(&bank.questions, &bank.topics, ExportFormat::Anki, "b"), export_anki(&bank.questions, "b"));
 }
 
 /// Text made of GIFT's special characters among others, trimmed and not empty, as bank text is.

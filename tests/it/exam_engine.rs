@@ -26,7 +26,7 @@ fn full_mock_draws_by_the_domain_weights_without_repeats() {
         let ids: HashSet<&str> = items.iter().map(|i| i.question_id.as_str()).collect();
         assert_eq!(ids.len(), 65, "a question appeared twice");
         for (d, n) in domain_quota(65) {
-            let got = items.iter().filter(|i| b.question(&i.question_id).is_some_and(|q| q.domain == d)).count();
+            let got = items.iter().filter(|i| b.question(&i.question_id).is_some_and(|q| q.domain == Some(d))).count();
             assert_eq!(got, n, "{d:?} with seed {seed}");
         }
         for i in &items {

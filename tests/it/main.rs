@@ -3,6 +3,8 @@
 mod bank_check;
 mod bank_export;
 mod bank_import;
+mod bank_import_corpus;
+mod bank_import_moodle;
 mod cli;
 mod content;
 mod e2e_tmux;

@@ -8,7 +8,7 @@ fn q(id: &str, stem: &str, level: Level, opts: &[(&str, bool, Option<&str>)]) ->
     Question {
         id: id.into(),
         topic: "t".into(),
-        domain: Domain::TechnologyServices,
+        domain: Some(Domain::TechnologyServices),
         difficulty: 1,
         level,
         kind: if correct > 1 { Kind::Multiple } else { Kind::Single },

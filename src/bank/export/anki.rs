@@ -1,12 +1,21 @@
 //! Anki's text import ("Notes in Plain Text"), with the file headers Anki 2.1.55+ reads so the file
-//! imports without choosing anything: tab-separated, HTML fields, the Basic note type, a GUID column
-//! (re-importing updates the notes instead of duplicating them) and a tags column.
+//! imports without choosing anything, in any language: tab-separated, HTML fields, the Basic note
+//! type, one deck per bank, a GUID column unique across banks (re-importing updates the notes
+//! instead of duplicating them) and a tags column.
+//!
+//! Columns map to fields by position, not by a `#columns:` header: that header names fields, and a
+//! German or Japanese Anki's Basic note type calls its fields something other than Front and Back.
 use crate::bank::{Kind, Question, count_word};
 
-/// Anki reads these `#key:value` lines before the first note. `#separator` comes first because
-/// `#columns` is split with it.
+/// Anki reads these `#key:value` lines before the first note; `#deck:` follows, per bank.
 const HEADER: &str =
-    "#separator:tab\n#html:true\n#notetype:Basic\n#columns:GUID\tFront\tBack\tTags\n#guid column:1\n#tags column:4\n";
+    "#separator:tab\n#html:true\n#notetype:Basic\n#guid column:1\n#tags column:4\n#if matches:update\n";
+
+/// A deck name: Anki reads `::` as a sub-deck and ends the header line at a line break.
+fn deck(bank: &str) -> String {
+    let name: String = bank.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    format!("gatewise::{}", name.trim().replace("::", ":"))
+}
 
 /// HTML for a field: markup characters as entities, line breaks as `<br>`. No tab, newline or `"`
 /// is left, so the field can never be split, ended or read as quoted by Anki's CSV reader.
@@ -76,15 +85,17 @@ fn back(q: &Question) -> String {
     parts.join("<br><br>")
 }
 
-/// The Anki import file for `questions`: one Basic note each, tagged `gatewise`, `topic::<id>`,
-/// `domain::<id>` and the question's own tags.
-pub fn export_anki(questions: &[Question]) -> String {
+/// The Anki import file for `questions` of the bank named `bank`: one Basic note each in the deck
+/// `gatewise::<bank>`, tagged `gatewise`, `topic::<id>`, `domain::<id>` (when it has one) and the
+/// question's own tags. The GUID is `gatewise-<bank>-<id>`: ids are unique within a bank only.
+pub fn export_anki(questions: &[Question], bank: &str) -> String {
     let mut out = String::from(HEADER);
+    out.push_str(&format!("#deck:{}\n", deck(bank)));
     for q in questions {
-        let mut tags =
-            vec!["gatewise".to_string(), format!("topic::{}", tag(&q.topic)), format!("domain::{}", q.domain.id())];
+        let mut tags = vec!["gatewise".to_string(), format!("topic::{}", tag(&q.topic))];
+        tags.extend(q.domain.map(|d| format!("domain::{}", d.id())));
         tags.extend(q.tags.iter().map(|t| tag(t)));
-        let fields = [format!("gatewise-{}", tag(&q.id)), front(q), back(q), tags.join(" ")];
+        let fields = [format!("gatewise-{}-{}", tag(bank), tag(&q.id)), front(q), back(q), tags.join(" ")];
         out.push_str(&fields.join("\t"));
         out.push('\n');
     }

@@ -8,6 +8,15 @@
 use crate::bank::import::gift::{QUESTION_META, QuestionMeta, TOPIC_META, TopicMeta};
 use crate::bank::{Kind, Question, Topic};
 
+/// Bank text is Markdown. Moodle reads text with no marker as its own auto-format (HTML allowed), so
+/// the stem says `[markdown]`; answers and feedback share the stem's format unless they start with
+/// `[`, where their own marker keeps a literal `[plain]` from being read as one.
+const FORMAT: &str = "[markdown]";
+
+fn text(t: &str) -> String {
+    if t.starts_with('[') { format!("{FORMAT}{}", escape(t)) } else { escape(t) }
+}
+
 /// GIFT's control characters and the backslash are escaped; a line break is `\n`, since a blank line
 /// would end the question.
 fn escape(text: &str) -> String {
@@ -61,7 +70,7 @@ pub fn export_gift(questions: &[Question], topics: &[Topic]) -> String {
         }
         let meta = QuestionMeta {
             id: Some(q.id.clone()),
-            domain: Some(q.domain),
+            domain: q.domain,
             difficulty: Some(q.difficulty),
             level: Some(q.level),
             sources: q.sources.clone(),
@@ -69,7 +78,7 @@ pub fn export_gift(questions: &[Question], topics: &[Topic]) -> String {
             notes: q.notes.clone(),
         };
         out.push_str(&format!("\n{QUESTION_META} {}\n", json(&meta)));
-        out.push_str(&format!("::{}:: {} {{\n", escape(&q.id), escape(&q.stem)));
+        out.push_str(&format!("::{}::{FORMAT}{} {{\n", escape(&q.id), escape(&q.stem)));
         let right_share = share(q.answer_count());
         for o in &q.options {
             // Single answer: `=` right, `~` wrong. Multiple response: Moodle's convention, every
@@ -77,20 +86,20 @@ pub fn export_gift(questions: &[Question], topics: &[Topic]) -> String {
             let marker = match (q.kind, o.correct) {
                 (Kind::Multiple, true) => format!("~%{right_share}%"),
                 (Kind::Multiple, false) => "~%-100%".to_string(),
-                // A weight written out keeps an option text that starts with `%` from reading as one.
-                (Kind::Single, true) if o.text.starts_with('%') => "=%100%".to_string(),
+                // Moodle reads `=` text as written, `%` and all; after `~` a text starting with
+                // `%` could read as a weight, so a zero weight is written out.
                 (Kind::Single, false) if o.text.starts_with('%') => "~%0%".to_string(),
                 (Kind::Single, true) => "=".to_string(),
                 (Kind::Single, false) => "~".to_string(),
             };
-            out.push_str(&format!("\t{marker}{}", escape(&o.text)));
+            out.push_str(&format!("\t{marker}{}", text(&o.text)));
             if !o.explanation.is_empty() {
-                out.push_str(&format!(" #{}", escape(&o.explanation)));
+                out.push_str(&format!(" #{}", text(&o.explanation)));
             }
             out.push('\n');
         }
         if !q.explanation.is_empty() {
-            out.push_str(&format!("\t####{}\n", escape(&q.explanation)));
+            out.push_str(&format!("\t####{}\n", text(&q.explanation)));
         }
         out.push_str("}\n");
     }

@@ -47,10 +47,11 @@ impl FromStr for ExportFormat {
     }
 }
 
-/// The export of `questions` in `format`; `topics` give GIFT its category names.
-pub fn export(questions: &[Question], topics: &[Topic], format: ExportFormat) -> String {
+/// The export of `questions` in `format`; `topics` give GIFT its category names, and `bank` (the
+/// bank's name) Anki its deck and note GUIDs.
+pub fn export(questions: &[Question], topics: &[Topic], format: ExportFormat, bank: &str) -> String {
     match format {
-        ExportFormat::Anki => export_anki(questions),
+        ExportFormat::Anki => export_anki(questions, bank),
         ExportFormat::Gift => export_gift(questions, topics),
     }
 }

@@ -1,7 +1,8 @@
 //! Aiken: a question's text, lettered options (`A.` or `A)`), then `ANSWER: B`.
 //!
-//! Aiken has one right answer; `ANSWER: A, C` (letters split by commas, semicolons or spaces) is also
-//! read, as a multiple-response question. The format has no explanations or sources.
+//! Aiken has one right answer, and as in Moodle the letter is what starts the `ANSWER:` value
+//! (`ANSWER: B) the text` is B). `ANSWER: A, C` (letters split by commas, semicolons or spaces) is
+//! also read, as a multiple-response question. The format has no explanations or sources.
 use super::{Draft, DraftOption, ImportProblem, Parsed};
 
 enum Phase {
@@ -15,16 +16,19 @@ enum Phase {
     Skip,
 }
 
-/// `A. text` or `A) text`: the option's index and text.
-fn option_line(line: &str) -> Option<(usize, &str)> {
+/// `A. text` or `A) text`: the option's index and text. `B)text` with no space is an option only
+/// where that letter is the one expected next (`expected`), so `I.e. this` in a question's text
+/// stays text.
+fn option_line(line: &str, expected: usize) -> Option<(usize, &str)> {
     let mut chars = line.chars();
     let letter = chars.next().filter(char::is_ascii_uppercase)?;
     let rest = chars.as_str();
     let text = rest.strip_prefix('.').or_else(|| rest.strip_prefix(')'))?;
-    if !(text.is_empty() || text.starts_with([' ', '\t'])) {
+    let index = usize::from(letter as u8 - b'A');
+    if !(text.is_empty() || text.starts_with([' ', '\t']) || index == expected) {
         return None;
     }
-    Some((usize::from(letter as u8 - b'A'), text.trim()))
+    Some((index, text.trim()))
 }
 
 fn letter(i: usize) -> char {
@@ -39,9 +43,21 @@ fn answer_line(line: &str) -> Option<&str> {
 
 /// Sets `correct` from an `ANSWER:` value, or says what is wrong with it.
 fn mark_answers(value: &str, options: &mut [DraftOption]) -> Result<(), String> {
-    let letters: Vec<&str> = value.split([',', ';', ' ', '\t']).filter(|s| !s.is_empty()).collect();
+    let mut letters: Vec<&str> = value.split([',', ';', ' ', '\t']).filter(|s| !s.is_empty()).collect();
     if letters.is_empty() {
         return Err("`ANSWER:` names no option".into());
+    }
+    // `ANSWER: B) the text` or `ANSWER: B. text`: Moodle takes the letter that starts the value.
+    let single = |l: &&str| l.chars().count() == 1;
+    if !letters.iter().all(single) {
+        let value = value.trim();
+        let mut chars = value.chars();
+        if let (Some(c), next) = (chars.next(), chars.next())
+            && c.is_ascii_alphabetic()
+            && next.is_none_or(|n| !n.is_alphanumeric())
+        {
+            letters = vec![&value[..1]];
+        }
     }
     for l in letters {
         let mut chars = l.chars();
@@ -71,7 +87,8 @@ pub(super) fn parse(text: &str) -> Parsed {
         if line.is_empty() {
             continue;
         }
-        let option = option_line(line);
+        let expected = if matches!(phase, Phase::Options) { draft.options.len() } else { 0 };
+        let option = option_line(line, expected);
         let answer = answer_line(line);
         match phase {
             Phase::Skip => {

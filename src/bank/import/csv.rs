@@ -3,13 +3,14 @@
 use super::{Draft, DraftOption, ImportProblem, Parsed, topic_from_name};
 use crate::bank::Domain;
 
-const LETTERS: [char; 6] = ['a', 'b', 'c', 'd', 'e', 'f'];
+/// Up to ten options, as a user bank allows; two are required.
+const LETTERS: [char; 10] = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
 
 /// Every column gatewise reads, and whether the header must have it.
 fn known_columns() -> Vec<(String, bool)> {
     let mut cols: Vec<(String, bool)> =
         ["id", "topic", "domain", "difficulty", "stem"].iter().map(|c| ((*c).to_string(), *c == "stem")).collect();
-    cols.extend(LETTERS.iter().map(|l| (format!("option_{l}"), matches!(l, 'a'..='d'))));
+    cols.extend(LETTERS.iter().map(|l| (format!("option_{l}"), matches!(l, 'a' | 'b'))));
     cols.push(("correct".into(), true));
     cols.push(("explanation".into(), false));
     cols.extend(LETTERS.iter().map(|l| (format!("explanation_{l}"), false)));
@@ -33,29 +34,31 @@ pub(super) fn parse(text: &str) -> Parsed {
     if text.trim().is_empty() {
         return out;
     }
+    let lines = LineIndex::new(text);
     let mut reader = ::csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
     let header = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            out.problems.push(ImportProblem::new(error_line(&e), format!("cannot read the header row: {e}")));
+            out.problems
+                .push(ImportProblem::fatal(lines.line(e.position()), format!("cannot read the header row: {e}")));
             return out;
         }
     };
-    let header_line = header.position().map_or(1, |p| to_usize(p.line()));
+    let header_line = lines.line(header.position()).max(1);
     let names: Vec<String> = header.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
     let known = known_columns();
     for (i, name) in names.iter().enumerate() {
         if !known.iter().any(|(k, _)| k == name) {
             let list: Vec<&str> = known.iter().map(|(k, _)| k.as_str()).collect();
             let msg = format!("unknown column `{name}` (known: {})", list.join(", "));
-            out.problems.push(ImportProblem::new(header_line, msg));
+            out.problems.push(ImportProblem::fatal(header_line, msg));
         } else if names[..i].contains(name) {
-            out.problems.push(ImportProblem::new(header_line, format!("column `{name}` appears twice")));
+            out.problems.push(ImportProblem::fatal(header_line, format!("column `{name}` appears twice")));
         }
     }
     for (name, required) in &known {
         if *required && !names.contains(name) {
-            out.problems.push(ImportProblem::new(header_line, format!("the header has no `{name}` column")));
+            out.problems.push(ImportProblem::fatal(header_line, format!("the header has no `{name}` column")));
         }
     }
     if !out.problems.is_empty() {
@@ -65,7 +68,7 @@ pub(super) fn parse(text: &str) -> Parsed {
     for result in reader.records() {
         match result {
             Ok(record) => {
-                let line = record.position().map_or(0, |p| to_usize(p.line()));
+                let line = lines.line(record.position());
                 row(&cols, &record, line, &mut out);
             }
             Err(e) => {
@@ -75,7 +78,7 @@ pub(super) fn parse(text: &str) -> Parsed {
                     }
                     _ => e.to_string(),
                 };
-                out.problems.push(ImportProblem::new(error_line(&e), msg));
+                out.problems.push(ImportProblem::new(lines.line(e.position()), msg));
             }
         }
     }
@@ -86,14 +89,25 @@ fn to_usize(n: u64) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
 }
 
-fn error_line(e: &::csv::Error) -> usize {
-    e.position().map_or(0, |p| to_usize(p.line()))
+/// Line numbers from byte offsets. The `csv` crate's own line count is off by one after CRLF line
+/// ends (a record after one starts at its `\n`), so the line is counted from the byte offset.
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        LineIndex(text.match_indices('\n').map(|(i, _)| i).collect())
+    }
+
+    fn line(&self, pos: Option<&::csv::Position>) -> usize {
+        pos.map_or(0, |p| self.0.partition_point(|&nl| nl <= to_usize(p.byte())) + 1)
+    }
 }
 
 /// One data row into a draft; problems with its cells are reported at the row's first line.
 fn row(cols: &Columns, record: &::csv::StringRecord, line: usize, out: &mut Parsed) {
-    let mut problem = |msg: String| out.problems.push(ImportProblem::new(line, msg));
     let mut draft = Draft { line, stem: cols.get(record, "stem").to_string(), ..Draft::default() };
+    let mut problems = Vec::new();
+    let mut problem = |msg: String| problems.push(ImportProblem::new(line, msg));
     let id = cols.get(record, "id");
     if !id.is_empty() {
         draft.id = Some((id.to_string(), line));
@@ -148,7 +162,7 @@ fn row(cols: &Columns, record: &::csv::StringRecord, line: usize, out: &mut Pars
                 draft.answer_reported = true;
             }
             None => {
-                problem(format!("`correct` has `{l}`, which is not an option letter A to F"));
+                problem(format!("`correct` has `{l}`, which is not an option letter A to J"));
                 draft.answer_reported = true;
             }
         }
@@ -159,15 +173,14 @@ fn row(cols: &Columns, record: &::csv::StringRecord, line: usize, out: &mut Pars
     draft.tags = cols.get(record, "tags").split_whitespace().map(str::to_string).collect();
     let topic = cols.get(record, "topic");
     if !topic.is_empty() {
-        match topic_from_name(topic) {
+        match topic_from_name(topic, line) {
             Some(t) => {
                 draft.topic = Some(t.id.clone());
                 out.topics.push(t);
             }
-            None => out
-                .problems
-                .push(ImportProblem::new(line, format!("topic `{topic}` has no letters or digits to make an id from"))),
+            None => problem(format!("topic `{topic}` has no letters or digits to make an id from")),
         }
     }
+    draft.problems = problems;
     out.drafts.push(draft);
 }

@@ -1,13 +1,17 @@
-//! Moodle GIFT: multiple-choice and multiple-response questions with titles, feedback, categories,
-//! comments, escapes and gatewise's own `// gatewise:` comments; other GIFT question types are
-//! reported, not guessed at.
+//! Moodle GIFT, read as Moodle reads it: titles, categories, comments, escapes, text-format markers,
+//! per-answer and general feedback, answer weights, true/false and missing-word questions, and
+//! gatewise's own `// gatewise:` comments. Question types with no faithful form here (numerical,
+//! short answer, matching, essay, description) are skipped by name; answers are in `gift_answers`.
 //!
 //! A question is a block of lines ended by a blank line. Comment lines (`//`) are dropped anywhere,
-//! except the two gatewise carries data in: `// gatewise-topic: {...}` before a `$CATEGORY:` line and
-//! `// gatewise: {...}` before a question (see `export::gift`).
+//! except those that carry data: `// gatewise-topic: {...}` before a `$CATEGORY:` line,
+//! `// gatewise: {...}` before a question (see `export::gift`), and Moodle 4's `// [id:...]` and
+//! `// [tag:...]`.
 use serde::{Deserialize, Serialize};
 
-use super::{DeclaredTopic, Draft, DraftOption, ImportProblem, Parsed, topic_from_name};
+use super::gift_answers::parse_answers;
+use super::text::{Converted, TextFormat, convert, split_format};
+use super::{DeclaredTopic, Draft, ImportProblem, Parsed, topic_from_name};
 use crate::bank::validate::valid_id;
 use crate::bank::{Domain, Level};
 
@@ -46,14 +50,14 @@ pub(in crate::bank) struct TopicMeta {
 /// One character of a question after escapes are resolved. `special` marks an unescaped GIFT control
 /// character (`~ = # { } :`) or a line break in the source (`'\n'`), which is layout, not text.
 #[derive(Debug, Clone, Copy)]
-struct Tok {
-    c: char,
-    special: bool,
-    line: usize,
+pub(super) struct Tok {
+    pub c: char,
+    pub special: bool,
+    pub line: usize,
 }
 
 impl Tok {
-    fn is(&self, c: char) -> bool {
+    pub fn is(&self, c: char) -> bool {
         self.special && self.c == c
     }
 
@@ -66,6 +70,7 @@ pub(super) fn parse(text: &str) -> Parsed {
     let mut out = Parsed::default();
     let mut state = State::default();
     let mut block: Vec<(usize, &str)> = Vec::new();
+    // `lines` splits at `\n` and drops a `\r` before it, so CRLF files count lines as LF ones do.
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             parse_block(&block, &mut state, &mut out);
@@ -95,12 +100,31 @@ struct State {
     unclosed: bool,
 }
 
-const UNCLOSED: &str = "the answer block is not closed with `}` (a blank line ends a question)";
+pub(super) const UNCLOSED: &str = "the answer block is not closed with `}` (a blank line ends a question)";
 
-/// One blank-line-separated block: a category, a question, or both.
+/// Moodle 4 writes a question's id number and tags as `// [id:Q12] [tag:caching] [tag:keys]`.
+fn moodle_comment(comment: &str, id: &mut Option<String>, tags: &mut Vec<String>) {
+    let mut rest = comment;
+    while let Some(start) = rest.find('[') {
+        rest = &rest[start + 1..];
+        let Some(end) = rest.find(']') else { break };
+        let item = &rest[..end];
+        rest = &rest[end + 1..];
+        if let Some(v) = item.strip_prefix("id:").map(str::trim).filter(|v| !v.is_empty()) {
+            *id = Some(v.to_string());
+        } else if let Some(v) = item.strip_prefix("tag:").map(str::trim).filter(|v| !v.is_empty()) {
+            // A bank tag is one word.
+            tags.push(v.split_whitespace().collect::<Vec<_>>().join("-"));
+        }
+    }
+}
+
+/// One blank-line-separated block: categories, a question, or both.
 fn parse_block(block: &[(usize, &str)], state: &mut State, out: &mut Parsed) {
     let mut question_meta: Option<(QuestionMeta, usize)> = None;
     let mut topic_meta: Option<(TopicMeta, usize)> = None;
+    let mut meta_problems: Vec<ImportProblem> = Vec::new();
+    let (mut moodle_id, mut moodle_tags) = (None, Vec::new());
     let mut lines: Vec<(usize, &str)> = Vec::new();
     for &(n, line) in block {
         let t = line.trim();
@@ -109,50 +133,35 @@ fn parse_block(block: &[(usize, &str)], state: &mut State, out: &mut Parsed) {
                 Ok(m) => topic_meta = Some((m, n)),
                 Err(e) => out
                     .problems
-                    .push(ImportProblem::new(n, format!("bad `{TOPIC_META}` comment: {}", serde_message(&e)))),
+                    .push(ImportProblem::fatal(n, format!("bad `{TOPIC_META}` comment: {}", serde_message(&e)))),
             }
         } else if let Some(json) = t.strip_prefix(QUESTION_META) {
             if question_meta.is_some() {
-                out.problems
+                meta_problems
                     .push(ImportProblem::new(n, format!("a second `{QUESTION_META}` comment for one question")));
             }
             match serde_json::from_str::<QuestionMeta>(json) {
                 Ok(m) => question_meta = Some((m, n)),
-                Err(e) => out
-                    .problems
+                Err(e) => meta_problems
                     .push(ImportProblem::new(n, format!("bad `{QUESTION_META}` comment: {}", serde_message(&e)))),
             }
-        } else if !t.starts_with("//") {
+        } else if let Some(comment) = t.strip_prefix("//") {
+            moodle_comment(comment, &mut moodle_id, &mut moodle_tags);
+        } else {
             lines.push((n, t));
         }
     }
 
-    if let Some(&(n, first)) = lines.first()
+    // Any number of `$CATEGORY:` lines may open a block; the last one holds for what follows.
+    while let Some(&(n, first)) = lines.first()
         && let Some(name) = first.strip_prefix("$CATEGORY:")
     {
         lines.remove(0);
-        let leaf = category_leaf(name);
-        // The gatewise comment states the id, so the name is only the title and may be anything.
-        let topic = match topic_meta.take() {
-            Some((m, mn)) => {
-                if !valid_id(&m.id) {
-                    let msg = format!("topic id `{}` must be lower-case letters, digits and single hyphens", m.id);
-                    out.problems.push(ImportProblem::new(mn, msg));
-                }
-                Some(DeclaredTopic { id: m.id, title: leaf, order: m.order })
-            }
-            None => topic_from_name(&leaf),
-        };
-        match topic {
-            Some(t) => {
-                state.category = Some(t.id.clone());
-                out.topics.push(t);
-            }
-            None => out.problems.push(ImportProblem::new(n, "the category has no name to make a topic from")),
-        }
+        category(name, n, topic_meta.take(), state, out);
     }
     if let Some((_, n)) = topic_meta {
-        out.problems.push(ImportProblem::new(n, format!("`{TOPIC_META}` comment with no `$CATEGORY:` line after it")));
+        out.problems
+            .push(ImportProblem::fatal(n, format!("`{TOPIC_META}` comment with no `$CATEGORY:` line after it")));
     }
     if lines.is_empty() {
         if let Some((_, n)) = question_meta {
@@ -161,6 +170,7 @@ fn parse_block(block: &[(usize, &str)], state: &mut State, out: &mut Parsed) {
                 format!("`{QUESTION_META}` comment with no question after it (a blank line ends a question)"),
             ));
         }
+        out.problems.append(&mut meta_problems);
         return;
     }
     let toks = tokens(&lines);
@@ -172,6 +182,12 @@ fn parse_block(block: &[(usize, &str)], state: &mut State, out: &mut Parsed) {
     match parse_question(&toks) {
         Ok(mut d) => {
             d.topic = state.category.clone();
+            d.problems.append(&mut meta_problems);
+            if let Some(id) = moodle_id {
+                // Moodle's id number is the most stable name the question has.
+                d.title = Some(id);
+            }
+            d.tags = moodle_tags;
             if let Some((m, n)) = question_meta {
                 d.id = m.id.map(|id| (id, n));
                 d.domain = m.domain;
@@ -190,9 +206,37 @@ fn parse_block(block: &[(usize, &str)], state: &mut State, out: &mut Parsed) {
     }
 }
 
-/// The last part of a Moodle category path (`$course$/top/Caching`), which names the topic; `//` is a
-/// slash inside a name.
-fn category_leaf(path: &str) -> String {
+/// A `$CATEGORY:` line: the topic for the questions after it.
+fn category(name: &str, n: usize, meta: Option<(TopicMeta, usize)>, state: &mut State, out: &mut Parsed) {
+    let path = category_path(name);
+    let leaf = path.last().cloned().unwrap_or_default();
+    // The gatewise comment states the id, so the name is only the title and may be anything.
+    let topic = match meta {
+        Some((m, mn)) => {
+            if !valid_id(&m.id) {
+                let msg = format!("topic id `{}` must be lower-case letters, digits and single hyphens", m.id);
+                out.problems.push(ImportProblem::fatal(mn, msg));
+            }
+            Some(DeclaredTopic { id: m.id.clone(), title: leaf, order: m.order, name: m.id, line: n })
+        }
+        None => topic_from_name(&leaf, n).map(|mut t| {
+            // Two categories with the same last part under different parents are different topics.
+            t.name = path.join("/");
+            t
+        }),
+    };
+    match topic {
+        Some(t) => {
+            state.category = Some(t.id.clone());
+            out.topics.push(t);
+        }
+        None => out.problems.push(ImportProblem::fatal(n, "the category has no name to make a topic from")),
+    }
+}
+
+/// The parts of a Moodle category path (`$course$/top/Caching`) below its context (`$course$`,
+/// `$system$`...) and Moodle's hidden `top`; `//` is a slash inside a name.
+fn category_path(path: &str) -> Vec<String> {
     let mut parts = vec![String::new()];
     let mut chars = path.chars().peekable();
     while let Some(c) = chars.next() {
@@ -207,7 +251,14 @@ fn category_leaf(path: &str) -> String {
             last.push(c);
         }
     }
-    parts.iter().rev().map(|p| p.trim()).find(|p| !p.is_empty()).unwrap_or_default().to_string()
+    let mut parts: Vec<String> = parts.iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
+    if parts.first().is_some_and(|p| p.len() > 2 && p.starts_with('$') && p.ends_with('$')) {
+        parts.remove(0);
+    }
+    if parts.first().is_some_and(|p| p == "top") && parts.len() > 1 {
+        parts.remove(0);
+    }
+    parts
 }
 
 /// Resolves escapes (`\~ \= \# \{ \} \: \\`, and `\n` for a line break inside text).
@@ -238,19 +289,26 @@ fn tokens(lines: &[(usize, &str)]) -> Vec<Tok> {
 
 /// The text of some tokens, trimmed. A source line break becomes `line_break`: a newline in a
 /// question's text, a space in answers and feedback.
-fn text_of(toks: &[Tok], line_break: char) -> String {
+pub(super) fn text_of(toks: &[Tok], line_break: char) -> String {
     let s: String = toks.iter().map(|t| if t.is('\n') { line_break } else { t.c }).collect();
     s.trim().to_string()
 }
 
-fn trim_toks(toks: &[Tok]) -> &[Tok] {
+pub(super) fn trim_toks(toks: &[Tok]) -> &[Tok] {
     let start = toks.iter().position(|t| !t.is_space()).unwrap_or(toks.len());
     let end = toks.iter().rposition(|t| !t.is_space()).map_or(start, |e| e + 1);
     &toks[start..end.max(start)]
 }
 
-fn unsupported(line: usize, what: &str) -> ImportProblem {
-    ImportProblem::new(line, format!("{what} are not supported: a bank question has 4 to 6 options to choose from"))
+/// A text with an optional format marker, in bank text; images it names that are not in the file
+/// become warnings on the question. Text with no marker is in `default`.
+pub(super) fn bank_text(raw: &str, default: TextFormat, line: usize, warnings: &mut Vec<ImportProblem>) -> String {
+    let (format, text) = split_format(raw);
+    let Converted { text, missing_files } = convert(text, format.unwrap_or(default));
+    for f in missing_files {
+        warnings.push(ImportProblem::warning(line, format!("image `{f}` is not in the file; a placeholder names it")));
+    }
+    text
 }
 
 fn parse_question(toks: &[Tok]) -> Result<Draft, ImportProblem> {
@@ -267,23 +325,14 @@ fn parse_question(toks: &[Tok]) -> Result<Draft, ImportProblem> {
         title = Some(text_of(&body[..end], ' ')).filter(|t| !t.is_empty());
         rest = trim_toks(&body[end + 2..]);
     }
-    // A text-format marker (`[markdown]`, `[html]`...) says how Moodle renders the text; gatewise
-    // keeps the text as written.
-    for marker in ["[html]", "[moodle]", "[plain]", "[markdown]"] {
-        let n = marker.chars().count();
-        if rest.len() >= n && rest[..n].iter().map(|t| t.c).eq(marker.chars()) {
-            rest = &rest[n..];
-            break;
-        }
-    }
 
     let Some(open) = rest.iter().position(|t| t.is('{')) else {
-        return Err(ImportProblem::new(line, "no answer block `{...}`: a description is not a question"));
+        let what = "a description (text with no answer block) is not a question";
+        return Err(ImportProblem::skip(line, "description", what));
     };
     let open_line = rest[open].line;
-    let inner_start = open + 1;
     let mut close = None;
-    for (i, t) in rest.iter().enumerate().skip(inner_start) {
+    for (i, t) in rest.iter().enumerate().skip(open + 1) {
         if t.is('{') {
             return Err(ImportProblem::new(t.line, "`{` inside an answer block; write a literal brace as `\\{`"));
         }
@@ -293,127 +342,27 @@ fn parse_question(toks: &[Tok]) -> Result<Draft, ImportProblem> {
         }
     }
     let Some(close) = close else {
-        return Err(ImportProblem::new(
-            open_line,
-            "the answer block is not closed with `}` (a blank line ends a question)",
-        ));
+        return Err(ImportProblem::new(open_line, UNCLOSED));
     };
-    if let Some(t) = rest[close + 1..].iter().find(|t| !t.is_space()) {
-        return Err(ImportProblem::new(
-            t.line,
-            "text after the answer block (missing-word format) is not supported; put the answer block last",
-        ));
-    }
-    let (options, explanation) = parse_answers(&rest[inner_start..close], open_line)?;
-    Ok(Draft { line, title, stem: text_of(&rest[..open], '\n'), options, explanation, ..Draft::default() })
-}
-
-struct Answer {
-    marker: char,
-    line: usize,
-    text: Vec<Tok>,
-    feedback: Option<Vec<Tok>>,
-}
-
-/// The options and general feedback of an answer block.
-fn parse_answers(inner: &[Tok], open_line: usize) -> Result<(Vec<DraftOption>, String), ImportProblem> {
-    let inner = trim_toks(inner);
-    let hashes = |at: usize| inner[at..].iter().take_while(|t| t.is('#')).count();
-    match inner.first() {
-        None => return Err(unsupported(open_line, "essay questions (`{}`)")),
-        Some(t) if t.is('#') && hashes(0) >= 4 => return Err(unsupported(open_line, "essay questions (`{}`)")),
-        Some(t) if t.is('#') => return Err(unsupported(open_line, "numeric questions (`{#...}`)")),
-        Some(t) if !(t.is('=') || t.is('~')) => {
-            let end = inner.iter().position(|t| t.special && t.c != '\n').unwrap_or(inner.len());
-            let word = text_of(&inner[..end], ' ');
-            if ["T", "TRUE", "F", "FALSE"].contains(&word.to_ascii_uppercase().as_str()) {
-                return Err(unsupported(open_line, "true/false questions (`{T}`, `{F}`)"));
-            }
-            return Err(ImportProblem::new(
-                t.line,
-                format!("an answer starts with `=` (right) or `~` (wrong), found `{word}`"),
-            ));
-        }
-        Some(_) => {}
-    }
-
-    let mut answers: Vec<Answer> = Vec::new();
-    let mut general: Vec<Tok> = Vec::new();
-    let mut i = 0;
-    while i < inner.len() {
-        let t = inner[i];
-        if t.is('=') || t.is('~') {
-            answers.push(Answer { marker: t.c, line: t.line, text: Vec::new(), feedback: None });
-            i += 1;
-            continue;
-        }
-        let Some(current) = answers.last_mut() else { break };
-        if t.is('#') {
-            match hashes(i) {
-                4 => {
-                    general = inner[i + 4..].to_vec();
-                    break;
-                }
-                1 if current.feedback.is_none() => {
-                    current.feedback = Some(Vec::new());
-                    i += 1;
-                    continue;
-                }
-                1 => {
-                    return Err(ImportProblem::new(t.line, "a second `#` in one answer; write a literal `#` as `\\#`"));
-                }
-                n => {
-                    return Err(ImportProblem::new(
-                        t.line,
-                        format!("`{}` is neither feedback (`#`) nor general feedback (`####`)", "#".repeat(n)),
-                    ));
-                }
-            }
-        }
-        match &mut current.feedback {
-            Some(f) => f.push(t),
-            None => current.text.push(t),
-        }
-        i += 1;
-    }
-
-    if answers.iter().all(|a| a.marker == '=') {
-        if answers.iter().any(|a| text_of(&a.text, ' ').contains("->")) {
-            return Err(unsupported(open_line, "matching questions (`=a -> b`)"));
-        }
-        return Err(unsupported(open_line, "short-answer questions (only `=` answers)"));
-    }
-    let mut options = Vec::new();
-    for a in answers {
-        let text = text_of(&a.text, ' ');
-        let (weight, text) = split_weight(&text);
-        if let Some(w) = weight
-            && !(-100.0..=100.0).contains(&w)
-        {
-            return Err(ImportProblem::new(a.line, format!("weight {w}% is outside -100% to 100%")));
-        }
-        options.push(DraftOption {
-            line: a.line,
-            text: text.to_string(),
-            // `=` is right and `~` wrong unless a weight says otherwise: in multiple response every
-            // answer is `~` and the positive weights are the right ones.
-            correct: weight.map_or(a.marker == '=', |w| w > 0.0),
-            explanation: a.feedback.map(|f| text_of(&f, ' ')).unwrap_or_default(),
-        });
-    }
-    Ok((options, text_of(&general, ' ')))
-}
-
-/// `%50%text` is weight 50 and `text`; anything that is not `%number%` is all text.
-fn split_weight(text: &str) -> (Option<f64>, &str) {
-    let weighted = text.strip_prefix('%').and_then(|rest| {
-        let (number, after) = rest.split_once('%')?;
-        Some((number.trim().parse::<f64>().ok()?, after.trim_start()))
-    });
-    match weighted {
-        Some((w, after)) => (Some(w), after),
-        None => (None, text),
-    }
+    // Missing-word format, as Moodle reads it: text after the answer block puts a blank where the
+    // block was.
+    let before = text_of(&rest[..open], '\n');
+    let after = text_of(&rest[close + 1..], '\n');
+    let raw_stem = if after.is_empty() { before } else { format!("{before} _____ {after}") };
+    let (format, _) = split_format(&raw_stem);
+    let format = format.unwrap_or(TextFormat::Moodle);
+    let mut warnings = Vec::new();
+    let stem = bank_text(&raw_stem, format, line, &mut warnings);
+    let answers = parse_answers(&rest[open + 1..close], open_line, format, &mut warnings)?;
+    Ok(Draft {
+        line,
+        title,
+        stem,
+        options: answers.options,
+        explanation: answers.general,
+        problems: warnings,
+        ..Draft::default()
+    })
 }
 
 #[cfg(test)]
@@ -421,19 +370,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn weights_split_off_only_when_numeric() {
-        assert_eq!(split_weight("%50%half"), (Some(50.0), "half"));
-        assert_eq!(split_weight("%-33.333% minus"), (Some(-33.333), "minus"));
-        assert_eq!(split_weight("%0%%literal"), (Some(0.0), "%literal"));
-        assert_eq!(split_weight("%about% text"), (None, "%about% text"));
-        assert_eq!(split_weight("100% sure"), (None, "100% sure"));
+    fn category_paths_drop_the_context_and_top() {
+        assert_eq!(category_path("$course$/top/Caching"), ["Caching"]);
+        assert_eq!(category_path("$course$/Default for X/Caching/"), ["Default for X", "Caching"]);
+        assert_eq!(category_path("top/Plans//keys"), ["Plans/keys"]);
+        assert_eq!(category_path(" Throttling "), ["Throttling"]);
+        assert_eq!(category_path("top"), ["top"]);
     }
 
     #[test]
-    fn category_paths_name_their_last_part() {
-        assert_eq!(category_leaf("$course$/top/Caching"), "Caching");
-        assert_eq!(category_leaf("Caching/"), "Caching");
-        assert_eq!(category_leaf("top/Plans//keys"), "Plans/keys");
-        assert_eq!(category_leaf(" Throttling "), "Throttling");
+    fn moodle_4_comments_carry_id_and_tags() {
+        let (mut id, mut tags) = (None, Vec::new());
+        moodle_comment(" [id:Q-12] [tag:api keys] [tag:caching] note", &mut id, &mut tags);
+        assert_eq!(
+            (id.as_deref(), tags.as_slice()),
+            (Some("Q-12"), ["api-keys".to_string(), "caching".into()].as_slice())
+        );
     }
 }

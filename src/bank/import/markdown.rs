@@ -1,7 +1,9 @@
-//! Markdown checkbox quizzes: a heading or paragraph as the question, a `- [x]` / `- [ ]` list as its
-//! options, and an optional `>` block quote as the explanation. The exact shape is in
-//! `questions/README.md`.
+//! Markdown checkbox quizzes as they are written on GitHub: a heading or paragraph as the question
+//! (a heading followed by code, an image or a paragraph keeps all of them), a `- [x]` / `- [ ]` list
+//! as its options, an optional `>` block quote as the explanation, and reference links after the
+//! options as its sources. The exact shape is in `questions/README.md`.
 use super::{Draft, DraftOption, ImportProblem, Parsed};
+use crate::bank::validate::source_problem;
 
 #[derive(Debug, PartialEq, Eq)]
 enum Line<'a> {
@@ -49,16 +51,39 @@ fn classify(raw: &str) -> Line<'_> {
     if indent >= 2 { Line::Indented(t) } else { Line::Text(t) }
 }
 
-/// `1. What...` or `2) What...`: the numbering is layout, not part of the question.
+/// `1. What...`, `2) What...` or `Q3. What...`: the numbering is layout, not part of the question.
 fn strip_number(t: &str) -> &str {
-    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    let unq = t.strip_prefix(['Q', 'q']).filter(|r| r.starts_with(|c: char| c.is_ascii_digit())).unwrap_or(t);
+    let digits = unq.chars().take_while(char::is_ascii_digit).count();
     if digits > 0
-        && let Some(rest) = t[digits..].strip_prefix(['.', ')'])
+        && let Some(rest) = unq[digits..].strip_prefix(['.', ')', ':'])
         && rest.starts_with([' ', '\t'])
     {
         return rest.trim_start();
     }
     t
+}
+
+/// A line after the options that belongs to the question, not the next one: a reference link
+/// (`[Reference](https://...)`, a bare URL) or a labelled note such as `Explanation: ...`.
+fn is_after_note(t: &str) -> bool {
+    let plain = t.trim_start_matches(['*', '_']).to_ascii_lowercase();
+    (t.starts_with('[') && t.contains("]("))
+        || t.starts_with("http://")
+        || t.starts_with("https://")
+        || t.starts_with("<http")
+        || ["reference", "explanation", "source", "answer:", "note:", "ref:"].iter().any(|l| plain.starts_with(l))
+}
+
+/// The URL of a reference link line, if the line is only that.
+fn link_url(t: &str) -> Option<&str> {
+    let t = t.trim_start_matches(['<']).trim_end_matches(['>']);
+    if t.starts_with("https://") && !t.contains(char::is_whitespace) {
+        return Some(t);
+    }
+    let (_, rest) = t.split_once("](")?;
+    let url = rest.strip_suffix(')')?;
+    (!url.contains(char::is_whitespace)).then_some(url)
 }
 
 /// A common label inside the explanation quote; the app shows its own.
@@ -115,13 +140,48 @@ fn flush(open: Option<Open>, out: &mut Parsed) {
     out.drafts.push(q.draft);
 }
 
+/// A line of a fenced code block (fences included), kept as written with its line break, in the
+/// part of the question being read.
+fn code_line(open: &mut Option<Open>, raw: &str, n: usize, closes: bool) {
+    let q = open.get_or_insert_with(|| Open::new(n));
+    let target = match q.phase {
+        Phase::Stem => &mut q.draft.stem,
+        Phase::Options => match q.draft.options.last_mut() {
+            Some(o) => &mut o.text,
+            None => &mut q.draft.stem,
+        },
+        Phase::Explanation => &mut q.draft.explanation,
+    };
+    let starts = raw.trim_start().starts_with("```") || raw.trim_start().starts_with("~~~");
+    if !target.is_empty() {
+        // A block starts a paragraph of its own; its lines follow one another.
+        target.push_str(if starts && !target.ends_with('\n') && !closes { "\n\n" } else { "\n" });
+    }
+    target.push_str(raw.trim_end());
+    // Text after the block starts a new paragraph.
+    q.blank = closes;
+}
+
 pub(super) fn parse(text: &str) -> Parsed {
     let mut out = Parsed::default();
     let mut open: Option<Open> = None;
     // After a checkbox with no question: its siblings are skipped, not reported again.
     let mut orphan = false;
+    // Inside a fenced code block: its fence, and every line kept as written.
+    let mut fence: Option<&str> = None;
     for (i, raw) in text.lines().enumerate() {
         let n = i + 1;
+        let t = raw.trim();
+        let opens = ["```", "~~~"].into_iter().find(|f| t.starts_with(f));
+        if fence.is_some() || opens.is_some() {
+            match fence {
+                Some(f) if t.starts_with(f) && t.trim_start_matches(f).trim().is_empty() => fence = None,
+                Some(_) => {}
+                None => fence = opens,
+            }
+            code_line(&mut open, raw, n, fence.is_none());
+            continue;
+        }
         let mut line = classify(raw);
         // Text that means something only in certain places is plain text elsewhere.
         line = match (line, open.as_ref().map(|q| &q.phase)) {
@@ -155,7 +215,7 @@ pub(super) fn parse(text: &str) -> Parsed {
                 }
                 Some(q) if q.phase == Phase::Explanation => {
                     let msg = "an option after the explanation; the `>` explanation comes after all the options";
-                    out.problems.push(ImportProblem::new(n, msg));
+                    q.draft.problems.push(ImportProblem::new(n, msg));
                     // Counted all the same, so the option count is not reported as well.
                     q.draft.options.push(DraftOption {
                         line: n,
@@ -166,10 +226,15 @@ pub(super) fn parse(text: &str) -> Parsed {
                 }
                 Some(q) => {
                     if q.phase == Phase::Stem {
-                        // The heading is the question when no paragraph follows it, else its title.
-                        match q.heading.take() {
-                            Some(h) if q.draft.stem.is_empty() => q.draft.stem = h,
-                            h => q.draft.title = h,
+                        // The heading is the question; code, images and paragraphs under it are
+                        // part of it. It also names the question's id.
+                        if let Some(h) = q.heading.take() {
+                            if !q.draft.stem.is_empty() {
+                                q.draft.stem = format!("{h}\n\n{}", q.draft.stem);
+                                q.draft.title = Some(h);
+                            } else {
+                                q.draft.stem = h;
+                            }
                         }
                         q.phase = Phase::Options;
                     }
@@ -193,10 +258,13 @@ pub(super) fn parse(text: &str) -> Parsed {
             }
             Line::Item(text) => {
                 let msg = "a list item without a checkbox; write `- [x]` for a right option or `- [ ]` for a wrong one";
-                out.problems.push(ImportProblem::new(n, msg));
                 // Surely meant as an option: counted, so the option count is not reported as well.
-                if let Some(q) = open.as_mut() {
-                    q.draft.options.push(DraftOption { line: n, text: text.to_string(), ..DraftOption::default() });
+                match open.as_mut() {
+                    Some(q) => {
+                        q.draft.problems.push(ImportProblem::new(n, msg));
+                        q.draft.options.push(DraftOption { line: n, text: text.to_string(), ..DraftOption::default() });
+                    }
+                    None => out.problems.push(ImportProblem::new(n, msg)),
                 }
             }
             Line::Indented(t) => {
@@ -220,6 +288,15 @@ pub(super) fn parse(text: &str) -> Parsed {
                 }
                 // Lazy continuation: a quote's paragraph goes on without its `>`.
                 Some(q) if q.phase == Phase::Explanation && !q.blank => append(&mut q.draft.explanation, t, false),
+                // A reference link or a labelled note after the options is this question's.
+                Some(q) if is_after_note(t) => {
+                    match link_url(t).filter(|u| source_problem(u).is_none()) {
+                        Some(url) => q.draft.sources.push(url.to_string()),
+                        None => append(&mut q.draft.explanation, strip_label(t), true),
+                    }
+                    q.phase = Phase::Explanation;
+                    q.blank = false;
+                }
                 _ => {
                     flush(open.take(), &mut out);
                     let mut q = Open::new(n);

@@ -119,6 +119,14 @@ pub fn write_bank(dir: &Path, imported: &Imported) -> Result<Vec<PathBuf>, Write
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
         Err(e) => return Err(io(dir)(e)),
     };
+    // `--out .` or `--out ..` name an empty directory with no name of their own: use its real path.
+    let resolved;
+    let dir = if replaces_empty_dir && dir.file_name().is_none() {
+        resolved = fs::canonicalize(dir).map_err(io(dir))?;
+        resolved.as_path()
+    } else {
+        dir
+    };
     let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let Some(name) = dir.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return Err(WriteError::NotEmpty { path: dir.to_path_buf() });

@@ -162,8 +162,14 @@ struct Spans<'a> {
 }
 
 pub(crate) fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+    !id.is_empty() && id.split('-').all(|p| !p.is_empty() && p.chars().all(id_char))
+}
+
+/// A character an id may hold: an ASCII lower-case letter or digit, or a letter or digit of another
+/// script that is not upper case, so a bank imported from Russian or Greek keeps readable,
+/// distinct ids.
+pub(crate) fn id_char(c: char) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit() || (!c.is_ascii() && c.is_alphanumeric() && !c.is_uppercase())
 }
 
 /// Why a source URL is not acceptable, if it isn't.

@@ -433,7 +433,12 @@ impl Practice {
         let mut header = vec![Line::from(vec![
             Span::styled(format!("Question {} of {total}", self.session.pos + 1), t.accent),
             Span::styled(
-                format!(" · {} · {} · difficulty {dots}", ctx.bank.topic_title(&q.topic), q.domain.title()),
+                // A question imported without a domain shows none.
+                format!(
+                    " · {}{} · difficulty {dots}",
+                    ctx.bank.topic_title(&q.topic),
+                    q.domain.map(|d| format!(" · {}", d.title())).unwrap_or_default()
+                ),
                 t.muted,
             ),
         ])];

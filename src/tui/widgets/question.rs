@@ -7,7 +7,8 @@ use crate::study::misconceptions;
 use crate::tui::app::Ctx;
 use crate::tui::markdown::wrap_spans;
 
-pub const LETTERS: [char; 6] = ['A', 'B', 'C', 'D', 'E', 'F'];
+/// A user bank's question may have up to 10 options.
+pub const LETTERS: [char; 10] = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'];
 
 pub struct QuestionView<'a> {
     pub q: &'a Question,
@@ -118,9 +119,12 @@ pub fn lines(v: &QuestionView, ctx: &Ctx, width: u16) -> (Vec<Line<'static>>, Ve
         }
     }
     if v.reveal.is_some() {
-        push(vec![Line::from(Span::styled("Why", t.heading))], None);
-        push(wrap_spans(&[], &[], &[Span::styled(q.explanation.clone(), t.text)], w), None);
-        push(vec![Line::default()], None);
+        // An imported question may have no explanation: no empty "Why" heading.
+        if !q.explanation.trim().is_empty() {
+            push(vec![Line::from(Span::styled("Why", t.heading))], None);
+            push(wrap_spans(&[], &[], &[Span::styled(q.explanation.clone(), t.text)], w), None);
+            push(vec![Line::default()], None);
+        }
         for s in &q.sources {
             push(wrap_spans(&[Span::styled("Source: ", t.muted)], &[], &[Span::styled(s.clone(), t.link)], w), None);
         }
