@@ -163,7 +163,7 @@ fn an_exam_survives_sigkill_and_resumes_as_it_was() {
     assert!(s.contains("Time while the exam was closed did not count"), "{s}");
     t.send(&["r"]);
     let s = t.wait_for("unanswered");
-    assert!(s.contains("1  answered    ⚑ flagged"), "{s}");
+    assert!(s.contains(&format!("1  {:<20}  ⚑ flagged", "answered")), "{s}");
     t.send(&["s", "Enter"]);
     t.wait_for("estimated scaled score");
     t.send(&["q"]);
