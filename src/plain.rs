@@ -383,6 +383,9 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
                         .map(|p| letter(p).to_string())
                         .collect();
                     writeln!(self.out, "Your answer: {}", letters.join(", "))?;
+                    if let state @ exam::AnswerState::Incomplete { .. } = item.state(Some(q)) {
+                        writeln!(self.out, "Incomplete: {}", state.label())?;
+                    }
                 }
             }
             show = true;
@@ -422,17 +425,14 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
                 }
                 ["r"] => {
                     for (i, it) in items.iter().enumerate() {
-                        let state = if it.answer.is_some() { "answered" } else { "unanswered" };
+                        let state = it.state(self.bank.question(&it.question_id)).label();
                         writeln!(self.out, "  {:>3}  {state}{}", i + 1, if it.flagged { "  flagged" } else { "" })?;
                     }
                     show = false;
                 }
                 ["s"] => {
-                    let unanswered = items.iter().filter(|i| i.answer.is_none()).count();
-                    let flagged = items.iter().filter(|i| i.flagged).count();
-                    let Some(yes) =
-                        self.prompt(&format!("Submit with {unanswered} unanswered and {flagged} flagged? [y/N] "))?
-                    else {
+                    let counts = exam::outstanding(self.bank, &items);
+                    let Some(yes) = self.prompt(&format!("Submit with {}? [y/N] ", counts.describe()))? else {
                         continue;
                     };
                     if matches!(yes.as_str(), "y" | "Y" | "yes") {

@@ -73,6 +73,76 @@ impl Item {
     }
 }
 
+/// Where an exam question stands: what "answered" means, written once for every front end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerState {
+    Unanswered,
+    /// A multiple-response question with fewer picks than it asks for (scored wrong).
+    Incomplete {
+        picked: usize,
+        need: usize,
+    },
+    Answered,
+}
+
+impl AnswerState {
+    /// "unanswered", "incomplete (1 of 2)", "answered".
+    pub fn label(self) -> String {
+        match self {
+            AnswerState::Unanswered => "unanswered".into(),
+            AnswerState::Incomplete { picked, need } => format!("incomplete ({picked} of {need})"),
+            AnswerState::Answered => "answered".into(),
+        }
+    }
+}
+
+impl Item {
+    /// The item's state for its question (`None`: no longer in the bank).
+    pub fn state(&self, q: Option<&Question>) -> AnswerState {
+        match (&self.answer, q) {
+            (None, _) => AnswerState::Unanswered,
+            (Some(a), Some(q)) if q.kind == crate::bank::Kind::Multiple && a.len() < q.answer_count() => {
+                AnswerState::Incomplete { picked: a.len(), need: q.answer_count() }
+            }
+            (Some(_), _) => AnswerState::Answered,
+        }
+    }
+}
+
+/// How many items are unanswered, incomplete and flagged: what the submit confirmation states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Outstanding {
+    pub answered: usize,
+    pub unanswered: usize,
+    pub incomplete: usize,
+    pub flagged: usize,
+}
+
+pub fn outstanding(bank: &Bank, items: &[Item]) -> Outstanding {
+    let mut o = Outstanding::default();
+    for i in items {
+        match i.state(bank.question(&i.question_id)) {
+            AnswerState::Unanswered => o.unanswered += 1,
+            AnswerState::Incomplete { .. } => o.incomplete += 1,
+            AnswerState::Answered => o.answered += 1,
+        }
+        o.flagged += usize::from(i.flagged);
+    }
+    o
+}
+
+impl Outstanding {
+    /// "3 unanswered, 1 incomplete, 2 flagged" (incomplete only when there are some).
+    pub fn describe(&self) -> String {
+        let incomplete = if self.incomplete > 0 {
+            format!(", {} incomplete (fewer picks than asked)", self.incomplete)
+        } else {
+            String::new()
+        };
+        format!("{} unanswered{incomplete}, {} flagged", self.unanswered, self.flagged)
+    }
+}
+
 /// An unfinished exam read back from storage, checked once for every front end.
 pub fn restore(spec_json: &str, items: Vec<Item>) -> Result<(ExamSpec, Vec<Item>), String> {
     let spec: ExamSpec =

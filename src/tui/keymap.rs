@@ -168,6 +168,11 @@ pub fn lookup(ctx: Context, key: KeyEvent) -> Option<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, C('c')) {
         return Some(Action::Quit);
     }
+    // No binding uses Ctrl or Alt: a chord is not its plain key (Ctrl-S in an exam must not
+    // submit it). Shift is part of the character itself (`G`, `?`).
+    if key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SUPER) {
+        return None;
+    }
     if matches!(ctx, Context::Question | Context::Exam) {
         match key.code {
             C(d @ '1'..='6') => return Some(Action::Pick(usize::from(d as u8 - b'1'))),
@@ -204,6 +209,15 @@ mod tests {
         assert_eq!(lookup(Context::Note, key(C('/'))), Some(Action::Search));
         assert_eq!(lookup(Context::Note, key(C('q'))), Some(Action::Quit));
         assert_eq!(lookup(Context::Home, KeyEvent::new(C('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+    }
+
+    #[test]
+    fn chords_are_not_their_plain_keys() {
+        let ctrl = |c| KeyEvent::new(C(c), KeyModifiers::CONTROL);
+        assert_eq!(lookup(Context::Exam, key(C('s'))), Some(Action::Finish));
+        assert_eq!(lookup(Context::Exam, ctrl('s')), None, "Ctrl-S does not submit");
+        assert_eq!(lookup(Context::Exam, KeyEvent::new(C('a'), KeyModifiers::ALT)), None);
+        assert_eq!(lookup(Context::Note, KeyEvent::new(C('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
     }
 
     #[test]

@@ -542,3 +542,29 @@ fn a_note_is_not_laid_out_below_the_minimum_size() {
     let Screen::Note(n) = a.screen() else { panic!("note") };
     assert!(n.width > width, "laid out again once it can be drawn");
 }
+
+#[test]
+fn an_incomplete_multiple_response_answer_is_marked_everywhere_and_ctrl_s_does_not_submit() {
+    let mut a = app(120, 40);
+    a.launch(Launch::Exam { spec: ExamSpec::quick(), seed: Some(5) });
+    let Screen::Exam(e) = a.screen() else { panic!("exam") };
+    let multi = e
+        .items
+        .iter()
+        .position(|i| a.ctx.bank.question(&i.question_id).is_some_and(|q| q.kind == gatewise::bank::Kind::Multiple))
+        .expect("a multiple-response question in the draw");
+    for _ in 0..multi {
+        key(&mut a, KeyCode::Right);
+    }
+    keys(&mut a, "a");
+    let screen = draw(&a, 120, 40);
+    assert!(screen.contains("Incomplete: incomplete (1 of"), "{screen}");
+    a.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    assert!(!draw(&a, 120, 40).contains("Submit the exam?"), "Ctrl-S is not s");
+    keys(&mut a, "r");
+    assert!(draw(&a, 120, 40).contains("incomplete (1 of"), "the review list says so");
+    key(&mut a, KeyCode::Esc);
+    keys(&mut a, "s");
+    let confirm = draw(&a, 120, 40);
+    assert!(confirm.contains("Submit the exam?") && confirm.contains("1 incomplete"), "{confirm}");
+}

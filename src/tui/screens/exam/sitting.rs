@@ -2,7 +2,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph};
+use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::{Results, clock_text};
 use crate::bank::Kind;
@@ -247,8 +247,8 @@ impl ExamScreen {
     pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let t = &ctx.theme;
         let n = self.items.len();
-        let answered = self.items.iter().filter(|i| i.answer.is_some()).count();
-        let flagged = self.items.iter().filter(|i| i.flagged).count();
+        let counts = exam::outstanding(&ctx.bank, &self.items);
+        let (answered, flagged) = (counts.answered, counts.flagged);
         let remaining = self.clock.remaining(ctx.now);
         let time_style = if remaining <= 5 * 60_000 {
             t.bad
@@ -291,6 +291,9 @@ impl ExamScreen {
                 if item.flagged {
                     header.push(Line::from(Span::styled("⚑ Flagged for review", t.warn)));
                 }
+                if let state @ exam::AnswerState::Incomplete { .. } = item.state(Some(q)) {
+                    header.push(Line::from(Span::styled(format!("Incomplete: {}", state.label()), t.warn)));
+                }
                 let view = QuestionView {
                     q,
                     order: &item.order,
@@ -302,20 +305,22 @@ impl ExamScreen {
                 let (lines, _) = question::lines(&view, ctx, inner.width);
                 frame.render_widget(Paragraph::new(lines), inner);
                 if self.view == View::Confirm {
-                    let unanswered = n - answered;
                     let text = vec![
                         Line::from(Span::styled("Submit the exam?", t.heading)),
                         Line::default(),
-                        Line::from(format!("{unanswered} unanswered, {flagged} flagged.")),
+                        Line::from(format!("{}.", counts.describe())),
                         Line::from(format!("Time left: {}.", clock_text(remaining))),
                         Line::default(),
                         Line::from(Span::styled("Enter or y submits · Esc returns to the exam", t.muted)),
                     ];
-                    let w = 46.min(area.width);
-                    let h = 8.min(area.height);
+                    let w = 64.min(area.width);
+                    let h = 9.min(area.height);
                     let popup = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
                     frame.render_widget(Clear, popup);
-                    frame.render_widget(Paragraph::new(text).block(Block::bordered().title(" End exam ")), popup);
+                    frame.render_widget(
+                        Paragraph::new(text).wrap(Wrap { trim: false }).block(Block::bordered().title(" End exam ")),
+                        popup,
+                    );
                 }
             }
             View::Review(sel) => {
@@ -324,11 +329,9 @@ impl ExamScreen {
                     .iter()
                     .enumerate()
                     .map(|(i, it)| {
-                        let state = if it.answer.is_some() {
-                            Span::styled("answered  ", t.good)
-                        } else {
-                            Span::styled("unanswered", t.warn)
-                        };
+                        let st = it.state(ctx.bank.question(&it.question_id));
+                        let style = if st == exam::AnswerState::Answered { t.good } else { t.warn };
+                        let state = Span::styled(format!("{:<20}", st.label()), style);
                         let flag = if it.flagged { Span::styled("  ⚑ flagged", t.warn) } else { Span::raw("") };
                         let stem = ctx.bank.question(&it.question_id).map_or("", |q| q.stem.as_str());
                         let short: String = stem.chars().take(usize::from(inner.width.saturating_sub(30))).collect();
