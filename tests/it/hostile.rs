@@ -157,3 +157,31 @@ fn unusual_paths_get_one_clear_line() {
     let long = run(&["--db", long.to_str().expect("utf8"), "stats"], None);
     assert!(long.contains("longer than file systems allow") && !long.contains("permissions"), "{long}");
 }
+
+#[test]
+fn bank_import_skips_a_question_carrying_escape_sequences() {
+    let dir = tempfile::tempdir().expect("dir");
+    let gift = dir.path().join("evil.gift");
+    std::fs::write(
+        &gift,
+        "::ok:: Which API type caches responses? {=REST ~HTTP ~WebSocket ~None}\n\n\
+         ::evil:: Which \u{1b}]52;c;cGF5bG9hZA==\u{7} type? {=REST ~HTTP ~WebSocket ~None}\n",
+    )
+    .expect("write");
+    let out_dir = dir.path().join("bank");
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .command()
+        .args(["bank", "import"])
+        .arg(&gift)
+        .args(["--format", "gift", "--out"])
+        .arg(&out_dir)
+        .output()
+        .expect("run");
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{all}");
+    assert!(all.contains("control character U+001B"), "{all}");
+    assert!(all.contains("1 imported"), "{all}");
+    assert_terminal_safe(&out.stdout);
+    assert_terminal_safe(&out.stderr);
+}

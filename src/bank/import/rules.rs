@@ -195,6 +195,15 @@ fn check_draft(d: &mut Draft) {
     if d.stem.trim().is_empty() {
         report(d.line, "the question has no text".into());
     }
+    // Escape sequences in imported text could retitle a terminal or write its clipboard.
+    let texts = std::iter::once((d.line, &d.stem))
+        .chain(std::iter::once((d.line, &d.explanation)))
+        .chain(d.options.iter().flat_map(|o| [(o.line, &o.text), (o.line, &o.explanation)]));
+    for (line, text) in texts {
+        if let Some(c) = crate::term::first_control(text) {
+            report(line, format!("contains the control character U+{:04X}", u32::from(c)));
+        }
+    }
     let n = d.options.len();
     if !OPTIONS.contains(&n) {
         report(d.line, format!("has {n} options; a question needs {} to {}", OPTIONS.start(), OPTIONS.end()));
