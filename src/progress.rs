@@ -68,6 +68,49 @@ pub fn load_beliefs(db: &Db, bank: &Bank, bank_name: &str, now: Millis) -> Resul
     Ok(beliefs(bank, &slips, &last_right, now))
 }
 
+/// What a learner asked to practise, from the set-up screen or the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PracticeChoice {
+    /// Questions due for review, oldest first.
+    Due,
+    /// The weakest areas, look-alike services interleaved.
+    Weak,
+    /// Mixed, a domain or topics, at a level.
+    Pick(crate::study::practice::Filter, crate::bank::LevelChoice),
+}
+
+/// The queue for a practice choice and the label it is stored under: one builder for every front
+/// end, so `gatewise practice --due` and the app's "Due for review" row give the same session.
+pub fn practice_queue(
+    db: &Db,
+    bank: &Bank,
+    bank_name: &str,
+    choice: PracticeChoice,
+    s: &dyn Scheduler,
+    now: Millis,
+    rng: &mut impl rand::Rng,
+) -> Result<(crate::study::practice::Filter, Vec<String>), StoreError> {
+    use crate::study::practice::{Filter, choose};
+    use crate::study::selection::{Knowledge, WEAK_SESSION, due_queue, weak_queue};
+    Ok(match choice {
+        PracticeChoice::Due => {
+            let q = due_queue(bank, &db.srs_cards(bank_name)?, now);
+            (Filter::Ids("due for review".into(), q.clone()), q)
+        }
+        PracticeChoice::Weak => {
+            let (stats, cards) = (db.question_stats(bank_name)?, db.srs_cards(bank_name)?);
+            let q = weak_queue(bank, &Knowledge::new(&stats, &cards), s, now, WEAK_SESSION, rng);
+            (Filter::Ids("weak areas".into(), q.clone()), q)
+        }
+        PracticeChoice::Pick(filter, level) => choose(bank, filter, level, rng),
+    })
+}
+
+/// How many questions are due now (what the set-up screen and Home show).
+pub fn due_now(db: &Db, bank: &Bank, bank_name: &str, now: Millis) -> Result<usize, StoreError> {
+    Ok(crate::study::selection::due_queue(bank, &db.srs_cards(bank_name)?, now).len())
+}
+
 /// One answer as the learner gave it.
 pub struct Answer<'a> {
     pub question: &'a Question,

@@ -9,13 +9,10 @@ use super::{Selected, check_topics, open_db, select_bank};
 use crate::cli::{Cli, ExamArgs, PracticeArgs};
 use crate::clock;
 use crate::plain::Plain;
+use crate::progress::{PracticeChoice, practice_queue};
 use crate::store::{Db, Mode};
-use crate::study::practice::{Filter, choose};
+use crate::study::practice::Filter;
 use crate::study::scheduler::Fsrs;
-use crate::study::selection::{Knowledge, due_queue, weak_queue};
-
-/// How many questions a weak-areas session has (as in the app).
-const WEAK_SESSION: usize = 20;
 
 pub fn practice(cli: &Cli, args: &PracticeArgs) -> Result<ExitCode> {
     let mut db = open_db(cli)?;
@@ -25,18 +22,15 @@ pub fn practice(cli: &Cli, args: &PracticeArgs) -> Result<ExitCode> {
     let scheduler = Fsrs::default();
     let now = clock::now_ms();
     let mut rng = StdRng::seed_from_u64(now as u64);
-    let (filter, queue) = if args.due {
-        let q = due_queue(&sel.bank, &db.srs_cards(&sel.name)?, now);
-        (Filter::Ids("due for review".into(), q.clone()), q)
+    let choice = if args.due {
+        PracticeChoice::Due
     } else if args.weak {
-        let stats = db.question_stats(&sel.name)?;
-        let cards = db.srs_cards(&sel.name)?;
-        let q = weak_queue(&sel.bank, &Knowledge::new(&stats, &cards), &scheduler, now, WEAK_SESSION, &mut rng);
-        (Filter::Ids("weak areas".into(), q.clone()), q)
+        PracticeChoice::Weak
     } else {
         let f = if args.topics.is_empty() { Filter::Mixed } else { Filter::Topics(args.topics.clone()) };
-        choose(&sel.bank, f, args.level.choice(), &mut rng)
+        PracticeChoice::Pick(f, args.level.choice())
     };
+    let (filter, queue) = practice_queue(&db, &sel.bank, &sel.name, choice, &scheduler, now, &mut rng)?;
     if queue.is_empty() {
         crate::say!("Nothing to practise: no questions are due for review.")?;
         return Ok(ExitCode::SUCCESS);

@@ -110,6 +110,9 @@ pub fn domain_scores(bank: &Bank, k: &Knowledge, s: &dyn Scheduler, now: Millis)
 }
 
 /// Questions due for review at `now`, most overdue first, skipping any no longer in the bank.
+/// How many questions a weak-areas session has (the app and plain mode alike).
+pub const WEAK_SESSION: usize = 20;
+
 pub fn due_queue(bank: &Bank, cards: &[SrsCard], now: Millis) -> Vec<String> {
     let mut due: Vec<&SrsCard> =
         cards.iter().filter(|c| c.due <= now && bank.question(&c.question_id).is_some()).collect();

@@ -12,6 +12,7 @@ use super::markdown::{self, Document};
 use super::screens::{banks, exam, home, lab, practice, review, study};
 use super::theme::Theme;
 use crate::bank::Bank;
+use crate::progress;
 use crate::store::Db;
 use crate::store::SrsUpdate;
 use crate::study::Millis;
@@ -227,20 +228,22 @@ impl App {
                 }
             }
             super::Launch::Practice { topics, due, weak, cram, level } => {
-                // Reuse the set-up screen's own choices so the CLI and the menu agree.
-                let mut setup = practice::Setup::new(&self.ctx);
-                setup.cram = cram;
-                setup.level = level;
-                setup.chosen = topics;
-                if due {
-                    setup.selected = 0;
+                // The same choice and queue builder as the set-up screen and plain mode.
+                let choice = if due {
+                    progress::PracticeChoice::Due
                 } else if weak {
-                    setup.selected = 1;
-                } else if setup.chosen.is_empty() {
-                    setup.selected = 2;
+                    progress::PracticeChoice::Weak
+                } else if topics.is_empty() {
+                    progress::PracticeChoice::Pick(crate::study::practice::Filter::Mixed, level)
+                } else {
+                    progress::PracticeChoice::Pick(crate::study::practice::Filter::Topics(topics), level)
+                };
+                let mode = if cram { crate::store::Mode::Cram } else { crate::store::Mode::Practice };
+                match practice::start_choice(&mut self.ctx, choice, mode) {
+                    Some(p) => self.screens.push(Screen::Practice(Box::new(p))),
+                    // Nothing to practise: the set-up screen, with the reason in the status line.
+                    None => self.screens.push(Screen::Setup(practice::Setup::new(&self.ctx))),
                 }
-                self.screens.push(Screen::Setup(setup));
-                self.on_action(Action::Open);
             }
             super::Launch::ResumeExam => match self.ctx.db.in_progress_exam(&self.ctx.bank_name) {
                 Ok(Some(row)) => match exam::ExamScreen::resume(&mut self.ctx, &row) {

@@ -568,3 +568,38 @@ fn an_incomplete_multiple_response_answer_is_marked_everywhere_and_ctrl_s_does_n
     let confirm = draw(&a, 120, 40);
     assert!(confirm.contains("Submit the exam?") && confirm.contains("1 incomplete"), "{confirm}");
 }
+
+#[test]
+fn practice_due_from_the_cli_and_the_due_row_build_the_same_queue() {
+    use gatewise::bank::LevelChoice;
+    use rand::SeedableRng;
+    // Nothing due: the set-up screen says so instead of starting an empty session.
+    let mut a = app(120, 40);
+    a.launch(Launch::Practice { topics: vec![], due: true, weak: false, cram: false, level: LevelChoice::Exam });
+    assert!(matches!(a.screen(), Screen::Setup(_)));
+    assert_eq!(a.ctx.status.as_deref(), Some("Nothing is due for review right now."));
+    // With reviews due, the launch starts them, and the row asks for the same choice.
+    let mut a = app(120, 40);
+    seed_history(&mut a);
+    a.ctx.now += 30 * 86_400_000;
+    let expected = gatewise::progress::practice_queue(
+        &a.ctx.db,
+        &a.ctx.bank,
+        "builtin",
+        gatewise::progress::PracticeChoice::Due,
+        a.ctx.scheduler.as_ref(),
+        a.ctx.now,
+        &mut rand::rngs::StdRng::seed_from_u64(1),
+    )
+    .expect("queue")
+    .1;
+    assert!(!expected.is_empty(), "reviews are due a month later");
+    a.launch(Launch::Practice { topics: vec![], due: true, weak: false, cram: false, level: LevelChoice::Exam });
+    let Screen::Practice(p) = a.screen() else { panic!("practising the due reviews") };
+    assert_eq!(p.session.queue, expected);
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Esc);
+    keys(&mut a, "2");
+    let Screen::Setup(s) = a.screen() else { panic!("set-up") };
+    assert_eq!(s.choice(), gatewise::progress::PracticeChoice::Due, "the due row is selected first");
+}

@@ -5,11 +5,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
 use crate::bank::{Domain, Kind, LevelChoice, Question, count_word};
-use crate::progress;
+use crate::progress::{self, PracticeChoice};
 use crate::store::Mode;
 use crate::study::practice::{self as logic, Filter, Grade, Presented, Session, Summary};
 use crate::study::scheduler::LEECH_LAPSES;
-use crate::study::selection::{Knowledge, due_queue, weak_queue};
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
 use crate::tui::keymap::Context;
@@ -40,17 +39,28 @@ pub struct Setup {
 
 impl Setup {
     pub fn new(ctx: &Ctx) -> Setup {
-        let due = ctx
-            .db
-            .due_cards(&ctx.bank_name, ctx.now)
-            .map(|c| c.iter().filter(|c| ctx.bank.question(&c.question_id).is_some()).count())
-            .unwrap_or(0);
+        let due = progress::due_now(&ctx.db, &ctx.bank, &ctx.bank_name, ctx.now).unwrap_or(0);
         let mut setup =
             Setup { rows: Vec::new(), selected: 0, chosen: Vec::new(), cram: false, level: LevelChoice::Exam };
         setup.fill_rows(ctx, due);
         // Start on the due reviews when there are any, else on mixed practice.
         setup.selected = if due > 0 { 0 } else { 2 };
         setup
+    }
+
+    /// What the highlighted row (or the picked topics) asks for.
+    pub fn choice(&self) -> PracticeChoice {
+        if !self.chosen.is_empty() {
+            return PracticeChoice::Pick(Filter::Topics(self.chosen.clone()), self.level);
+        }
+        match self.rows.get(self.selected).map(|r| &r.0) {
+            Some(Row::Due) => PracticeChoice::Due,
+            Some(Row::Weak) => PracticeChoice::Weak,
+            Some(Row::Deep) => PracticeChoice::Pick(Filter::Mixed, LevelChoice::Deep),
+            Some(Row::Domain(d)) => PracticeChoice::Pick(Filter::Domain(*d), self.level),
+            Some(Row::Topic(t)) => PracticeChoice::Pick(Filter::Topics(vec![t.clone()]), self.level),
+            Some(Row::Mixed) | None => PracticeChoice::Pick(Filter::Mixed, self.level),
+        }
     }
 
     /// The rows with the number of questions each offers at the chosen level.
@@ -62,7 +72,7 @@ impl Setup {
             (
                 Row::Weak,
                 "Weak areas, with look-alike services interleaved".to_string(),
-                WEAK_SESSION.min(bank.questions.len()),
+                crate::study::selection::WEAK_SESSION.min(bank.questions.len()),
             ),
             (Row::Mixed, "Mixed: every topic".to_string(), n(Filter::Mixed)),
             (
@@ -111,40 +121,8 @@ impl Setup {
                 self.fill_rows(ctx, due);
             }
             Action::Open => {
-                let mut level = self.level;
-                let filter = if !self.chosen.is_empty() {
-                    Filter::Topics(self.chosen.clone())
-                } else {
-                    match &self.rows[self.selected].0 {
-                        Row::Due => match ctx.db.due_cards(&ctx.bank_name, ctx.now) {
-                            Ok(cards) => Filter::Ids("due for review".into(), due_queue(&ctx.bank, &cards, ctx.now)),
-                            Err(e) => {
-                                ctx.status = Some(e.to_string());
-                                return Nav::Stay;
-                            }
-                        },
-                        Row::Weak => match weak_filter(ctx) {
-                            Ok(f) => f,
-                            Err(e) => {
-                                ctx.status = Some(e.to_string());
-                                return Nav::Stay;
-                            }
-                        },
-                        Row::Mixed => Filter::Mixed,
-                        Row::Deep => {
-                            level = LevelChoice::Deep;
-                            Filter::Mixed
-                        }
-                        Row::Domain(d) => Filter::Domain(*d),
-                        Row::Topic(t) => Filter::Topics(vec![t.clone()]),
-                    }
-                };
-                if matches!(&filter, Filter::Ids(_, ids) if ids.is_empty()) {
-                    ctx.status = Some("Nothing is due for review right now.".into());
-                    return Nav::Stay;
-                }
                 let mode = if self.cram { Mode::Cram } else { Mode::Practice };
-                return match start_at(ctx, filter, level, mode) {
+                return match start_choice(ctx, self.choice(), mode) {
                     Some(p) => Nav::Replace(Screen::Practice(Box::new(p))),
                     None => Nav::Stay,
                 };
@@ -193,17 +171,6 @@ impl Setup {
     }
 }
 
-/// How many questions a weak-areas session has.
-pub const WEAK_SESSION: usize = 20;
-
-fn weak_filter(ctx: &mut Ctx) -> Result<Filter, crate::store::StoreError> {
-    let stats = ctx.db.question_stats(&ctx.bank_name)?;
-    let cards = ctx.db.srs_cards(&ctx.bank_name)?;
-    let k = Knowledge::new(&stats, &cards);
-    let ids = weak_queue(&ctx.bank, &k, ctx.scheduler.as_ref(), ctx.now, WEAK_SESSION, &mut ctx.rng);
-    Ok(Filter::Ids("weak areas".into(), ids))
-}
-
 /// Starts a drill on exactly these questions (most missed, from Review).
 pub fn start_drill(ctx: &mut Ctx, label: &str, ids: Vec<String>) -> Nav {
     match start(ctx, Filter::Ids(label.to_string(), ids), Mode::Practice) {
@@ -225,9 +192,31 @@ pub fn start(ctx: &mut Ctx, filter: Filter, mode: Mode) -> Option<Practice> {
 }
 
 pub fn start_at(ctx: &mut Ctx, filter: Filter, level: LevelChoice, mode: Mode) -> Option<Practice> {
-    let (filter, queue) = logic::choose(&ctx.bank, filter, level, &mut ctx.rng);
+    start_choice(ctx, PracticeChoice::Pick(filter, level), mode)
+}
+
+/// Starts what a learner chose, through the same queue builder plain mode uses.
+pub fn start_choice(ctx: &mut Ctx, choice: PracticeChoice, mode: Mode) -> Option<Practice> {
+    let due = choice == PracticeChoice::Due;
+    let built = progress::practice_queue(
+        &ctx.db,
+        &ctx.bank,
+        &ctx.bank_name,
+        choice,
+        ctx.scheduler.as_ref(),
+        ctx.now,
+        &mut ctx.rng,
+    );
+    let (filter, queue) = match built {
+        Ok(b) => b,
+        Err(e) => {
+            ctx.status = Some(e.to_string());
+            return None;
+        }
+    };
     if queue.is_empty() {
-        ctx.status = Some("No questions match that choice.".into());
+        let why = if due { "Nothing is due for review right now." } else { "No questions match that choice." };
+        ctx.status = Some(why.into());
         return None;
     }
     let session_id = match ctx.db.start_session(&ctx.bank_name, mode, &filter.describe(&ctx.bank), ctx.now) {
