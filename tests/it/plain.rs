@@ -12,6 +12,43 @@ use rand::rngs::StdRng;
 
 const T0: i64 = 1_795_625_162_000;
 
+/// One practice session over one question in plain mode, on an in-memory input and a fake clock
+/// that advances `step_ms` per read; returns (answered, right, what was printed).
+fn practise_one(
+    db: &mut Db,
+    bank: &Bank,
+    qid: &str,
+    input: &str,
+    step_ms: i64,
+    rng: &StdRng,
+) -> (usize, usize, String) {
+    let mut t = T0;
+    let mut clock = || {
+        t += step_ms;
+        t
+    };
+    let mut out = Vec::new();
+    let mut p = Plain {
+        db,
+        bank,
+        bank_name: "builtin",
+        scheduler: &Fsrs::default(),
+        settings: SrsSettings::default(),
+        input: input.as_bytes(),
+        out: &mut out,
+        clock: &mut clock,
+    };
+    let (answered, correct) = p
+        .practice(
+            Filter::Ids("one".into(), vec![qid.to_string()]),
+            vec![qid.to_string()],
+            Mode::Practice,
+            &mut rng.clone(),
+        )
+        .expect("session");
+    (answered, correct, String::from_utf8(out).expect("utf8"))
+}
+
 #[test]
 fn practice_grades_stores_and_reports_with_a_fake_clock() {
     let bank = Bank::load(&ContentSource::Embedded).expect("bank");
@@ -24,27 +61,8 @@ fn practice_grades_stores_and_reports_with_a_fake_clock() {
     let wrong = (b'A' + ((right + 1) % order.len()) as u8) as char;
 
     let mut db = Db::open_in_memory().expect("db");
-    let mut t = T0;
-    let mut clock = || {
-        t += 12_000;
-        t
-    };
     let input = format!("zzz\n{wrong},{letter}\n{letter}!\n");
-    let mut out = Vec::new();
-    let mut p = Plain {
-        db: &mut db,
-        bank: &bank,
-        bank_name: "builtin",
-        scheduler: &Fsrs::default(),
-        settings: SrsSettings::default(),
-        input: input.as_bytes(),
-        out: &mut out,
-        clock: &mut clock,
-    };
-    let (answered, correct) = p
-        .practice(Filter::Ids("one".into(), vec![q.id.clone()]), vec![q.id.clone()], Mode::Practice, &mut rng.clone())
-        .expect("session");
-    let text = String::from_utf8(out).expect("utf8");
+    let (answered, correct, text) = practise_one(&mut db, &bank, &q.id, &input, 12_000, &rng);
     assert_eq!((answered, correct), (1, 1), "{text}");
     assert!(text.contains("Type option letters"), "{text}");
     assert!(text.contains("Choose ONE (you gave 2)"), "{text}");
@@ -169,26 +187,7 @@ fn plain_practice_names_the_belief_a_wrong_answer_shows_in_the_apps_words() {
     let pos = order.iter().position(|&i| q.options[i].misconception.is_some()).expect("tagged");
     let letter = (b'A' + pos as u8) as char;
     let mut db = Db::open_in_memory().expect("db");
-    let mut t = T0;
-    let mut clock = || {
-        t += 5_000;
-        t
-    };
-    let input = format!("{letter}\n");
-    let mut out = Vec::new();
-    let mut p = Plain {
-        db: &mut db,
-        bank: &bank,
-        bank_name: "builtin",
-        scheduler: &Fsrs::default(),
-        settings: SrsSettings::default(),
-        input: input.as_bytes(),
-        out: &mut out,
-        clock: &mut clock,
-    };
-    p.practice(Filter::Ids("one".into(), vec![q.id.clone()]), vec![q.id.clone()], Mode::Practice, &mut rng.clone())
-        .expect("session");
-    let text = String::from_utf8(out).expect("utf8");
+    let (_, _, text) = practise_one(&mut db, &bank, &q.id, &format!("{letter}\n"), 5_000, &rng);
     let m = gatewise::study::misconceptions::entries(&bank, &q, &[order[pos]])[0];
     for line in gatewise::study::misconceptions::feedback(&bank, m) {
         assert!(text.contains(&line), "plain mode lacks {line:?}:\n{text}");

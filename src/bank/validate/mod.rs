@@ -361,38 +361,17 @@ pub fn check(files: &[SourceFile]) -> (Bank, Vec<Problem>) {
     }
     let topic_ids: HashSet<&str> = topics.iter().map(|t| t.value.id.as_str()).collect();
     let known_topics = || topic_ids.iter().copied().collect::<Vec<_>>().join(", ");
-    for q in &questions {
-        if saw_topics && !topic_ids.contains(q.value.topic.as_str()) {
-            push(Severity::Error, &q.file, q.line, q.column, &q.value.id, format!("unknown topic `{}`", q.value.topic));
+    // Questions and FAQ entries both name a topic and may point at notes.
+    let refs = questions
+        .iter()
+        .map(|q| (&q.file, q.line, q.column, &q.value.id, &q.value.topic, &q.value.notes))
+        .chain(faq.iter().map(|f| (&f.file, f.line, f.column, &f.value.id, &f.value.topic, &f.value.notes)));
+    for (file, line, column, id, topic, note_refs) in refs {
+        if saw_topics && !topic_ids.contains(topic.as_str()) {
+            push(Severity::Error, file, line, column, id, format!("unknown topic `{topic}`"));
         }
-        for n in &q.value.notes {
-            if !note_ids.contains_key(n.as_str()) {
-                push(
-                    Severity::Error,
-                    &q.file,
-                    q.line,
-                    q.column,
-                    &q.value.id,
-                    format!("points at note `{n}`, which does not exist"),
-                );
-            }
-        }
-    }
-    for f in &faq {
-        if saw_topics && !topic_ids.contains(f.value.topic.as_str()) {
-            push(Severity::Error, &f.file, f.line, f.column, &f.value.id, format!("unknown topic `{}`", f.value.topic));
-        }
-        for n in &f.value.notes {
-            if !note_ids.contains_key(n.as_str()) {
-                push(
-                    Severity::Error,
-                    &f.file,
-                    f.line,
-                    f.column,
-                    &f.value.id,
-                    format!("points at note `{n}`, which does not exist"),
-                );
-            }
+        for n in note_refs.iter().filter(|n| !note_ids.contains_key(n.as_str())) {
+            push(Severity::Error, file, line, column, id, format!("points at note `{n}`, which does not exist"));
         }
     }
     for p in &notes {
