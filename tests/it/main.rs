@@ -25,6 +25,7 @@ mod lab;
 mod misconceptions;
 mod plain;
 mod quality;
+mod readiness;
 mod sandbox;
 mod srs;
 mod stats_json;
