@@ -266,6 +266,7 @@ impl App {
     fn typing(&self) -> bool {
         match self.screens.last() {
             Some(Screen::Note(n)) => n.typing(),
+            Some(Screen::Study(s)) => s.typing(),
             Some(Screen::Review(r)) => r.typing.is_some(),
             Some(Screen::Lab(l)) => l.typing(),
             _ => false,
@@ -277,6 +278,7 @@ impl App {
             self.ctx.status = None;
             match self.screens.last_mut() {
                 Some(Screen::Note(n)) => n.on_text_key(key, &self.ctx),
+                Some(Screen::Study(s)) => s.on_text_key(key, &self.ctx),
                 Some(Screen::Review(r)) => r.on_text_key(key, &mut self.ctx),
                 Some(Screen::Lab(l)) => {
                     l.on_text_key(key);

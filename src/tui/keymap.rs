@@ -74,6 +74,11 @@ const NOTE: &[Binding] = &[
 const FAQ: &[Binding] = &[
     b(&[Enter, C(' ')], "Enter", "expand/collapse", Action::Toggle, true),
     b(&[Tab], "Tab", "notes", Action::SwitchTab, true),
+    b(&[C('/')], "/", "search", Action::Search, true),
+    b(&[C('n')], "n", "next match", Action::SearchNext, true),
+    b(&[C('N')], "N", "previous match", Action::SearchPrev, false),
+    b(&[C('g'), HomeKey], "g", "top", Action::Top, false),
+    b(&[C('G'), End], "G", "bottom", Action::Bottom, false),
 ];
 const SETUP: &[Binding] = &[
     b(&[Enter], "Enter", "start", Action::Open, true),
