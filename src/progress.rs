@@ -57,6 +57,11 @@ pub fn load_dashboard(
     ))
 }
 
+/// Questions of a bank answered at least once (for drawing an exam unseen-first).
+pub fn seen_ids(db: &Db, bank_name: &str) -> Result<std::collections::HashSet<String>, StoreError> {
+    Ok(db.question_stats(bank_name)?.into_iter().map(|s| s.question_id).collect())
+}
+
 /// The beliefs this learner's answers have shown, active ones first.
 pub fn load_beliefs(db: &Db, bank: &Bank, bank_name: &str, now: Millis) -> Result<Vec<BeliefStatus>, StoreError> {
     let slips: Vec<Slip> = db
