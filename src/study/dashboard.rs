@@ -233,3 +233,57 @@ pub fn dashboard(i: Inputs, s: &dyn Scheduler, now: Millis) -> Dashboard {
 pub fn day_start(t: Millis) -> Millis {
     day_of(t) * DAY_MS
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bank::ContentSource;
+    use crate::study::scheduler::Fsrs;
+
+    #[test]
+    fn only_full_sized_all_topic_exams_are_mocks() {
+        assert!(is_mock(&ExamSpec::full()));
+        assert!(is_mock(&ExamSpec::quick()));
+        assert!(is_mock(&ExamSpec::custom(30, 40, Vec::new())));
+        assert!(!is_mock(&ExamSpec::custom(2, 3, Vec::new())));
+        assert!(!is_mock(&ExamSpec::custom(19, 30, Vec::new())));
+        assert!(!is_mock(&ExamSpec::custom(40, 60, vec!["caching".into()])));
+    }
+
+    /// With a fake clock: the trend holds the mocks, in order, and the custom exams are apart.
+    #[test]
+    fn custom_exams_stay_out_of_the_trend() {
+        let bank = Bank::load(&ContentSource::Embedded).expect("bank");
+        let now = 1_795_564_800_000;
+        let point = |at: i64, scaled: u32, q: usize| ExamPoint {
+            submitted_at: at,
+            scaled,
+            percent: 50.0,
+            questions: q,
+            label: String::new(),
+        };
+        let exams = vec![
+            (ExamSpec::quick(), point(now - 3 * DAY_MS, 640, 20)),
+            (ExamSpec::custom(2, 3, Vec::new()), point(now - 2 * DAY_MS, 1000, 2)),
+            (ExamSpec::custom(5, 7, Vec::new()), point(now - DAY_MS, 100, 5)),
+            (ExamSpec::full(), point(now, 712, 65)),
+        ];
+        let d = dashboard(
+            Inputs {
+                bank: &bank,
+                question_stats: &[],
+                daily: &[],
+                cards: &[],
+                exams,
+                confidence: &[(2, 4, 3)],
+                plan: None,
+                beliefs: Vec::new(),
+            },
+            &Fsrs::default(),
+            now,
+        );
+        assert_eq!(d.exams.iter().map(|e| e.scaled).collect::<Vec<_>>(), vec![640, 712]);
+        assert_eq!(d.custom_exams.iter().map(|e| e.questions).collect::<Vec<_>>(), vec![2, 5]);
+        assert_eq!(d.calibration[0].label, "fairly sure");
+    }
+}

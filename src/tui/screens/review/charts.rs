@@ -111,3 +111,23 @@ fn mock_chart(frame: &mut Frame, area: Rect, ctx: &Ctx, d: &Dashboard) {
         area,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// ratatui's placement, restated: label i of n at `i * (h - 1) / (n - 1)` rows above the
+    /// bottom; a Braille point at dot row `round((top - y) * (4h - 1) / range)` from the top.
+    #[test]
+    fn every_label_sits_on_its_values_row_at_every_height() {
+        for rows in 8..60u16 {
+            let h = aligned_plot_height(rows);
+            assert!(h + CHART_CHROME <= rows);
+            for (i, value) in [100.0, 400.0, 700.0, 1000.0].into_iter().enumerate() {
+                let label_from_top = (h - 1) - (i as u16 * (h - 1) / 3);
+                let dot = ((1000.0 - value) * (4.0 * f64::from(h) - 1.0) / 900.0).round() as u16;
+                assert_eq!(dot / 4, label_from_top, "{value} at plot height {h}");
+            }
+        }
+    }
+}
