@@ -10,8 +10,8 @@ pub fn markdown(d: &Dashboard, bank: &Bank, bank_name: &str, date: &str) -> Stri
     let _ = writeln!(s, "# gatewise progress report — {date}\n");
     let _ = writeln!(
         s,
-        "Bank: **{bank_name}** ({} questions). Amazon API Gateway for AWS Certified Cloud Practitioner (CLF-C02).\n",
-        d.total
+        "Bank: **{bank_name}** ({}). Amazon API Gateway for AWS Certified Cloud Practitioner (CLF-C02).\n",
+        crate::text::plural(d.total, "question")
     );
     let _ = writeln!(s, "| | |\n|---|---|");
     let _ = writeln!(s, "| Answers | {} ({:.0}% right) |", d.answered, pct(d.correct, d.answered));
