@@ -178,8 +178,11 @@ pub struct ExamArgs {
     /// Draw the same exam again: the seed is shown in `gatewise exam history`.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Draw questions you have never answered before repeats.
+    #[arg(long)]
+    pub unseen_first: bool,
     /// Resume the unfinished exam with its answers, flags, position and remaining time.
-    #[arg(long, conflicts_with_all = ["full", "questions", "minutes", "topics", "seed"])]
+    #[arg(long, conflicts_with_all = ["full", "questions", "minutes", "topics", "seed", "unseen_first"])]
     pub resume: bool,
     /// Line by line on standard input and output: no full screen, no colours (screen readers, scripts).
     #[arg(long)]

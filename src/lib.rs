@@ -19,6 +19,7 @@ pub mod progress;
 pub mod store;
 pub mod study;
 pub mod term;
+pub mod text;
 pub mod tui;
 
 pub use commands::run;

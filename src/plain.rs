@@ -188,9 +188,9 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
         let mut session = Session::new(filter, queue, started);
         writeln!(
             self.out,
-            "Practice: {} questions. Answer with letters (B, or A,C for several); add ? if unsure or ! if sure.\n\
+            "Practice: {}. Answer with letters (B, or A,C for several); add ? if unsure or ! if sure.\n\
              s skips, q quits; end of input also stops and keeps your answers.",
-            session.queue.len()
+            crate::text::plural(session.queue.len(), "question")
         )?;
         if mode == Mode::Cram {
             writeln!(self.out, "Cram mode: answers are recorded, the review schedule is not changed.")?;
@@ -318,7 +318,9 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
                 (row.id, spec, items, row.position, row.elapsed_ms)
             }
             None => {
-                let items = exam::draw(self.bank, &spec, seed);
+                let seen =
+                    if spec.unseen_first { progress::seen_ids(self.db, self.bank_name)? } else { Default::default() };
+                let items = exam::draw_with_history(self.bank, &spec, seed, &seen);
                 anyhow::ensure!(!items.is_empty(), "no questions match that exam");
                 let rows = progress::exam_rows(&items);
                 let id = self.db.create_exam(self.bank_name, &serde_json::to_string(&spec)?, seed, &rows, now)?;

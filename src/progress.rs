@@ -5,7 +5,7 @@ use crate::bank::{Bank, Question};
 use crate::store::{Db, ExamItemRow, ExamRow, Mode, NewAttempt, StoreError};
 use crate::store::{Schedule, SrsCard};
 use crate::study::Millis;
-use crate::study::dashboard::{Dashboard, ExamPoint, Inputs, dashboard};
+use crate::study::dashboard::{Dashboard, ExamPoint, Inputs, dashboard, is_mock};
 use crate::study::exam::{ExamResult, ExamSpec, Item, score};
 use crate::study::misconceptions::{BeliefStatus, Slip, beliefs, shown};
 use crate::study::plan::{EXAM_DATE_KEY, RETENTION_KEY, plan, settings_from};
@@ -32,11 +32,15 @@ pub fn load_dashboard(
         .into_iter()
         .filter_map(|e| {
             let r: ExamResult = serde_json::from_str(e.result.as_deref()?).ok()?;
-            Some(ExamPoint {
+            let spec: ExamSpec = serde_json::from_str(&e.spec).ok()?;
+            let point = ExamPoint {
                 submitted_at: e.submitted_at.unwrap_or(e.created_at),
                 scaled: r.scaled,
                 percent: r.percent,
-            })
+                questions: spec.questions,
+                label: spec.label.clone(),
+            };
+            Some((spec, point))
         })
         .collect();
     let settings = load_settings(db)?;
@@ -55,6 +59,49 @@ pub fn load_dashboard(
         s,
         now,
     ))
+}
+
+/// Mock exams' results (see `is_mock`), newest first, for Home's "Last exam"; custom exams of
+/// a few questions are not a measure of readiness.
+pub fn mock_results(db: &Db, bank_name: &str) -> Result<Vec<ExamResult>, StoreError> {
+    Ok(db
+        .exam_results_newest_first(bank_name)?
+        .into_iter()
+        .filter_map(|(spec, result)| {
+            let spec: ExamSpec = serde_json::from_str(&spec).ok()?;
+            is_mock(&spec).then(|| serde_json::from_str(&result).ok()).flatten()
+        })
+        .collect())
+}
+
+/// Questions of a bank answered at least once (for drawing an exam unseen-first).
+pub fn seen_ids(db: &Db, bank_name: &str) -> Result<std::collections::HashSet<String>, StoreError> {
+    Ok(db.question_stats(bank_name)?.into_iter().map(|s| s.question_id).collect())
+}
+
+/// Home's "what next" from the stored state.
+pub fn what_next(
+    db: &Db,
+    bank: &Bank,
+    bank_name: &str,
+    s: &dyn Scheduler,
+    now: Millis,
+    home: crate::study::next::State,
+) -> Result<crate::study::next::Suggestion, StoreError> {
+    use crate::study::selection::{Knowledge, topic_scores};
+    let stats = db.question_stats(bank_name)?;
+    let cards = db.srs_cards(bank_name)?;
+    let k = Knowledge::new(&stats, &cards);
+    let weakest = topic_scores(bank, &k, s, now).into_iter().find(|a| a.seen > 0).map(|a| (a.title, a.predicted));
+    let settings = load_settings(db)?;
+    let plan = plan(bank, &cards, settings, now);
+    let state = crate::study::next::State {
+        weakest,
+        exam_in_days: plan.as_ref().map(|p| p.days_left),
+        daily_target: plan.map(|p| p.daily_target),
+        ..home
+    };
+    Ok(crate::study::next::suggest(&state))
 }
 
 /// The beliefs this learner's answers have shown, active ones first.

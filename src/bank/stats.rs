@@ -78,9 +78,15 @@ pub fn bank_stats(bank: &Bank) -> BankStats {
 impl BankStats {
     /// A human-readable table.
     pub fn to_text(&self, bank: &Bank) -> String {
+        use crate::text::{plural, plural_as};
         let mut s = format!(
-            "{} questions ({} single, {} multiple response), {} notes, {} FAQ entries, {} topics\n\nBy topic:\n",
-            self.questions, self.by_kind.single, self.by_kind.multiple, self.notes, self.faq, self.topics
+            "{} ({} single, {} multiple response), {}, {}, {}\n\nBy topic:\n",
+            plural(self.questions, "question"),
+            self.by_kind.single,
+            self.by_kind.multiple,
+            plural(self.notes, "note"),
+            plural_as(self.faq, "FAQ entry", "FAQ entries"),
+            plural(self.topics, "topic")
         );
         for t in &bank.topics {
             s += &format!("  {:<44} {:>4}\n", t.title, self.by_topic.get(&t.id).copied().unwrap_or(0));

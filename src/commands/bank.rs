@@ -1,4 +1,5 @@
 //! `gatewise bank …`: checking, describing, importing and exporting banks.
+use crate::text::{plural, plural_as};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -31,17 +32,17 @@ pub fn check(source: &ContentSource) -> Result<ExitCode> {
     }
     let warnings = problems.len() - errors;
     if errors > 0 {
-        writeln!(err, "{errors} error(s), {warnings} warning(s) in {}", source.describe())?;
+        writeln!(err, "{}, {} in {}", plural(errors, "error"), plural(warnings, "warning"), source.describe())?;
         return Ok(ExitCode::FAILURE);
     }
     crate::say!(
-        "ok: {} questions, {} notes, {} FAQ entries, {} topics in {}{}",
-        bank.questions.len(),
-        bank.notes.len(),
-        bank.faq.len(),
-        bank.topics.len(),
+        "ok: {}, {}, {}, {} in {}{}",
+        plural(bank.questions.len(), "question"),
+        plural(bank.notes.len(), "note"),
+        plural_as(bank.faq.len(), "FAQ entry", "FAQ entries"),
+        plural(bank.topics.len(), "topic"),
         source.describe(),
-        if warnings > 0 { format!(" ({warnings} warning(s))") } else { String::new() }
+        if warnings > 0 { format!(" ({})", plural(warnings, "warning")) } else { String::new() }
     )?;
     crate::say!("{}", bank::quality::length_cue(&bank.questions).describe())?;
     Ok(ExitCode::SUCCESS)
@@ -128,16 +129,18 @@ pub fn import(cli: &Cli, file: &Path, format: ImportFormat, out: Option<&Path>, 
     let flagged = imported.questions.iter().filter(|q| !q.missing.is_empty()).count();
     crate::say!("{}", report.summary())?;
     crate::say!(
-        "wrote {} question(s) on {} topic(s) into {} ({} file(s))",
-        imported.questions.len(),
-        imported.topics.len(),
+        "wrote {} on {} into {} ({})",
+        plural(imported.questions.len(), "question"),
+        plural(imported.topics.len(), "topic"),
         dir.display(),
-        written.len()
+        plural(written.len(), "file")
     )?;
     if flagged > 0 {
         crate::say!(
-            "{flagged} question(s) lack explanations or sources the source format could not carry; \
+            "{} {} explanations or sources the source format could not carry; \
              `gatewise bank check {}` lists them",
+            plural(flagged, "question"),
+            if flagged == 1 { "lacks" } else { "lack" },
             dir.display()
         )?;
     }
@@ -155,7 +158,7 @@ pub fn export(cli: &Cli, format: ExportFormat, out: Option<&Path>) -> Result<Exi
         Some(path) => {
             crate::fsutil::write_atomic(path, text.as_bytes())
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("wrote {} question(s) from {} to {}", sel.bank.questions.len(), sel.name, path.display());
+            eprintln!("wrote {} from {} to {}", plural(sel.bank.questions.len(), "question"), sel.name, path.display());
         }
         None => write!(crate::term::stdout(), "{text}")?,
     }

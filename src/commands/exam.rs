@@ -36,11 +36,12 @@ pub fn run(cli: &Cli, args: &ExamArgs) -> Result<ExitCode> {
 
 /// The exam the flags ask for: --full, --questions/--minutes, else the quick exam.
 pub fn spec_from(args: &ExamArgs) -> ExamSpec {
-    match (args.full, args.questions, args.minutes) {
+    let spec = match (args.full, args.questions, args.minutes) {
         (true, _, _) => ExamSpec { topics: args.topics.clone(), ..ExamSpec::full() },
         (false, Some(n), Some(m)) => ExamSpec::custom(usize::from(n), m, args.topics.clone()),
         _ => ExamSpec { topics: args.topics.clone(), ..ExamSpec::quick() },
-    }
+    };
+    spec.with_unseen_first(args.unseen_first)
 }
 
 #[derive(serde::Serialize)]

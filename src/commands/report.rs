@@ -8,6 +8,7 @@ use super::{open_db, select_bank};
 use crate::cli::{Cli, StatsFormat};
 use crate::clock;
 use crate::study::scheduler::Fsrs;
+use crate::text::{confidence_label, plural};
 
 pub fn stats(cli: &Cli, format: StatsFormat) -> Result<ExitCode> {
     let db = open_db(cli)?;
@@ -27,13 +28,13 @@ pub fn stats(cli: &Cli, format: StatsFormat) -> Result<ExitCode> {
     let pct = |c: i64, a: i64| if a == 0 { 0.0 } else { 100.0 * c as f64 / a as f64 };
     writeln!(
         out,
-        "Answered {} ({:.0}% right) · seen {} of {} · mastered {} · streak {} days",
+        "Answered {} ({:.0}% right) · seen {} of {} · mastered {} · streak {}",
         d.answered,
         pct(d.correct, d.answered),
         d.seen,
         d.total,
         d.mastered,
-        d.streak
+        plural(d.streak, "day")
     )?;
     writeln!(
         out,
@@ -58,11 +59,14 @@ pub fn stats(cli: &Cli, format: StatsFormat) -> Result<ExitCode> {
     for c in &d.calibration {
         writeln!(
             out,
-            "When confidence was {}, right {:.0}% of {} answers",
-            c.confidence,
+            "When {}, right {:.0}% of {}",
+            confidence_label(c.confidence),
             pct(c.correct, c.answered),
-            c.answered
+            plural(c.answered, "answer")
         )?;
+    }
+    if !d.custom_exams.is_empty() {
+        writeln!(out, "Custom exams (not in the mock trend): {}", d.custom_exams.len())?;
     }
     if let Some(p) = &d.plan {
         write!(out, "{}", p.describe())?;

@@ -1,6 +1,6 @@
 //! Exams: their draw, every answer and flag as it is made, the clock, and the result.
 //! Spec and result are JSON owned by `study::exam`; the store keeps them as text.
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{TransactionBehavior, params};
 
 use super::attempts::{NewAttempt, insert_attempt};
 use super::srs::{Schedule, apply_update, card_in};
@@ -219,16 +219,11 @@ impl Db {
         self.exam_rows(&sql, &bank)
     }
 
-    /// The result of the most recent submitted exam.
-    pub fn last_exam_result(&self, bank: &str) -> Result<Option<String>> {
-        self.conn
-            .query_row(
-                "SELECT result FROM exams WHERE bank = ?1 AND state = 'submitted' AND result IS NOT NULL
-                 ORDER BY submitted_at DESC, id DESC LIMIT 1",
-                [bank],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(self.err())
+    /// The spec and result of every submitted exam with a result, newest first (the caller
+    /// decides which kind of exam it wants; specs are owned by `study::exam`).
+    pub fn exam_results_newest_first(&self, bank: &str) -> Result<Vec<(String, String)>> {
+        let sql = "SELECT spec, result FROM exams WHERE bank = ?1 AND state = 'submitted' AND result IS NOT NULL
+                   ORDER BY submitted_at DESC, id DESC";
+        self.rows(sql, [bank], |r| Ok((r.get(0)?, r.get(1)?)))
     }
 }

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::Millis;
+use super::exam::ExamSpec;
 use super::misconceptions::BeliefStatus;
 use super::plan::Plan;
 use super::readiness::{Readiness, readiness};
@@ -41,6 +42,20 @@ pub struct ExamPoint {
     pub submitted_at: i64,
     pub scaled: u32,
     pub percent: f64,
+    pub questions: usize,
+    pub label: String,
+}
+
+/// The fewest questions an exam needs to count as a mock (the quick exam's 20): fewer
+/// questions say too little to plot beside a 65-question score.
+pub const MOCK_MIN_QUESTIONS: usize = 20;
+
+/// Whether an exam counts in the mock-exam trend and as Home's "Last exam": at least
+/// `MOCK_MIN_QUESTIONS` drawn from every topic, so by the CLF-C02 domain weights (the full
+/// and quick mocks, or a custom exam of that shape). Smaller or topic-limited exams are listed
+/// apart.
+pub fn is_mock(spec: &ExamSpec) -> bool {
+    spec.questions >= MOCK_MIN_QUESTIONS && spec.topics.is_empty()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -56,8 +71,10 @@ pub struct Missed {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Calibration {
-    /// 1 unsure, 2 fairly sure, 3 sure.
+    /// 1 unsure, 2 fairly sure, 3 sure (stored as a number; `label` is what the app says).
     pub confidence: u8,
+    /// "unsure", "fairly sure" or "sure", the app's words.
+    pub label: &'static str,
     pub answered: i64,
     pub correct: i64,
 }
@@ -75,7 +92,10 @@ pub struct Dashboard {
     pub mastery_by_domain: Vec<Mastery>,
     /// Exam-level questions and deep dives, shown apart.
     pub mastery_by_level: Vec<Mastery>,
+    /// Mock exams (see `is_mock`), oldest first: the trend.
     pub exams: Vec<ExamPoint>,
+    /// Smaller or topic-limited exams, oldest first, listed apart from the trend.
+    pub custom_exams: Vec<ExamPoint>,
     /// Answers per day over the last 12 weeks, oldest first (a heatmap row per week).
     pub study_days: Vec<i64>,
     pub due_next_14_days: Vec<usize>,
@@ -96,7 +116,8 @@ pub struct Inputs<'a> {
     pub question_stats: &'a [QuestionStat],
     pub daily: &'a [DailyStat],
     pub cards: &'a [SrsCard],
-    pub exams: Vec<ExamPoint>,
+    /// Every submitted exam with its spec, oldest first; `dashboard` sorts mocks from the rest.
+    pub exams: Vec<(ExamSpec, ExamPoint)>,
     pub confidence: &'a [(u8, i64, i64)],
     pub plan: Option<Plan>,
     pub beliefs: Vec<BeliefStatus>,
@@ -182,7 +203,8 @@ pub fn dashboard(i: Inputs, s: &dyn Scheduler, now: Millis) -> Dashboard {
             .iter()
             .map(|l| mastery(l.id(), l.title(), bank.questions.iter().filter(|q| q.level == *l).collect()))
             .collect(),
-        exams: i.exams,
+        exams: i.exams.iter().filter(|(spec, _)| is_mock(spec)).map(|(_, p)| p.clone()).collect(),
+        custom_exams: i.exams.iter().filter(|(spec, _)| !is_mock(spec)).map(|(_, p)| p.clone()).collect(),
         study_days: (0..HEATMAP_DAYS)
             .map(|n| per_day.get(&(today - HEATMAP_DAYS + 1 + n)).copied().unwrap_or(0))
             .collect(),
@@ -191,7 +213,12 @@ pub fn dashboard(i: Inputs, s: &dyn Scheduler, now: Millis) -> Dashboard {
         calibration: i
             .confidence
             .iter()
-            .map(|&(c, a, r)| Calibration { confidence: c, answered: a, correct: r })
+            .map(|&(c, a, r)| Calibration {
+                confidence: c,
+                label: crate::text::confidence_label(c),
+                answered: a,
+                correct: r,
+            })
             .collect(),
         weak_topics: topic_scores(bank, &k, s, now),
         weak_domains: domain_scores(bank, &k, s, now),
@@ -205,4 +232,58 @@ pub fn dashboard(i: Inputs, s: &dyn Scheduler, now: Millis) -> Dashboard {
 /// Start of the UTC day a time falls in.
 pub fn day_start(t: Millis) -> Millis {
     day_of(t) * DAY_MS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bank::ContentSource;
+    use crate::study::scheduler::Fsrs;
+
+    #[test]
+    fn only_full_sized_all_topic_exams_are_mocks() {
+        assert!(is_mock(&ExamSpec::full()));
+        assert!(is_mock(&ExamSpec::quick()));
+        assert!(is_mock(&ExamSpec::custom(30, 40, Vec::new())));
+        assert!(!is_mock(&ExamSpec::custom(2, 3, Vec::new())));
+        assert!(!is_mock(&ExamSpec::custom(19, 30, Vec::new())));
+        assert!(!is_mock(&ExamSpec::custom(40, 60, vec!["caching".into()])));
+    }
+
+    /// With a fake clock: the trend holds the mocks, in order, and the custom exams are apart.
+    #[test]
+    fn custom_exams_stay_out_of_the_trend() {
+        let bank = Bank::load(&ContentSource::Embedded).expect("bank");
+        let now = 1_795_564_800_000;
+        let point = |at: i64, scaled: u32, q: usize| ExamPoint {
+            submitted_at: at,
+            scaled,
+            percent: 50.0,
+            questions: q,
+            label: String::new(),
+        };
+        let exams = vec![
+            (ExamSpec::quick(), point(now - 3 * DAY_MS, 640, 20)),
+            (ExamSpec::custom(2, 3, Vec::new()), point(now - 2 * DAY_MS, 1000, 2)),
+            (ExamSpec::custom(5, 7, Vec::new()), point(now - DAY_MS, 100, 5)),
+            (ExamSpec::full(), point(now, 712, 65)),
+        ];
+        let d = dashboard(
+            Inputs {
+                bank: &bank,
+                question_stats: &[],
+                daily: &[],
+                cards: &[],
+                exams,
+                confidence: &[(2, 4, 3)],
+                plan: None,
+                beliefs: Vec::new(),
+            },
+            &Fsrs::default(),
+            now,
+        );
+        assert_eq!(d.exams.iter().map(|e| e.scaled).collect::<Vec<_>>(), vec![640, 712]);
+        assert_eq!(d.custom_exams.iter().map(|e| e.questions).collect::<Vec<_>>(), vec![2, 5]);
+        assert_eq!(d.calibration[0].label, "fairly sure");
+    }
 }

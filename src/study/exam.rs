@@ -19,6 +19,11 @@ pub struct ExamSpec {
     #[serde(default)]
     pub topics: Vec<String>,
     pub label: String,
+    /// Draw questions never answered before repeats (within each domain's share), so a
+    /// learner who has sat a few mocks meets new questions first. Stored specs without it
+    /// drew at random.
+    #[serde(default)]
+    pub unseen_first: bool,
 }
 
 impl ExamSpec {
@@ -29,6 +34,7 @@ impl ExamSpec {
             minutes: 90,
             topics: Vec::new(),
             label: "Full mock (65 questions, 90 minutes)".into(),
+            unseen_first: false,
         }
     }
 
@@ -39,12 +45,20 @@ impl ExamSpec {
             minutes: 28,
             topics: Vec::new(),
             label: "Quick exam (20 questions, 28 minutes)".into(),
+            unseen_first: false,
         }
     }
 
     pub fn custom(questions: usize, minutes: u32, topics: Vec<String>) -> ExamSpec {
-        let label = format!("Custom exam ({questions} questions, {minutes} minutes)");
-        ExamSpec { questions, minutes, topics, label }
+        use crate::text::plural;
+        let label = format!("Custom exam ({}, {})", plural(questions, "question"), plural(minutes, "minute"));
+        ExamSpec { questions, minutes, topics, label, unseen_first: false }
+    }
+
+    /// The same exam, drawing unseen questions first.
+    pub fn with_unseen_first(mut self, on: bool) -> ExamSpec {
+        self.unseen_first = on;
+        self
     }
 
     pub fn limit_ms(&self) -> i64 {
@@ -175,16 +189,39 @@ pub fn domain_quota(total: usize) -> Vec<(Domain, usize)> {
 /// Draws the questions of an exam: by domain weight as far as the pool allows, topped up from
 /// the other domains, no question twice, order and option order shuffled, all from `seed`.
 pub fn draw(bank: &Bank, spec: &ExamSpec, seed: u64) -> Vec<Item> {
+    draw_with_history(bank, spec, seed, &std::collections::HashSet::new())
+}
+
+/// The questions an exam could draw (exam level, its topics) and how many of them are in
+/// `seen`: what the start screen reports as "still unseen".
+pub fn unseen_count(bank: &Bank, spec: &ExamSpec, seen: &std::collections::HashSet<String>) -> (usize, usize) {
+    let pool: Vec<&Question> = bank.questions.iter().filter(|q| in_pool(q, spec)).collect();
+    (pool.iter().filter(|q| !seen.contains(&q.id)).count(), pool.len())
+}
+
+fn in_pool(q: &Question, spec: &ExamSpec) -> bool {
+    q.level == Level::Exam && (spec.topics.is_empty() || spec.topics.contains(&q.topic))
+}
+
+/// `draw`, knowing which questions the learner has answered: with `spec.unseen_first`, those
+/// come after every unseen question of their domain (the same seed and history give the same
+/// exam).
+pub fn draw_with_history(
+    bank: &Bank,
+    spec: &ExamSpec,
+    seed: u64,
+    seen: &std::collections::HashSet<String>,
+) -> Vec<Item> {
     let mut rng = StdRng::seed_from_u64(seed);
     // Mock exams measure CLF-C02 depth: deep-dive questions never fill one.
-    let mut pool: Vec<&Question> = bank
-        .questions
-        .iter()
-        .filter(|q| q.level == Level::Exam && (spec.topics.is_empty() || spec.topics.contains(&q.topic)))
-        .collect();
+    let mut pool: Vec<&Question> = bank.questions.iter().filter(|q| in_pool(q, spec)).collect();
     // A stable starting order, so the same seed gives the same exam whatever the file order.
     pool.sort_by(|a, b| a.id.cmp(&b.id));
     pool.shuffle(&mut rng);
+    if spec.unseen_first {
+        // A stable sort keeps the shuffled order within the unseen and the seen.
+        pool.sort_by_key(|q| seen.contains(&q.id));
+    }
     let want = spec.questions.min(pool.len());
     let mut chosen: Vec<&Question> = Vec::with_capacity(want);
     // Domain weights apply to the questions that have a domain (all of the built-in bank); a user

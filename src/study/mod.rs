@@ -3,6 +3,7 @@
 pub mod dashboard;
 pub mod exam;
 pub mod misconceptions;
+pub mod next;
 pub mod plan;
 pub mod practice;
 pub mod readiness;

@@ -76,19 +76,19 @@ pub fn plan(bank: &Bank, cards: &[SrsCard], settings: SrsSettings, now: Millis) 
 
 impl Plan {
     pub fn describe(&self) -> String {
-        let mut s = format!(
-            "Exam on {} — {} day{} left.\n",
-            self.exam_date,
-            self.days_left,
-            if self.days_left == 1 { "" } else { "s" }
+        use crate::text::plural;
+        let mut s = format!("Exam on {} — {} left.\n", self.exam_date, plural(self.days_left, "day"));
+        s += &format!(
+            "Daily target: {} ({} new + {}).\n",
+            plural(self.daily_target, "question"),
+            self.new_per_day,
+            plural(self.reviews_per_day, "review")
         );
         s += &format!(
-            "Daily target: {} questions ({} new + {} reviews).\n",
-            self.daily_target, self.new_per_day, self.reviews_per_day
-        );
-        s += &format!(
-            "{} questions not yet in your review schedule; {} reviews due now, {} more due before the exam.\n",
-            self.unseen, self.due_now, self.due_before_exam
+            "{} not yet in your review schedule; {} due now, {} more due before the exam.\n",
+            plural(self.unseen, "question"),
+            plural(self.due_now, "review"),
+            self.due_before_exam
         );
         s += &format!(
             "Reviews are scheduled for {:.0}% recall and capped so every card you have seen comes due before the exam day.\n",

@@ -28,10 +28,10 @@ pub struct Readiness {
     pub caveat: &'static str,
 }
 
-pub const FORMULA: &str = "Each question's chance = mean of its recent accuracy (last 5 answers) and FSRS predicted \
-recall; questions never seen count at 50%. Each domain's chance is the mean over its exam-level questions (deep dives \
-do not count); the estimate is \
-the sum of domain chances weighted 24/30/34/12% as on CLF-C02, shown as 100 + 900 × chance.";
+pub const FORMULA: &str = "Each question's chance = (right + ½) ÷ (answers + 1) over its last 5 answers, \
+times its FSRS recall a day or more after the last review; a question never seen counts at 50%, one just missed \
+at 25% or less. Each domain's chance is the mean over its exam-level questions (deep dives do not count); the \
+estimate is the sum of domain chances weighted 24/30/34/12% as on CLF-C02, shown as 100 + 900 × chance.";
 
 pub const CAVEAT: &str = "This is not a prediction of your real score: it only knows this bank's API Gateway \
 questions, while the real exam covers all of AWS.";

@@ -10,14 +10,14 @@ pub fn markdown(d: &Dashboard, bank: &Bank, bank_name: &str, date: &str) -> Stri
     let _ = writeln!(s, "# gatewise progress report — {date}\n");
     let _ = writeln!(
         s,
-        "Bank: **{bank_name}** ({} questions). Amazon API Gateway for AWS Certified Cloud Practitioner (CLF-C02).\n",
-        d.total
+        "Bank: **{bank_name}** ({}). Amazon API Gateway for AWS Certified Cloud Practitioner (CLF-C02).\n",
+        crate::text::plural(d.total, "question")
     );
     let _ = writeln!(s, "| | |\n|---|---|");
     let _ = writeln!(s, "| Answers | {} ({:.0}% right) |", d.answered, pct(d.correct, d.answered));
     let _ = writeln!(s, "| Questions seen | {} of {} |", d.seen, d.total);
     let _ = writeln!(s, "| Mastered (last three answers right) | {} |", d.mastered);
-    let _ = writeln!(s, "| Study streak | {} day(s) |", d.streak);
+    let _ = writeln!(s, "| Study streak | {} |", crate::text::plural(d.streak, "day"));
     let _ = writeln!(s, "| Reviews due in the next 14 days | {} |", d.due_next_14_days.iter().sum::<usize>());
     let _ = writeln!(
         s,
@@ -68,9 +68,18 @@ pub fn markdown(d: &Dashboard, bank: &Bank, bank_name: &str, date: &str) -> Stri
         let _ = writeln!(s, "- {} — predicted {:.0}%, seen {} of {}", a.title, a.predicted * 100.0, a.seen, a.total);
     }
     if !d.exams.is_empty() {
-        let _ = writeln!(s, "\n## Exams\n\n| # | Estimated score | Correct |\n|---:|---:|---:|");
+        let _ = writeln!(s, "\n## Mock exams\n\n| # | Estimated score | Correct |\n|---:|---:|---:|");
         for (i, e) in d.exams.iter().enumerate() {
             let _ = writeln!(s, "| {} | {} | {:.0}% |", i + 1, e.scaled, e.percent);
+        }
+    }
+    if !d.custom_exams.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n## Custom exams (not in the trend)\n\n| Exam | Estimated score | Correct |\n|---|---:|---:|"
+        );
+        for e in &d.custom_exams {
+            let _ = writeln!(s, "| {} | {} | {:.0}% |", e.label, e.scaled, e.percent);
         }
     }
     if !d.most_missed.is_empty() {
@@ -84,11 +93,9 @@ pub fn markdown(d: &Dashboard, bank: &Bank, bank_name: &str, date: &str) -> Stri
     if !d.calibration.is_empty() {
         let _ = writeln!(s, "\n## Confidence calibration\n");
         for c in &d.calibration {
-            let label = ["unsure", "fairly sure", "sure"]
-                .get(usize::from(c.confidence).saturating_sub(1))
-                .copied()
-                .unwrap_or("?");
-            let _ = writeln!(s, "- When {label}: right {:.0}% of {} answers", pct(c.correct, c.answered), c.answered);
+            let label = crate::text::confidence_label(c.confidence);
+            let answers = crate::text::plural(c.answered, "answer");
+            let _ = writeln!(s, "- When {label}: right {:.0}% of {answers}", pct(c.correct, c.answered));
         }
     }
     s

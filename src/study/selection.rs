@@ -17,6 +17,17 @@ pub const UNSEEN_PRIOR: f64 = 0.5;
 /// How many recent answers count as "recent accuracy".
 pub const RECENT: u32 = 5;
 
+/// Recall is read at least this long after the last review. Right after an answer, FSRS says
+/// 100% (the feedback has just shown the right option, even after a miss), which is the screen
+/// talking, not memory; an exam is at the earliest tomorrow.
+pub const RECALL_HORIZON_MS: Millis = super::stats::DAY_MS;
+
+/// The smoothed accuracy of `right` answers out of `n`: (right + ½) / (n + 1), a prior of half
+/// an answer right and half wrong, so one miss reads 25% and no answers read the 50% prior.
+pub fn smoothed_accuracy(right: u32, n: u32) -> f64 {
+    (f64::from(right) + UNSEEN_PRIOR) / (f64::from(n) + 1.0)
+}
+
 /// What is known about each question, gathered once.
 pub struct Knowledge<'a> {
     pub stats: HashMap<&'a str, &'a QuestionStat>,
@@ -38,19 +49,22 @@ impl<'a> Knowledge<'a> {
         (n > 0).then(|| f64::from(right) / f64::from(n))
     }
 
+    /// FSRS's predicted recall, read no sooner than a day after the last review.
     pub fn recall(&self, id: &str, s: &dyn Scheduler, now: Millis) -> Option<f64> {
-        self.cards.get(id).map(|c| s.recall(&Card::from(*c), now))
+        self.cards.get(id).map(|c| {
+            let card = Card::from(*c);
+            s.recall(&card, now.max(card.last_review + RECALL_HORIZON_MS))
+        })
     }
 
-    /// The predicted chance of answering now: the mean of recent accuracy and FSRS recall where
-    /// known, else the unseen prior.
+    /// The predicted chance of answering right: the smoothed accuracy of the last five answers
+    /// times the recall; unseen questions get the 50% prior. A multiplication, not a mean, so
+    /// that a fresh miss cannot be outvoted by a recall that has not had time to decay: missed
+    /// once reads at most 25%, below a question never seen.
     pub fn predicted(&self, id: &str, s: &dyn Scheduler, now: Millis) -> f64 {
-        match (self.recent_accuracy(id), self.recall(id, s, now)) {
-            (Some(a), Some(r)) => (a + r) / 2.0,
-            (Some(a), None) => a,
-            (None, Some(r)) => r,
-            (None, None) => UNSEEN_PRIOR,
-        }
+        let (right, n) = self.stats.get(id).map_or((0, 0), |st| st.recent_results(RECENT));
+        // Answers without a card (cram only) have not been scheduled: nothing known to decay.
+        smoothed_accuracy(right, n) * self.recall(id, s, now).unwrap_or(1.0)
     }
 }
 

@@ -34,8 +34,10 @@ pub struct Ctx {
     pub size: Rect,
     pub glance: Glance,
     pub notes_read: HashSet<String>,
-    /// The latest submitted exam's result, for Home.
+    /// The latest mock exam's result (custom exams of a few questions are left out), for Home.
     pub last_exam: Option<ExamResult>,
+    /// Home's one suggestion of what to do next.
+    pub next: crate::study::next::Suggestion,
     /// Questions of this bank due for review now.
     pub due_now: usize,
     /// Answered and total questions of an unfinished exam, if there is one.
@@ -70,6 +72,7 @@ impl Ctx {
             srs: SrsSettings::default(),
             unfinished_exam: None,
             due_now: 0,
+            next: crate::study::next::Suggestion::Start,
             status: None,
             docs: HashMap::new(),
         };
@@ -93,8 +96,12 @@ impl Ctx {
             Ok(cards) => self.due_now = cards.iter().filter(|c| self.bank.question(&c.question_id).is_some()).count(),
             Err(e) => self.status = Some(e.to_string()),
         }
-        match self.db.last_exam_result(&self.bank_name) {
-            Ok(r) => self.last_exam = r.and_then(|json| serde_json::from_str(&json).ok()),
+        let mut mocks_taken = 0;
+        match crate::progress::mock_results(&self.db, &self.bank_name) {
+            Ok(r) => {
+                mocks_taken = r.len();
+                self.last_exam = r.into_iter().next();
+            }
             Err(e) => self.status = Some(e.to_string()),
         }
         match self.db.in_progress_exam(&self.bank_name) {
@@ -105,6 +112,19 @@ impl Ctx {
         }
         match self.db.notes_read(&self.bank_name) {
             Ok(ids) => self.notes_read = ids.into_iter().collect(),
+            Err(e) => self.status = Some(e.to_string()),
+        }
+        let home = crate::study::next::State {
+            unfinished_exam: self.unfinished_exam,
+            due_now: self.due_now,
+            seen: self.glance.seen,
+            mocks_taken,
+            ..Default::default()
+        };
+        let next =
+            crate::progress::what_next(&self.db, &self.bank, &self.bank_name, self.scheduler.as_ref(), self.now, home);
+        match next {
+            Ok(n) => self.next = n,
             Err(e) => self.status = Some(e.to_string()),
         }
     }
@@ -269,6 +289,7 @@ impl App {
     fn typing(&self) -> bool {
         match self.screens.last() {
             Some(Screen::Note(n)) => n.typing(),
+            Some(Screen::Study(s)) => s.typing(),
             Some(Screen::Review(r)) => r.typing.is_some(),
             Some(Screen::Lab(l)) => l.typing(),
             _ => false,
@@ -280,6 +301,7 @@ impl App {
             self.ctx.status = None;
             match self.screens.last_mut() {
                 Some(Screen::Note(n)) => n.on_text_key(key, &self.ctx),
+                Some(Screen::Study(s)) => s.on_text_key(key, &self.ctx),
                 Some(Screen::Review(r)) => r.on_text_key(key, &mut self.ctx),
                 Some(Screen::Lab(l)) => {
                     l.on_text_key(key);

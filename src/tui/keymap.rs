@@ -74,6 +74,11 @@ const NOTE: &[Binding] = &[
 const FAQ: &[Binding] = &[
     b(&[Enter, C(' ')], "Enter", "expand/collapse", Action::Toggle, true),
     b(&[Tab], "Tab", "notes", Action::SwitchTab, true),
+    b(&[C('/')], "/", "search", Action::Search, true),
+    b(&[C('n')], "n", "next match", Action::SearchNext, true),
+    b(&[C('N')], "N", "previous match", Action::SearchPrev, false),
+    b(&[C('g'), HomeKey], "g", "top", Action::Top, false),
+    b(&[C('G'), End], "G", "bottom", Action::Bottom, false),
 ];
 const SETUP: &[Binding] = &[
     b(&[Enter], "Enter", "start", Action::Open, true),
@@ -92,7 +97,10 @@ const FEEDBACK: &[Binding] = &[
     b(&[C('o')], "o", "open related note", Action::OpenNote, true),
 ];
 const SUMMARY: &[Binding] = &[b(&[Enter], "Enter", "done", Action::Back, true)];
-const EXAM_START: &[Binding] = &[b(&[Enter], "Enter", "start", Action::Open, true)];
+const EXAM_START: &[Binding] = &[
+    b(&[Enter], "Enter", "start", Action::Open, true),
+    b(&[C(' ')], "Space", "unseen first on/off", Action::Toggle, true),
+];
 const EXAM: &[Binding] = &[
     b(&[C('1'), C('a')], "1-6/a-f", "choose", Action::Pick(0), true),
     b(&[C(' ')], "Space", "toggle highlighted", Action::Toggle, false),

@@ -53,7 +53,7 @@ fn weights_that_do_not_add_up_and_several_full_credit_answers_are_skipped_by_nam
             "line 3: 2 answers each earn full credit in a single-answer question; a bank question has one right answer",
         ]
     );
-    assert_eq!(r.summary(), "1 imported, 2 skipped (1 partial credit, 1 several full-credit answers), 0 warning(s)");
+    assert_eq!(r.summary(), "1 imported, 2 skipped (1 partial credit, 1 several full-credit answers), 0 warnings");
 }
 
 #[test]
@@ -88,7 +88,7 @@ fn unsupported_types_are_skipped_by_name_and_the_rest_imports() {
     let r = gift(text);
     assert_eq!(
         r.summary(),
-        "1 imported, 5 skipped (1 description, 1 essay, 1 matching, 1 numerical, 1 short answer), 0 warning(s)"
+        "1 imported, 5 skipped (1 description, 1 essay, 1 matching, 1 numerical, 1 short answer), 0 warnings"
     );
 }
 
@@ -186,7 +186,7 @@ fn the_command_imports_what_it_can_lists_the_rest_and_strict_writes_nothing() {
         .args(["--format", "gift", "--out", "."])
         .assert()
         .success()
-        .stdout(predicate::str::contains("1 imported, 1 skipped (1 numerical), 0 warning(s)"));
+        .stdout(predicate::str::contains("1 imported, 1 skipped (1 numerical), 0 warnings"));
     assert!(here.join("content/topics.json").is_file());
 }
 

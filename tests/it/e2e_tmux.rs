@@ -61,7 +61,7 @@ impl Drop for Tmux {
 
 /// Whether tmux runs here; if not, says on stderr that `test` is skipped. Written to the stderr
 /// handle rather than with `eprintln!`, which the test harness captures, so it shows.
-fn tmux_or_skip(test: &str) -> bool {
+pub fn tmux_or_skip(test: &str) -> bool {
     let found = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
     if !found {
         let _ = writeln!(std::io::stderr(), "skipping {test}: tmux not found (CI installs it)");

@@ -93,12 +93,28 @@ fn stats_json_matches_the_hand_computed_fixture() {
     assert_eq!(
         v["calibration"],
         serde_json::json!([
-            {"confidence": 1, "answered": 1, "correct": 0},
-            {"confidence": 3, "answered": 4, "correct": 3}
+            {"confidence": 1, "label": "unsure", "answered": 1, "correct": 0},
+            {"confidence": 3, "label": "sure", "answered": 4, "correct": 3}
         ])
     );
     let overview = v["mastery_by_topic"].as_array().expect("topics").iter().find(|m| m["id"] == "overview").cloned();
     assert_eq!(overview.map(|m| (m["mastered"].clone(), m["seen"].clone())), Some((1.into(), 1.into())));
     assert!(v["readiness"]["formula"].as_str().is_some_and(|f| f.contains("50%")));
     assert_eq!(v["plan"], serde_json::Value::Null);
+    // thr-001, missed twice, reads below a question never seen, so its topic is the weakest.
+    assert_eq!(v["weak_topics"][0]["recent_accuracy"], 0.0);
+
+    // The text report names confidence as the app does, and counts with the right plural.
+    let text = crate::sandbox::gatewise()
+        .env("GATEWISE_NOW_MS", NOW.to_string())
+        .arg("--db")
+        .arg(&path)
+        .arg("stats")
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("When unsure, right 0% of 1 answer\n"), "{text}");
+    assert!(text.contains("When sure, right 75% of 4 answers"), "{text}");
+    assert!(!text.contains("confidence was"), "{text}");
+    assert!(text.contains("streak 3 days"), "{text}");
 }

@@ -455,6 +455,10 @@ fn live_mode_serves_real_http_and_shows_curls_requests() {
     let addr = l.live.as_ref().expect("live server").local_addr;
     assert!(addr.ip().is_loopback());
     assert!(a.ctx.status.as_deref().unwrap_or_default().contains("curl"), "{:?}", a.ctx.status);
+    // The command itself is shown whole under Response, not cut in the status line.
+    assert!(l.live_curl.as_deref().is_some_and(|c| c.starts_with("curl ") && c.contains(&addr.port().to_string())));
+    let screen = draw(&a, 100, 30);
+    assert!(screen.contains("From another terminal (copy as is):"), "{screen}");
     // What a learner's curl would send, without a key.
     let mut s = std::net::TcpStream::connect(addr).expect("connect");
     write!(s, "GET /dev/pets HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", addr.port()).expect("send");

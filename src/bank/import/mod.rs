@@ -183,10 +183,10 @@ impl ImportReport {
         let reasons: Vec<String> = self.skipped_by_reason().into_iter().map(|(r, n)| format!("{n} {r}")).collect();
         let skipped = if reasons.is_empty() { String::new() } else { format!(" ({})", reasons.join(", ")) };
         format!(
-            "{} imported, {} skipped{skipped}, {} warning(s)",
+            "{} imported, {} skipped{skipped}, {}",
             self.imported.questions.len(),
             self.skipped.len(),
-            self.warnings.len()
+            crate::text::plural(self.warnings.len(), "warning")
         )
     }
 }

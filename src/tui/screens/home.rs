@@ -4,6 +4,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
+use crate::text::plural;
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
 use crate::tui::screens::{banks, exam, lab, practice, review, study};
@@ -95,9 +96,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &Home, ctx: &Ctx) {
 
     let g = &ctx.glance;
     let pct = |n: usize| (n * 100).checked_div(g.total).unwrap_or(0);
-    let accuracy =
-        g.accuracy().map_or_else(|| "no answers yet".to_string(), |a| format!("{a:.0}% of {} answers", g.answered));
+    let accuracy = g
+        .accuracy()
+        .map_or_else(|| "no answers yet".to_string(), |a| format!("{a:.0}% of {}", plural(g.answered, "answer")));
     let lines = vec![
+        Line::from(vec![Span::styled("Next: ", t.heading), Span::styled(ctx.next.text(), t.accent)]),
+        Line::default(),
         Line::from(vec![
             Span::styled("Questions seen   ", t.muted),
             Span::raw(format!("{} of {} ({}%)", g.seen, g.total, pct(g.seen))),
@@ -115,10 +119,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &Home, ctx: &Ctx) {
                 Span::raw("none now")
             },
         ]),
-        Line::from(vec![
-            Span::styled("Study streak     ", t.muted),
-            Span::raw(format!("{} day{}", g.streak, if g.streak == 1 { "" } else { "s" })),
-        ]),
+        Line::from(vec![Span::styled("Study streak     ", t.muted), Span::raw(plural(g.streak, "day"))]),
         Line::from(vec![
             Span::styled("Notes read       ", t.muted),
             Span::raw(format!("{} of {}", ctx.notes_read.len(), ctx.bank.notes.len())),
@@ -150,12 +151,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &Home, ctx: &Ctx) {
         Line::default(),
         Line::from(Span::styled(
             format!(
-                "Bank {}: {} questions on {} topics, {} notes, {} FAQ entries (b switches).",
+                "Bank {}: {} on {}, {}, {} (b switches).",
                 ctx.bank_name,
-                ctx.bank.questions.len(),
-                ctx.bank.topics.len(),
-                ctx.bank.notes.len(),
-                ctx.bank.faq.len()
+                plural(ctx.bank.questions.len(), "question"),
+                plural(ctx.bank.topics.len(), "topic"),
+                plural(ctx.bank.notes.len(), "note"),
+                crate::text::plural_as(ctx.bank.faq.len(), "FAQ entry", "FAQ entries")
             ),
             t.muted,
         )),

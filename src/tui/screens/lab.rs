@@ -2,17 +2,19 @@
 //! a virtual clock, the response, the phase-by-phase trace, bucket gauges, metrics and the
 //! access log; objectives tick off as traces show them.
 mod list;
+mod view;
 
 pub use list::LabList;
+pub use view::{body_lines, copyable_command};
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Tabs, Wrap};
+use ratatui::widgets::{Block, Paragraph, Tabs};
 
 use crate::gateway::server::{self, ServeOptions, ServerClock, ServerEvent, ServerHandle};
-use crate::gateway::{Gateway, Outcome, Request, VirtualTime};
+use crate::gateway::{Gateway, Request, VirtualTime};
 use crate::lab::{Exchange, LabSession, Scenario};
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav};
@@ -58,6 +60,11 @@ pub struct LabScreen {
     pub pending_fire: usize,
     /// The loopback server, while live mode is on; curl's requests arrive as events.
     pub live: Option<ServerHandle>,
+    /// The curl command to try while live, shown whole in the response pane.
+    pub live_curl: Option<String>,
+    /// How far the trace (or other) pane is scrolled; a new request scrolls back to its top.
+    pub pane_scroll: u16,
+    max_pane_scroll: std::cell::Cell<u16>,
 }
 
 const METHODS: [&str; 6] = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
@@ -81,6 +88,9 @@ impl LabScreen {
             editing: None,
             hints: false,
             live: None,
+            live_curl: None,
+            pane_scroll: 0,
+            max_pane_scroll: std::cell::Cell::new(0),
             pending_fire: 0,
         };
         l.load_preset(0);
@@ -120,6 +130,7 @@ impl LabScreen {
             ctx.status = Some("Live mode: send requests with curl from another terminal (L stops live mode).".into());
             return;
         }
+        self.pane_scroll = 0;
         let mut newly = Vec::new();
         for _ in 0..n {
             newly.extend(self.lab.send(self.request()));
@@ -149,6 +160,7 @@ impl LabScreen {
     fn toggle_live(&mut self, ctx: &mut Ctx) {
         if let Some(handle) = self.live.take() {
             let _ = handle.shutdown();
+            self.live_curl = None;
             ctx.status = Some("Live mode off: the composer sends to the in-app gateway again.".into());
             return;
         }
@@ -167,10 +179,14 @@ impl LabScreen {
             Ok(handle) => {
                 let addr = handle.local_addr;
                 let example = handle.with_gateway(|g| server::curl_examples(g, addr, ServerClock::System.now()));
+                // The command is shown whole in the response pane; the status line only points there.
                 ctx.status = Some(match example.first() {
-                    Some(c) => format!("Live on {} — try: {c}", handle.ready.base_url),
+                    Some(_) => {
+                        format!("Live on {} — try the curl command shown under Response.", handle.ready.base_url)
+                    }
                     None => format!("Live on {}", handle.ready.base_url),
                 });
+                self.live_curl = example.into_iter().next();
                 self.live = Some(handle);
             }
             Err(e) => ctx.status = Some(e.to_string()),
@@ -257,7 +273,12 @@ impl LabScreen {
             Action::SwitchTab => {
                 let i = PANES.iter().position(|p| *p == self.pane).unwrap_or(0);
                 self.pane = PANES[(i + 1) % PANES.len()];
+                self.pane_scroll = 0;
             }
+            Action::Up => self.pane_scroll = self.pane_scroll.saturating_sub(1),
+            Action::Down => self.pane_scroll = (self.pane_scroll + 1).min(self.max_pane_scroll.get()),
+            Action::PageUp => self.pane_scroll = self.pane_scroll.saturating_sub(5),
+            Action::PageDown => self.pane_scroll = (self.pane_scroll + 5).min(self.max_pane_scroll.get()),
             Action::Toggle => {
                 let i = METHODS.iter().position(|m| *m == self.method).map_or(0, |i| (i + 1) % METHODS.len());
                 self.method = METHODS[i].to_string();
@@ -358,130 +379,6 @@ impl LabScreen {
                 .highlight_style(t.selected),
             tabs,
         );
-        let lines = match self.pane {
-            Pane::Trace => self.trace_lines(ctx, body.width),
-            Pane::Buckets => self.bucket_lines(ctx, body.width),
-            Pane::Metrics => self.metric_lines(ctx),
-            Pane::Log => {
-                let h = usize::from(body.height.saturating_sub(2));
-                let log = self.with_gateway(|g, _| g.access_log_tail(h));
-                log.into_iter().map(|l| Line::from(Span::styled(l, t.text))).collect()
-            }
-        };
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered()), body);
-    }
-
-    fn render_response(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
-        let t = &ctx.theme;
-        let mut lines = Vec::new();
-        match self.lab.history.last() {
-            None => lines.push(Line::from(Span::styled("Press Enter to send the request, f to fire 10.", t.muted))),
-            Some(ex) => {
-                let st = ex.response.status;
-                let style = if st < 300 {
-                    t.good
-                } else if st < 500 {
-                    t.warn
-                } else {
-                    t.bad
-                };
-                lines.push(Line::from(vec![
-                    Span::styled(format!("HTTP {st}"), style),
-                    Span::styled(format!("  {} requests sent", self.lab.history.len()), t.muted),
-                ]));
-                let body = String::from_utf8_lossy(&ex.response.body);
-                lines.push(Line::from(Span::raw(body.chars().take(600).collect::<String>())));
-                lines.push(Line::default());
-                for (k, v) in &ex.response.headers {
-                    lines.push(Line::from(vec![Span::styled(format!("{k}: "), t.muted), Span::raw(v.clone())]));
-                }
-            }
-        }
-        frame.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(" Response ")),
-            area,
-        );
-    }
-
-    fn trace_lines(&self, ctx: &Ctx, width: u16) -> Vec<Line<'static>> {
-        let t = &ctx.theme;
-        let Some(ex) = self.lab.history.last() else {
-            return vec![Line::from(Span::styled("No request yet.", t.muted))];
-        };
-        let mut lines = vec![Line::from(Span::styled(
-            format!("{} {} · {}", ex.trace.method, ex.trace.path, ex.trace.request_id),
-            t.muted,
-        ))];
-        for step in &ex.trace.steps {
-            let style = match step.outcome {
-                Outcome::Passed => t.good,
-                Outcome::Skipped => t.muted,
-                Outcome::Rejected => t.warn,
-                Outcome::Failed => t.bad,
-            };
-            let head = format!("{} {:<12} ", step.outcome.symbol(), step.phase.label());
-            let indent = " ".repeat(15);
-            lines.extend(wrap_spans(
-                &[Span::styled(head, style)],
-                &[Span::raw(indent)],
-                &[Span::styled(step.detail.clone(), if step.outcome == Outcome::Skipped { t.muted } else { t.text })],
-                usize::from(width.saturating_sub(2)),
-            ));
-        }
-        lines
-    }
-
-    fn bucket_lines(&self, ctx: &Ctx, width: u16) -> Vec<Line<'static>> {
-        let t = &ctx.theme;
-        let bar_w = usize::from(width.saturating_sub(4)).clamp(4, 30);
-        let mut lines = Vec::new();
-        let (buckets, quotas) = self.with_gateway(|g, now| (g.bucket_levels(now), g.quota_usage(now)));
-        for b in buckets {
-            let frac = if b.burst > 0.0 { (b.tokens / b.burst).clamp(0.0, 1.0) } else { 0.0 };
-            let filled = (frac * bar_w as f64).round() as usize;
-            lines.push(Line::from(Span::styled(b.label.clone(), t.text)));
-            lines.push(Line::from(vec![
-                Span::styled("█".repeat(filled), if frac < 0.2 { t.bad } else { t.good }),
-                Span::styled("░".repeat(bar_w - filled), t.muted),
-                Span::styled(format!(" {:.1}/{} tokens, +{}/s", b.tokens, b.burst, b.rate), t.muted),
-            ]));
-        }
-        for (key, used, limit) in quotas {
-            lines.push(Line::from(vec![
-                Span::styled(format!("quota for {key}: "), t.text),
-                Span::styled(format!("{used} of {limit} used"), t.accent),
-            ]));
-        }
-        if lines.is_empty() {
-            lines.push(Line::from(Span::styled("No buckets yet: send a request.", t.muted)));
-        }
-        lines
-    }
-
-    fn metric_lines(&self, ctx: &Ctx) -> Vec<Line<'static>> {
-        let t = &ctx.theme;
-        let m = self.with_gateway(|g, _| g.metrics());
-        let mut lines =
-            vec![Line::from(Span::styled("minute (UTC)  Count 4XX 5XX  Latency  IntLat  Hit Miss", t.muted))];
-        for d in m.totals() {
-            let avg = |a: Option<f64>| a.map_or_else(|| "-".to_string(), |a| format!("{a:.0}"));
-            let minute = d.minute.iso8601();
-            lines.push(Line::from(format!(
-                "{:<13} {:>5} {:>3} {:>3} {:>8} {:>7} {:>4} {:>4}",
-                minute.get(11..16).unwrap_or(&minute),
-                d.count,
-                d.error_4xx,
-                d.error_5xx,
-                avg(d.latency_ms.average()),
-                avg(d.integration_latency_ms.average()),
-                d.cache_hit_count,
-                d.cache_miss_count
-            )));
-        }
-        lines.push(Line::from(Span::styled(
-            "Per-minute sums like CloudWatch's ApiName+Stage series; latencies are averages in ms.",
-            t.muted,
-        )));
-        lines
+        self.max_pane_scroll.set(self.render_pane(frame, body, ctx));
     }
 }

@@ -160,7 +160,7 @@ impl Setup {
         let title = if self.chosen.is_empty() {
             format!(" Practise what? Enter starts; Space picks several topics{cram} ")
         } else {
-            format!(" {} topics picked — Enter starts{cram} ", self.chosen.len())
+            format!(" {} picked — Enter starts{cram} ", crate::text::plural(self.chosen.len(), "topic"))
         };
         let mut ls = ListState::default().with_selected(Some(self.selected));
         frame.render_stateful_widget(

@@ -40,7 +40,11 @@ const SAVE_EVERY_MS: i64 = 5_000;
 impl ExamScreen {
     /// Draws and stores a new exam, and starts its clock.
     pub fn start(ctx: &mut Ctx, spec: ExamSpec, seed: u64) -> Result<ExamScreen, String> {
-        let items = exam::draw(&ctx.bank, &spec, seed);
+        let seen = match spec.unseen_first {
+            true => crate::progress::seen_ids(&ctx.db, &ctx.bank_name).map_err(|e| e.to_string())?,
+            false => Default::default(),
+        };
+        let items = exam::draw_with_history(&ctx.bank, &spec, seed, &seen);
         if items.is_empty() {
             return Err("No questions match that exam.".into());
         }

@@ -13,6 +13,10 @@ use crate::tui::app::{Ctx, Nav, Screen};
 pub struct ExamStart {
     pub selected: usize,
     pub resume: Option<ExamRow>,
+    /// Draw never-answered questions before repeats (Space switches).
+    pub unseen_first: bool,
+    /// Exam-level questions never answered, and all of them.
+    pub unseen: (usize, usize),
 }
 
 impl ExamStart {
@@ -24,7 +28,15 @@ impl ExamStart {
                 None
             }
         };
-        ExamStart { selected: 0, resume }
+        let seen = match crate::progress::seen_ids(&ctx.db, &ctx.bank_name) {
+            Ok(s) => s,
+            Err(e) => {
+                ctx.status = Some(e.to_string());
+                Default::default()
+            }
+        };
+        let unseen = crate::study::exam::unseen_count(&ctx.bank, &ExamSpec::full(), &seen);
+        ExamStart { selected: 0, resume, unseen_first: true, unseen }
     }
 
     fn rows(&self) -> Vec<String> {
@@ -50,6 +62,7 @@ impl ExamStart {
         match action {
             Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Down => self.selected = (self.selected + 1).min(n - 1),
+            Action::Toggle => self.unseen_first = !self.unseen_first,
             Action::Open => {
                 let offset = usize::from(self.resume.is_some());
                 if self.selected < offset
@@ -61,6 +74,7 @@ impl ExamStart {
                     return Nav::or_status(ctx, resumed);
                 }
                 let spec = if self.selected == offset { ExamSpec::quick() } else { ExamSpec::full() };
+                let spec = spec.with_unseen_first(self.unseen_first);
                 let seed = ctx.now as u64;
                 let opened = ExamScreen::start(ctx, spec, seed).map(|s| Nav::Replace(Screen::Exam(Box::new(s))));
                 return Nav::or_status(ctx, opened);
@@ -97,6 +111,22 @@ impl ExamStart {
                 t.muted,
             )),
             Line::from(Span::styled("Custom exams: gatewise exam --questions N --minutes M [--topic T].", t.muted)),
+            Line::default(),
+            Line::from(vec![
+                Span::styled(
+                    format!("Unseen first: {} (Space). ", if self.unseen_first { "on" } else { "off" }),
+                    t.accent,
+                ),
+                Span::styled(
+                    format!(
+                        "{} of {} exam-level questions are still unseen{}.",
+                        self.unseen.0,
+                        self.unseen.1,
+                        if self.unseen_first { "; they come before repeats" } else { "" }
+                    ),
+                    t.muted,
+                ),
+            ]),
         ];
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(Block::bordered()), info);
     }

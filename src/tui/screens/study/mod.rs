@@ -1,4 +1,5 @@
 //! Study: the notes list with read marks, the FAQ browser, and the note reader with search.
+use crate::text::plural;
 use std::collections::HashSet;
 
 use crossterm::event::{KeyCode, KeyEvent};
@@ -16,12 +17,19 @@ use crate::tui::screens::lab::LabScreen;
 use crate::tui::screens::practice;
 use crate::tui::ui::body_area;
 
+mod faq;
+
 #[derive(Debug, Default)]
 pub struct StudyList {
     pub faq_tab: bool,
     pub note_sel: usize,
     pub faq_sel: usize,
     pub expanded: HashSet<usize>,
+    /// The FAQ search: matches are entry indices.
+    pub faq_search: Search,
+    /// Lines the FAQ is scrolled past where the selection puts it (PgUp/PgDn, to read a long
+    /// answer and its sources); arrows reset it.
+    pub faq_nudge: isize,
 }
 
 impl StudyList {
@@ -30,6 +38,28 @@ impl StudyList {
     }
 
     pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
+        if self.faq_tab {
+            match action {
+                Action::Top => return self.faq_go(0),
+                Action::Bottom => return self.faq_go(ctx.bank.faq.len().saturating_sub(1)),
+                Action::Search => {
+                    self.faq_search = Search { typing: true, ..Search::default() };
+                    return Nav::Stay;
+                }
+                Action::SearchNext => return self.faq_next(1),
+                Action::SearchPrev => return self.faq_next(-1),
+                Action::PageDown => {
+                    self.faq_nudge += 10;
+                    return Nav::Stay;
+                }
+                Action::PageUp => {
+                    self.faq_nudge -= 10;
+                    return Nav::Stay;
+                }
+                Action::Up | Action::Down | Action::Toggle => self.faq_nudge = 0,
+                _ => {}
+            }
+        }
         let (sel, len) = if self.faq_tab {
             (&mut self.faq_sel, ctx.bank.faq.len())
         } else {
@@ -82,11 +112,14 @@ impl StudyList {
             .iter()
             .map(|n| {
                 let read = ctx.notes_read.contains(&n.id);
-                let count = ctx.bank.questions_for_note(n).count();
+                let (exam, _) = practice_counts(ctx, &n.topic);
                 ListItem::new(Line::from(vec![
                     Span::styled(if read { "✓ " } else { "· " }, if read { t.good } else { t.muted }),
                     Span::styled(n.title.clone(), t.text),
-                    Span::styled(format!("  {} · {count} questions", ctx.bank.topic_title(&n.topic)), t.muted),
+                    Span::styled(
+                        format!("  {} · {}", ctx.bank.topic_title(&n.topic), plural(exam, "question")),
+                        t.muted,
+                    ),
                 ]))
             })
             .collect();
@@ -98,51 +131,6 @@ impl StudyList {
                 .highlight_style(t.selected),
             body,
             &mut ls,
-        );
-    }
-
-    fn render_faq(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
-        let t = &ctx.theme;
-        let width = area.width.saturating_sub(4);
-        let mut lines: Vec<Line> = Vec::new();
-        let mut selected_row = 0;
-        for (i, f) in ctx.bank.faq.iter().enumerate() {
-            let open = self.expanded.contains(&i);
-            if i == self.faq_sel {
-                selected_row = lines.len();
-            }
-            let style = if i == self.faq_sel { t.selected } else { t.text };
-            let marker = if open { "▾ " } else { "▸ " };
-            for l in markdown::wrap_spans(
-                &[Span::styled(marker, t.accent)],
-                &[Span::raw("  ")],
-                &[Span::styled(f.question.clone(), style)],
-                usize::from(width),
-            ) {
-                lines.push(l);
-            }
-            if open {
-                let doc = markdown::parse(&f.answer, t);
-                for l in doc.lines(width.saturating_sub(2)) {
-                    let mut spans = vec![Span::raw("    ")];
-                    spans.extend(l.spans);
-                    lines.push(Line::from(spans));
-                }
-                for s in &f.sources {
-                    lines
-                        .push(Line::from(vec![Span::styled("    Source: ", t.muted), Span::styled(s.clone(), t.link)]));
-                }
-                lines.push(Line::default());
-            }
-        }
-        let inner_h = usize::from(area.height.saturating_sub(2));
-        let scroll = selected_row.saturating_sub(inner_h / 3);
-        let title = format!(" FAQ · {} entries · Enter expands ", ctx.bank.faq.len());
-        frame.render_widget(
-            Paragraph::new(lines)
-                .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
-                .block(Block::bordered().title(title)),
-            area,
         );
     }
 }
@@ -205,15 +193,26 @@ impl NoteView {
             return;
         }
         let Some(note) = ctx.bank.note(&self.id).cloned() else { return };
-        let count = ctx.bank.questions_for_note(&note).count();
+        let (exam, all) = practice_counts(ctx, &note.topic);
         let t = ctx.theme;
         let mut lines = ctx.doc(&self.id).map(|d| d.lines(width)).unwrap_or_default();
         lines.push(Line::default());
         lines.push(Line::from(Span::styled("─".repeat(usize::from(width.min(60))), t.muted)));
-        lines.push(Line::from(vec![
-            Span::styled(format!("{count} questions"), t.accent),
-            Span::styled(" on this note's topic — press p to practise them.", t.muted),
-        ]));
+        // The number shown is the number `p` starts: exam-level questions of the note's topic.
+        let deep = if all > exam {
+            format!(" ({} more are deep dives, in Practice with l)", all - exam)
+        } else {
+            String::new()
+        };
+        lines.extend(markdown::wrap_spans(
+            &[],
+            &[],
+            &[
+                Span::styled(format!("p practises {}", plural(exam, "exam-level question")), t.accent),
+                Span::styled(format!(" on this note's topic{deep}."), t.muted),
+            ],
+            usize::from(width),
+        ));
         if let Some(s) = note.lab.as_deref().and_then(crate::lab::catalog::find) {
             lines.push(Line::from(vec![
                 Span::styled("Try it in the Lab: ", t.muted),
@@ -384,4 +383,13 @@ impl NoteView {
         frame.render_widget(block, area);
         frame.render_widget(Paragraph::new(visible), inner);
     }
+}
+
+/// What `p` practises for a topic (exam-level questions, as `practice::start_topic` draws them)
+/// and how many the topic has at every level.
+pub fn practice_counts(ctx: &Ctx, topic: &str) -> (usize, usize) {
+    use crate::bank::LevelChoice;
+    use crate::study::practice::{Filter, count};
+    let filter = Filter::Topics(vec![topic.to_string()]);
+    (count(&ctx.bank, &filter, LevelChoice::Exam), count(&ctx.bank, &filter, LevelChoice::All))
 }
