@@ -153,6 +153,9 @@ pub(crate) struct AccessLog {
     fixed: Fixed,
     /// The newest [`KEEP_LINES`] lines, oldest first.
     lines: VecDeque<String>,
+    /// `$context.requestTime` for the second of the last line: it changes once a second, and
+    /// formatting it for every line was a tenth of a served request's instructions.
+    time: (u64, String),
 }
 
 /// Splits a format into literals and variables; unknown variables are reported by `check`,
@@ -212,7 +215,12 @@ pub(crate) fn unknown_variables(format: &str) -> Vec<String> {
 
 impl AccessLog {
     pub(crate) fn new(format: Option<&str>, fixed: Fixed) -> Self {
-        Self { parts: compile(format.unwrap_or(DEFAULT_FORMAT)), fixed, lines: VecDeque::new() }
+        Self {
+            parts: compile(format.unwrap_or(DEFAULT_FORMAT)),
+            fixed,
+            lines: VecDeque::new(),
+            time: (u64::MAX, String::new()),
+        }
     }
 
     /// The lines, oldest first.
@@ -232,6 +240,10 @@ impl AccessLog {
     pub(crate) fn write(&mut self, r: &LogRecord<'_>) {
         if self.lines.len() == KEEP_LINES {
             self.lines.pop_front();
+        }
+        let second = r.at_ms / 1000;
+        if self.time.0 != second {
+            self.time = (second, VirtualTime::from_millis(r.at_ms).clf());
         }
         let line = self.format(r);
         self.lines.push_back(line);
@@ -282,7 +294,7 @@ impl AccessLog {
                 Var::IntegrationStatus => opt(&mut line, r.integration_status.map(u64::from)),
                 Var::Path => s(&mut line, r.path),
                 Var::Protocol => line.push_str("HTTP/1.1"),
-                Var::RequestTime => line.push_str(&VirtualTime::from_millis(r.at_ms).clf()),
+                Var::RequestTime => line.push_str(&self.time.1),
                 Var::RequestTimeEpoch => num(&mut line, r.at_ms),
                 Var::ResourcePath => s(&mut line, route.map_or("", |r| r.0.as_str())),
                 Var::ResponseLatency => num(&mut line, r.response_latency),

@@ -58,17 +58,29 @@ pub(crate) fn request_ids(counter: u64, now: VirtualTime) -> (String, String) {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let a = mix(counter ^ now.as_millis().rotate_left(32));
     let b = mix(a ^ counter);
-    let uuid = format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xfff,
-        0x8000 | ((b >> 48) & 0x3fff),
-        b & 0xffff_ffff_ffff
-    );
+    // `format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", …)` spelled out: through the formatting
+    // machinery these ids were 15% of a served request's instructions.
+    let mut uuid = String::with_capacity(36);
+    push_hex(&mut uuid, a >> 32, 8);
+    uuid.push('-');
+    push_hex(&mut uuid, a >> 16, 4);
+    uuid.push_str("-4");
+    push_hex(&mut uuid, a, 3);
+    uuid.push('-');
+    push_hex(&mut uuid, 0x8000 | ((b >> 48) & 0x3fff), 4);
+    uuid.push('-');
+    push_hex(&mut uuid, b, 12);
     let mut id: String = (0..15).map(|i| char::from(ALPHABET[((b >> (i * 4)) & 63) as usize])).collect();
     id.push('=');
     (uuid, id)
+}
+
+/// Appends the low `digits` hex digits of `v` in lower case, as `{:0digits$x}` would for a
+/// value that fits.
+fn push_hex(out: &mut String, v: u64, digits: u32) {
+    for i in (0..digits).rev() {
+        out.push(char::from(b"0123456789abcdef"[((v >> (i * 4)) & 0xf) as usize]));
+    }
 }
 
 impl Gateway {
@@ -244,6 +256,26 @@ impl Gateway {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_equal_the_format_macro() {
+        for n in [0u64, 1, 7, 0xdead_beef, u64::MAX, 0x0123_4567_89ab_cdef] {
+            for t in [0, 1, 1_764_547_200_123] {
+                let now = VirtualTime::from_millis(t);
+                let a = mix(n ^ now.as_millis().rotate_left(32));
+                let b = mix(a ^ n);
+                let want = format!(
+                    "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+                    a >> 32,
+                    (a >> 16) & 0xffff,
+                    a & 0xfff,
+                    0x8000 | ((b >> 48) & 0x3fff),
+                    b & 0xffff_ffff_ffff
+                );
+                assert_eq!(request_ids(n, now).0, want);
+            }
+        }
+    }
 
     #[test]
     fn ids_are_deterministic_and_uuid_shaped() {
