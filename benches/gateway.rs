@@ -1,13 +1,13 @@
 //! Benchmark: a keyed, throttled, cached GET through the in-process core (route, API key,
 //! usage-plan + stage + account buckets, quota, cache HIT, response, metrics, access log),
-//! twice: `handle` with the explained trace the Lab shows, and `respond` without a trace as the
-//! loopback server answers when nobody watches. Prints the median and p99 per request.
+//! twice: with the trace the Lab shows (`TraceMode::On`), and without one, as `gateway serve`
+//! answers when it only logs (`TraceMode::Off`). Prints the median and p99 per request.
 //! Run with `cargo bench --bench gateway`.
 
 use std::hint::black_box;
 use std::time::Instant;
 
-use gatewise::gateway::{Gateway, Request, VirtualTime, check_definition};
+use gatewise::gateway::{Gateway, Request, TraceMode, VirtualTime, check_definition};
 
 const API: &str = r#"{
   "name": "bench", "type": "REST",
@@ -69,19 +69,16 @@ fn measure(what: &str, mut call: impl FnMut(&Request, VirtualTime) -> bool) {
 }
 
 fn main() {
-    let mut lab = gateway();
-    measure("keyed, throttled, cached GET through Gateway::handle, explained trace", |req, now| {
-        let (resp, trace) = lab.handle(req.clone(), now);
-        let hit = resp.header("x-gatewise-cache") == Some("HIT") && resp.status == 200;
-        black_box((resp, trace));
-        hit
-    });
-    let mut served = gateway();
-    served.set_explain(false);
-    measure("the same through Gateway::respond, no trace (the unwatched server's path)", |req, now| {
-        let resp = served.respond(req, now);
-        let hit = resp.header("x-gatewise-cache") == Some("HIT") && resp.status == 200;
-        black_box(resp);
-        hit
-    });
+    for (what, mode) in [
+        ("keyed, throttled, cached GET through Gateway::handle, with the trace (the Lab)", TraceMode::On),
+        ("the same without a trace (gateway serve, which only logs)", TraceMode::Off),
+    ] {
+        let mut gw = gateway();
+        measure(what, |req, now| {
+            let (resp, trace) = gw.handle(req, now, mode);
+            let hit = resp.header("x-gatewise-cache") == Some("HIT") && resp.status == 200;
+            black_box((resp, trace));
+            hit
+        });
+    }
 }

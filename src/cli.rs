@@ -231,7 +231,7 @@ pub enum GatewayCommand {
     /// Serve the mini gateway over real HTTP on loopback, for curl or a browser.
     ///
     /// Prints the base URL and ready-to-paste curl commands, then one access-log line per
-    /// request (and its trace with --trace). Ctrl-C stops it. Binding anything but 127.0.0.1
+    /// request (and its trace with --trace; nothing with --quiet). Ctrl-C stops it. Binding anything but 127.0.0.1
     /// or ::1 is refused.
     Serve {
         /// An API definition (JSON) to serve.
@@ -253,6 +253,9 @@ pub enum GatewayCommand {
         /// phase (route, API key, throttle, cache, integration, …) decided and why.
         #[arg(long)]
         trace: bool,
+        /// No access-log line per request (refusals are still reported on stderr).
+        #[arg(long, conflicts_with = "trace")]
+        quiet: bool,
     },
     /// Validate an API definition; every problem is reported with its JSON path.
     Check {

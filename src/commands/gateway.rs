@@ -74,19 +74,16 @@ pub fn serve(
     stage: Option<&str>,
     port: u16,
     host: std::net::IpAddr,
-    trace: bool,
+    log: crate::gateway::server::StdoutLog,
 ) -> Result<ExitCode> {
     use crate::gateway::server::{self, ServeOptions};
     // Refuse a non-loopback address before reading anything else.
     server::check_loopback(host)?;
     let (def, first_stage) = definition(api, scenario)?;
     let stage = stage.map_or(first_stage, str::to_string);
-    let mut gateway = crate::gateway::Gateway::new(def, &stage)?;
-    // The trace's sentences are most of what a request costs the core; write them only when
-    // they will be printed.
-    gateway.set_explain(trace);
-    let options = ServeOptions { addr: host, port, ..ServeOptions::default() };
-    server::serve_blocking(gateway, options, Some(server::stdout_logger(trace)), |ready| {
+    let gateway = crate::gateway::Gateway::new(def, &stage)?;
+    let options = ServeOptions { addr: host, port, log, ..ServeOptions::default() };
+    server::serve_blocking(gateway, options, None, |ready| {
         let _ = crate::say!("{}", ready.banner);
         let _ = std::io::stdout().flush();
     })?;

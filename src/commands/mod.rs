@@ -117,8 +117,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             report::stats(&cli, if *json { crate::cli::StatsFormat::Json } else { *format })
         }
         Some(Command::Gateway(GatewayCommand::Check { file })) => gateway::check(file),
-        Some(Command::Gateway(GatewayCommand::Serve { api, scenario, stage, port, host, trace })) => {
-            gateway::serve(api.as_deref(), scenario.as_deref(), stage.as_deref(), *port, *host, *trace)
+        Some(Command::Gateway(GatewayCommand::Serve { api, scenario, stage, port, host, trace, quiet })) => {
+            let log = match (*trace, *quiet) {
+                (true, _) => crate::gateway::server::StdoutLog::Traced,
+                (false, true) => crate::gateway::server::StdoutLog::Off,
+                (false, false) => crate::gateway::server::StdoutLog::Lines,
+            };
+            gateway::serve(api.as_deref(), scenario.as_deref(), stage.as_deref(), *port, *host, log)
         }
         Some(Command::Plan { exam_date, retention }) => report::plan(&cli, exam_date.as_deref(), *retention),
         Some(Command::Bank(BankCommand::Check { dir })) => {

@@ -9,6 +9,6 @@ pub mod server;
 
 pub use self::core::{
     ApiDefinition, ApiType, BucketLevel, CacheStatus, DefinitionProblem, Gateway, GatewayBuildError, GatewayError,
-    MetricDatum, MetricsSnapshot, Outcome, Phase, Request, Response, ShellRefusal, Trace, TraceStep, VirtualTime,
-    check_definition, validate_definition,
+    MetricDatum, MetricsSnapshot, Outcome, Phase, Request, Response, ShellRefusal, Trace, TraceMode, TraceStep,
+    VirtualTime, check_definition, validate_definition,
 };

@@ -3,7 +3,7 @@
 //! `gateway::core` only; time is a virtual clock the learner moves.
 pub mod catalog;
 
-use crate::gateway::{CacheStatus, Gateway, Phase, Request, Response, Trace, VirtualTime, check_definition};
+use crate::gateway::{CacheStatus, Gateway, Phase, Request, Response, Trace, TraceMode, VirtualTime, check_definition};
 
 /// A request the composer can start from.
 #[derive(Debug, Clone, Copy)]
@@ -160,9 +160,13 @@ impl LabSession {
 
     /// Sends one request through the gateway at the virtual now; returns the objectives it met.
     pub fn send(&mut self, request: Request) -> Vec<&'static str> {
-        let (response, trace) = self.gateway.handle(request.clone(), self.now);
+        let (response, trace) = self.gateway.handle(&request, self.now, TraceMode::On);
         // A millisecond passes per request, so a burst is a burst and not one instant.
         self.now = self.now.plus_millis(1);
+        // `TraceMode::On` always returns a trace.
+        let Some(trace) = trace else {
+            return Vec::new();
+        };
         let newly = self.record(&trace, &response);
         self.history.push(Exchange { request, response, trace });
         if self.history.len() > HISTORY {

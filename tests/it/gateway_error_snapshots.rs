@@ -19,7 +19,7 @@ fn show(r: &Response) -> String {
 }
 
 fn snap(gw: &mut Gateway, req: Request) -> String {
-    show(&gw.handle(req, day0()).0)
+    show(&send(gw, req, day0()).0)
 }
 
 const HTTP_ERRORS: &str = r#"{
@@ -48,7 +48,7 @@ fn rest_error_responses() {
     insta::assert_snapshot!("rest_access_denied_explicit", snap(&mut auth, tok("deny")));
     insta::assert_snapshot!("rest_unauthorized", snap(&mut auth, tok("unauthorized")));
     insta::assert_snapshot!("rest_authorizer_failure", snap(&mut auth, tok("fail")));
-    auth.handle(Request::get("/files/a").with_header("Authorization", "allow"), day0());
+    send(&mut auth, Request::get("/files/a").with_header("Authorization", "allow"), day0());
     insta::assert_snapshot!(
         "rest_access_denied_implicit",
         snap(&mut auth, Request::get("/files/b").with_header("Authorization", "allow"))
@@ -56,13 +56,13 @@ fn rest_error_responses() {
 
     let mut thr = gateway_from(&asset("throttling"), "dev");
     let keyed = || Request::get("/keyed/pets").with_header("x-api-key", DEMO_KEY);
-    thr.handle(keyed(), day0());
+    send(&mut thr, keyed(), day0());
     insta::assert_snapshot!("rest_throttled", snap(&mut thr, keyed()));
 
     let mut quota = gateway("quotas", "dev");
     let q = || Request::get("/pets").with_header("x-api-key", DEMO_KEY);
     for _ in 0..3 {
-        quota.handle(q(), day0());
+        send(&mut quota, q(), day0());
     }
     insta::assert_snapshot!("rest_quota_exceeded", snap(&mut quota, q()));
 
@@ -108,7 +108,7 @@ fn http_api_error_responses() {
     let mut gw = gateway_from(HTTP_ERRORS, "$default");
     insta::assert_snapshot!("http_malformed_proxy_response", snap(&mut gw, Request::get("/malformed")));
     let mut gw = gateway_from(HTTP_ERRORS, "$default");
-    gw.handle(Request::get("/malformed"), day0());
+    send(&mut gw, Request::get("/malformed"), day0());
     insta::assert_snapshot!("http_throttled", snap(&mut gw, Request::get("/malformed")));
     let mut gw = gateway_from(HTTP_ERRORS, "$default");
     insta::assert_snapshot!(

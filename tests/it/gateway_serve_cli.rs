@@ -107,6 +107,34 @@ fn serve_with_trace_prints_each_requests_trace_under_its_log_line() {
 }
 
 #[test]
+fn serve_quiet_prints_no_log_lines_and_the_log_is_flushed_without_more_requests() {
+    let sandbox = Sandbox::new();
+    let (child, out, hostport, _) = start(&sandbox, &["--scenario", "throttling", "--quiet"]);
+    assert!(get(&hostport, "/dev/pets", "").starts_with("HTTP/1.1 200"));
+    // Past the log's flush interval: a line, had there been one, would be out by now.
+    std::thread::sleep(gatewise::gateway::server::FLUSH_EVERY * 3);
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill").success());
+    let mut child = child;
+    let status = child.wait().expect("wait");
+    let mut rest = String::new();
+    let mut out = out;
+    out.read_to_string(&mut rest).expect("rest");
+    assert!(status.success(), "{status:?} {rest}");
+    assert!(!rest.contains("GET /pets"), "{rest}");
+    assert!(rest.contains("stopped"), "{rest}");
+
+    // Without --quiet, one request's line arrives on its own, within the flush interval, while
+    // the server keeps running.
+    let (child, mut out, hostport, _) = start(&sandbox, &["--scenario", "throttling"]);
+    let sent = std::time::Instant::now();
+    assert!(get(&hostport, "/dev/pets", "").starts_with("HTTP/1.1 200"));
+    let line = next_line(&mut out);
+    assert!(line.contains("\"GET /pets HTTP/1.1\" 200"), "{line}");
+    assert!(sent.elapsed() < Duration::from_secs(2), "{:?}", sent.elapsed());
+    stop(child, out);
+}
+
+#[test]
 fn serve_refuses_non_loopback_and_invalid_definitions() {
     let sandbox = Sandbox::new();
     for host in ["0.0.0.0", "::", "192.168.1.10"] {

@@ -1,10 +1,9 @@
-//! Access-log lines in AWS's `$context` variable format, compiled once per gateway.
-//!
-//! A line is written for every request but read only when someone looks (the Lab's log pane,
-//! `gateway serve`'s output), so each request stores just the values its line needs, in a ring
-//! of reused buffers, and the text is formatted when read: the same text, for a fraction of
-//! the cost on the served path.
+//! Access-log lines in AWS's `$context` variable format: the format is compiled once per
+//! gateway, each request's line is formatted as it finishes, and the newest lines are kept for
+//! the Lab's log pane and `gateway serve`'s output.
 
+use std::collections::VecDeque;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use super::time::VirtualTime;
@@ -115,23 +114,6 @@ impl Var {
     }
 }
 
-/// Appends `v` in decimal, as `{v}` would, without the formatting machinery.
-fn push_u64(out: &mut String, mut v: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    for &b in &buf[i..] {
-        out.push(char::from(b));
-    }
-}
-
 /// What a line can say that is the same for every request of one gateway.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Fixed {
@@ -148,7 +130,6 @@ pub(crate) struct Fixed {
 #[derive(Debug, Default)]
 pub(crate) struct LogRecord<'a> {
     pub principal_id: &'a str,
-    /// Only computed when the format shows it ([`AccessLog::shows_error_message`]).
     pub error_message: &'a str,
     pub error_response_type: &'static str,
     pub request_id: &'a str,
@@ -166,65 +147,15 @@ pub(crate) struct LogRecord<'a> {
     pub status: u16,
 }
 
-/// One request's values, kept until its line is read. The text fields hold only what the
-/// format shows; their buffers are reused once the log is full.
-#[derive(Debug, Clone, Default)]
-struct Entry {
-    principal_id: String,
-    error_message: String,
-    error_response_type: &'static str,
-    request_id: String,
-    http_method: String,
-    key: Option<usize>,
-    source_ip: String,
-    user_agent: String,
-    integration_latency: Option<u64>,
-    integration_status: Option<u16>,
-    path: String,
-    at_ms: u64,
-    route: Option<usize>,
-    response_latency: u64,
-    response_length: usize,
-    status: u16,
-}
-
-/// Which per-request texts the compiled format shows.
-#[derive(Debug, Clone, Copy, Default)]
-struct Shows {
-    principal_id: bool,
-    error_message: bool,
-    request_id: bool,
-    http_method: bool,
-    source_ip: bool,
-    user_agent: bool,
-    path: bool,
-}
-
-impl Shows {
-    fn of(parts: &[Part]) -> Self {
-        let has = |v: Var| parts.contains(&Part::Var(v));
-        Self {
-            principal_id: has(Var::PrincipalId),
-            error_message: has(Var::ErrorMessage) || has(Var::ErrorMessageString),
-            request_id: has(Var::RequestId),
-            http_method: has(Var::HttpMethod),
-            source_ip: has(Var::SourceIp),
-            user_agent: has(Var::UserAgent),
-            path: has(Var::Path),
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub(crate) struct AccessLog {
     parts: Vec<Part>,
-    shows: Shows,
     fixed: Fixed,
-    /// A ring: once it holds [`KEEP_LINES`] entries, `next` is both the oldest and the slot the
-    /// next request overwrites in place, keeping its buffers (moving an entry out and back in
-    /// was most of what writing one cost).
-    entries: Vec<Entry>,
-    next: usize,
+    /// The newest [`KEEP_LINES`] lines, oldest first.
+    lines: VecDeque<String>,
+    /// `$context.requestTime` for the second of the last line: it changes once a second, and
+    /// formatting it for every line was a tenth of a served request's instructions.
+    time: (u64, String),
 }
 
 /// Splits a format into literals and variables; unknown variables are reported by `check`,
@@ -284,82 +215,56 @@ pub(crate) fn unknown_variables(format: &str) -> Vec<String> {
 
 impl AccessLog {
     pub(crate) fn new(format: Option<&str>, fixed: Fixed) -> Self {
-        let parts = compile(format.unwrap_or(DEFAULT_FORMAT));
-        Self { shows: Shows::of(&parts), parts, fixed, entries: Vec::new(), next: 0 }
-    }
-
-    /// Whether lines show `$context.error.message`: the caller computes the message only then.
-    pub(crate) fn shows_error_message(&self) -> bool {
-        self.shows.error_message
-    }
-
-    /// The entries, oldest first.
-    fn in_order(&self) -> impl Iterator<Item = &Entry> + '_ {
-        let (newer, older) = self.entries.split_at(self.next.min(self.entries.len()));
-        older.iter().chain(newer)
+        Self {
+            parts: compile(format.unwrap_or(DEFAULT_FORMAT)),
+            fixed,
+            lines: VecDeque::new(),
+            time: (u64::MAX, String::new()),
+        }
     }
 
     /// The lines, oldest first.
-    pub(crate) fn lines(&self) -> impl Iterator<Item = String> + '_ {
-        self.in_order().map(|e| self.format(e))
+    pub(crate) fn lines(&self) -> impl Iterator<Item = &str> + '_ {
+        self.lines.iter().map(String::as_str)
     }
 
     /// The newest `n` lines, oldest of them first.
-    pub(crate) fn tail(&self, n: usize) -> impl Iterator<Item = String> + '_ {
-        self.in_order().skip(self.entries.len().saturating_sub(n)).map(|e| self.format(e))
+    pub(crate) fn tail(&self, n: usize) -> impl Iterator<Item = &str> + '_ {
+        self.lines().skip(self.lines.len().saturating_sub(n))
     }
 
-    pub(crate) fn last(&self) -> Option<String> {
-        let newest = self.next.checked_sub(1).unwrap_or(self.entries.len().saturating_sub(1));
-        self.entries.get(newest).map(|e| self.format(e))
+    pub(crate) fn last(&self) -> Option<&str> {
+        self.lines.back().map(String::as_str)
     }
 
     pub(crate) fn write(&mut self, r: &LogRecord<'_>) {
-        fn keep(dst: &mut String, src: &str, shown: bool) {
-            dst.clear();
-            if shown {
-                dst.push_str(src);
-            }
+        if self.lines.len() == KEEP_LINES {
+            self.lines.pop_front();
         }
-        if self.entries.len() < KEEP_LINES && self.next == self.entries.len() {
-            self.entries.push(Entry::default());
+        let second = r.at_ms / 1000;
+        if self.time.0 != second {
+            self.time = (second, VirtualTime::from_millis(r.at_ms).clf());
         }
-        let slot = self.next;
-        self.next = (slot + 1) % KEEP_LINES;
-        let Some(e) = self.entries.get_mut(slot) else {
-            return;
-        };
-        let shows = self.shows;
-        keep(&mut e.principal_id, r.principal_id, shows.principal_id);
-        keep(&mut e.error_message, r.error_message, shows.error_message);
-        keep(&mut e.request_id, r.request_id, shows.request_id);
-        keep(&mut e.http_method, r.http_method, shows.http_method);
-        keep(&mut e.source_ip, r.source_ip, shows.source_ip);
-        keep(&mut e.user_agent, r.user_agent, shows.user_agent);
-        keep(&mut e.path, r.path, shows.path);
-        e.error_response_type = r.error_response_type;
-        e.key = r.key;
-        e.integration_latency = r.integration_latency;
-        e.integration_status = r.integration_status;
-        e.at_ms = r.at_ms;
-        e.route = r.route;
-        e.response_latency = r.response_latency;
-        e.response_length = r.response_length;
-        e.status = r.status;
+        let line = self.format(r);
+        self.lines.push_back(line);
     }
 
-    fn format(&self, e: &Entry) -> String {
+    fn format(&self, r: &LogRecord<'_>) -> String {
         fn s(line: &mut String, v: &str) {
             line.push_str(if v.is_empty() { "-" } else { v });
         }
         fn opt(line: &mut String, v: Option<u64>) {
             match v {
-                Some(v) => push_u64(line, v),
+                Some(v) => num(line, v),
                 None => line.push('-'),
             }
         }
+        fn num(line: &mut String, v: u64) {
+            // Writing to a `String` cannot fail.
+            let _ = write!(line, "{v}");
+        }
         let f = &self.fixed;
-        let route = e.route.and_then(|r| f.routes.get(r));
+        let route = r.route.and_then(|i| f.routes.get(i));
         let mut line = String::with_capacity(160);
         for part in &self.parts {
             let var = match part {
@@ -371,37 +276,32 @@ impl AccessLog {
             };
             match var {
                 Var::ApiId => s(&mut line, &f.api_id),
-                Var::PrincipalId => s(&mut line, &e.principal_id),
+                Var::PrincipalId => s(&mut line, r.principal_id),
                 Var::DomainName => s(&mut line, &f.domain_name),
-                Var::ErrorMessage => s(&mut line, &e.error_message),
+                Var::ErrorMessage => s(&mut line, r.error_message),
+                Var::ErrorMessageString if r.error_message.is_empty() => line.push('-'),
                 Var::ErrorMessageString => {
-                    if e.error_message.is_empty() {
-                        line.push('-');
-                    } else {
-                        line.push('"');
-                        line.push_str(&e.error_message);
-                        line.push('"');
-                    }
+                    let _ = write!(line, "\"{}\"", r.error_message);
                 }
-                Var::ErrorResponseType => s(&mut line, e.error_response_type),
-                Var::RequestId => s(&mut line, &e.request_id),
-                Var::HttpMethod => s(&mut line, &e.http_method),
-                Var::ApiKeyId => s(&mut line, e.key.and_then(|k| f.keys.get(k)).map_or("", |k| k)),
+                Var::ErrorResponseType => s(&mut line, r.error_response_type),
+                Var::RequestId => s(&mut line, r.request_id),
+                Var::HttpMethod => s(&mut line, r.http_method),
+                Var::ApiKeyId => s(&mut line, r.key.and_then(|k| f.keys.get(k)).map_or("", |k| k)),
                 Var::Dash => line.push('-'),
-                Var::SourceIp => s(&mut line, &e.source_ip),
-                Var::UserAgent => s(&mut line, &e.user_agent),
-                Var::IntegrationLatency => opt(&mut line, e.integration_latency),
-                Var::IntegrationStatus => opt(&mut line, e.integration_status.map(u64::from)),
-                Var::Path => s(&mut line, &e.path),
+                Var::SourceIp => s(&mut line, r.source_ip),
+                Var::UserAgent => s(&mut line, r.user_agent),
+                Var::IntegrationLatency => opt(&mut line, r.integration_latency),
+                Var::IntegrationStatus => opt(&mut line, r.integration_status.map(u64::from)),
+                Var::Path => s(&mut line, r.path),
                 Var::Protocol => line.push_str("HTTP/1.1"),
-                Var::RequestTime => line.push_str(&VirtualTime::from_millis(e.at_ms).clf()),
-                Var::RequestTimeEpoch => push_u64(&mut line, e.at_ms),
+                Var::RequestTime => line.push_str(&self.time.1),
+                Var::RequestTimeEpoch => num(&mut line, r.at_ms),
                 Var::ResourcePath => s(&mut line, route.map_or("", |r| r.0.as_str())),
-                Var::ResponseLatency => push_u64(&mut line, e.response_latency),
-                Var::ResponseLength => push_u64(&mut line, e.response_length as u64),
+                Var::ResponseLatency => num(&mut line, r.response_latency),
+                Var::ResponseLength => num(&mut line, r.response_length as u64),
                 Var::RouteKey => s(&mut line, route.map_or("", |r| &*r.1)),
                 Var::Stage => s(&mut line, &f.stage),
-                Var::Status => push_u64(&mut line, u64::from(e.status)),
+                Var::Status => num(&mut line, u64::from(r.status)),
             }
         }
         line

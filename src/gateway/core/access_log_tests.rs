@@ -1,5 +1,5 @@
 //! The access log against a reference: a formatter written the plain way (every variable
-//! matched by name, every value at hand), which the lazily formatted lines must equal.
+//! matched by name in the raw format string), which the compiled format's lines must equal.
 
 use proptest::prelude::*;
 
@@ -15,7 +15,27 @@ fn fixed() -> Fixed {
     }
 }
 
-// The log's own `Entry` holds one request's values; the tests build records from it.
+/// One request's values, owned, so the strategies can build them.
+#[derive(Debug, Clone, Default)]
+struct Entry {
+    principal_id: String,
+    error_message: String,
+    error_response_type: &'static str,
+    request_id: String,
+    http_method: String,
+    key: Option<usize>,
+    source_ip: String,
+    user_agent: String,
+    integration_latency: Option<u64>,
+    integration_status: Option<u16>,
+    path: String,
+    at_ms: u64,
+    route: Option<usize>,
+    response_latency: u64,
+    response_length: usize,
+    status: u16,
+}
+
 impl Entry {
     fn record(&self) -> LogRecord<'_> {
         LogRecord {
@@ -140,19 +160,19 @@ proptest! {
         for v in &reqs {
             log.write(&v.record());
         }
-        let lines: Vec<String> = log.lines().collect();
+        let lines: Vec<&str> = log.lines().collect();
         let want: Vec<String> = reqs.iter().map(|v| reference(&format, &fixed(), v)).collect();
         prop_assert_eq!(&lines, &want);
-        prop_assert_eq!(log.last(), reqs.last().map(|v| reference(&format, &fixed(), v)));
-        let tail: Vec<String> = log.tail(2).collect();
+        prop_assert_eq!(log.last().map(str::to_owned), reqs.last().map(|v| reference(&format, &fixed(), v)));
+        let tail: Vec<&str> = log.tail(2).collect();
         prop_assert_eq!(&tail[..], &want[want.len().saturating_sub(2)..]);
     }
 }
 
 #[test]
-fn reused_entries_never_show_an_older_requests_values() {
-    // Every variable, so every buffer is in use; more requests than the log keeps, so entries
-    // are reused; values that alternate between set and empty.
+fn the_newest_lines_are_kept() {
+    // Every variable; more requests than the log keeps; values that alternate between set and
+    // empty.
     let format: String = VARIABLES.iter().map(|v| format!("$context.{v}|")).collect();
     let mut log = AccessLog::new(Some(&format), fixed());
     let mut all = Vec::new();
@@ -185,14 +205,9 @@ fn reused_entries_never_show_an_older_requests_values() {
 }
 
 #[test]
-fn every_variable_is_resolved_and_numbers_print_as_format_does() {
+fn every_variable_is_resolved() {
     for v in VARIABLES {
         assert!(Var::of(v).is_some(), "{v}");
-    }
-    for n in [0u64, 7, 10, 99, 100, 65_535, 1_764_547_200_000, u64::MAX] {
-        let mut got = String::new();
-        push_u64(&mut got, n);
-        assert_eq!(got, n.to_string());
     }
 }
 
@@ -203,9 +218,6 @@ fn constant_variables_are_folded_into_the_text() {
     // vary; caller, user and protocol are the same for every request.
     assert_eq!(log.parts.iter().filter(|p| matches!(p, Part::Var(_))).count(), 7);
     assert!(log.parts.contains(&Part::Lit(" - - [".to_owned())), "{:?}", log.parts);
-    // Only the texts the default format shows are kept per request.
-    assert!(log.shows.source_ip && log.shows.request_id && log.shows.http_method);
-    assert!(!log.shows.user_agent && !log.shows.path && !log.shows.error_message && !log.shows.principal_id);
 }
 
 #[test]
@@ -215,7 +227,7 @@ fn formats_and_reports_unknowns() {
         Fixed::default(),
     );
     log.write(&LogRecord { request_id: "r1", status: 200, ..LogRecord::default() });
-    assert_eq!(log.lines().next().as_deref(), Some("r1 200 - $context.nope."));
+    assert_eq!(log.lines().next(), Some("r1 200 - $context.nope."));
     assert_eq!(unknown_variables("$context.status $context.nope."), vec!["nope"]);
     assert!(unknown_variables(DEFAULT_FORMAT).is_empty());
 }

@@ -157,10 +157,6 @@ pub struct Gateway {
     pub(crate) metrics: Metrics,
     pub(crate) access_log: AccessLog,
     pub(crate) counter: u64,
-    /// A header list a response may reuse; see [`Gateway::recycle_headers`].
-    pub(crate) spare_headers: Vec<(super::http::HeaderText, super::http::HeaderText)>,
-    /// Whether traces carry their sentences; see [`Gateway::set_explain`].
-    pub(crate) explain: bool,
     /// `{apiId}.execute-api.us-east-1.amazonaws.com`, for `$context.domainName` and the log.
     pub(crate) domain_name: String,
 }
@@ -285,8 +281,6 @@ impl Gateway {
             metrics: Metrics::default(),
             access_log: AccessLog::new(def.access_log_format.as_deref(), fixed),
             counter: 0,
-            spare_headers: Vec::new(),
-            explain: true,
             domain_name,
             stage: stage_def,
             def,
@@ -299,18 +293,6 @@ impl Gateway {
 
     pub fn stage_name(&self) -> &str {
         &self.stage.name
-    }
-
-    /// Whether each request's [`Trace`](super::Trace) carries its sentences (on by default).
-    /// Off, the steps still say which phases ran and what each decided, and responses,
-    /// metrics and the access log are the same; only the words are left out. The wording is
-    /// most of what a request costs the core, so a server nobody watches turns it off.
-    pub fn set_explain(&mut self, on: bool) {
-        self.explain = on;
-    }
-
-    pub fn explains(&self) -> bool {
-        self.explain
     }
 
     /// Route keys in definition order, e.g. `GET /pets/{id}`.
@@ -377,20 +359,19 @@ impl Gateway {
         self.max_payload = self.max_payload.min(max);
     }
 
-    /// The newest access-log line, without formatting the whole log.
-    pub fn last_access_log(&self) -> Option<String> {
+    /// The newest access-log line.
+    pub fn last_access_log(&self) -> Option<&str> {
         self.access_log.last()
     }
 
     /// The access log, oldest line first (the last 1000 lines are kept).
     pub fn access_log(&self) -> Vec<String> {
-        self.access_log.lines().collect()
+        self.access_log.lines().map(str::to_owned).collect()
     }
 
-    /// The newest `n` access-log lines, oldest of them first (lines are formatted when read,
-    /// so a view that shows a few asks for only those).
+    /// The newest `n` access-log lines, oldest of them first.
     pub fn access_log_tail(&self, n: usize) -> Vec<String> {
-        self.access_log.tail(n).collect()
+        self.access_log.tail(n).map(str::to_owned).collect()
     }
 
     /// `FlushStageCache`: drops every cached response of the stage.

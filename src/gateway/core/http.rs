@@ -15,56 +15,37 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub source_ip: String,
+    /// Set when the server shell has already refused the request (see [`ShellRefusal`]).
+    pub refusal: Option<ShellRefusal>,
+}
+
+/// Why the server shell answers a request without running the pipeline: it knows something the
+/// core cannot see in the rest of a [`Request`]. The core still writes the trace, metrics and
+/// access log, so a learner watching live sees these requests too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShellRefusal {
+    /// The URL's first segment names another stage (`/prod/pets` on a gateway built for `dev`).
+    WrongStage { stage: String },
+    /// The shell stopped reading the body after `bytes` bytes, past the payload limit; the body
+    /// is not in the request.
+    BodyTooLarge { bytes: u64 },
 }
 
 impl Request {
     /// A request for `target`, which may carry a query string (`/pets?type=dog`).
     pub fn new(method: &str, target: &str) -> Self {
-        let mut req = Self { source_ip: "127.0.0.1".to_owned(), ..Self::default() };
-        req.reset(method, target, [("", ""); 0]);
-        req
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        Self {
+            method: method.to_ascii_uppercase(),
+            path: if path.is_empty() { "/".to_owned() } else { path.to_owned() },
+            query: parse_query(query),
+            source_ip: "127.0.0.1".to_owned(),
+            ..Self::default()
+        }
     }
 
     pub fn get(target: &str) -> Self {
         Self::new("GET", target)
-    }
-
-    /// Makes this the request `Request::new(method, target)` with `headers` would be, with no
-    /// body and the same `source_ip`, keeping the buffers: a server answering request after
-    /// request on a connection refills one request instead of allocating a new one each time.
-    pub fn reset<K: AsRef<str>, V: AsRef<str>>(
-        &mut self,
-        method: &str,
-        target: &str,
-        headers: impl IntoIterator<Item = (K, V)>,
-    ) {
-        let (path, query) = split_at_byte(target, b'?').map_or((target, None), |(p, q)| (p, Some(q)));
-        self.method.clear();
-        self.method.push_str(method);
-        self.method.make_ascii_uppercase();
-        self.path.clear();
-        self.path.push_str(if path.is_empty() { "/" } else { path });
-        self.query.clear();
-        if let Some(q) = query {
-            self.query = parse_query(q);
-        }
-        self.body.clear();
-        // The headers in order, each refilling the strings of the one at its place.
-        let mut n = 0;
-        for (k, v) in headers {
-            let (k, v) = (k.as_ref(), v.as_ref());
-            match self.headers.get_mut(n) {
-                Some((name, value)) => {
-                    name.clear();
-                    name.push_str(k);
-                    value.clear();
-                    value.push_str(v);
-                }
-                None => self.headers.push((k.to_owned(), v.to_owned())),
-            }
-            n += 1;
-        }
-        self.headers.truncate(n);
     }
 
     #[must_use]
@@ -76,6 +57,12 @@ impl Request {
     #[must_use]
     pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Self {
         self.body = body.into();
+        self
+    }
+
+    #[must_use]
+    pub fn with_refusal(mut self, refusal: ShellRefusal) -> Self {
+        self.refusal = Some(refusal);
         self
     }
 
@@ -165,19 +152,8 @@ pub fn strip_stage<'a>(path: &'a str, stage: &str) -> Option<&'a str> {
     }
 }
 
-/// `s.split_once(c)` for an ASCII `c`, by a byte scan: `str`'s pattern search costs more
-/// than the whole scan on the short strings of a request line, and this runs per request.
-pub(crate) fn split_at_byte(s: &str, c: u8) -> Option<(&str, &str)> {
-    let i = s.bytes().position(|b| b == c)?;
-    // An ASCII byte is always a character boundary, so both `get`s succeed.
-    Some((s.get(..i)?, s.get(i + 1..)?))
-}
-
 pub(crate) fn header_value<'a, K: AsRef<str>, V: AsRef<str>>(headers: &'a [(K, V)], name: &str) -> Option<&'a str> {
-    // Names usually arrive in the case they are asked for (HTTP/1.1 servers hand them over in
-    // lower case), and an exact comparison is several times cheaper than a caseless one.
-    let same = |k: &str| k == name || k.eq_ignore_ascii_case(name);
-    headers.iter().find(|(k, _)| same(k.as_ref())).map(|(_, v)| v.as_ref())
+    headers.iter().find(|(k, _)| k.as_ref().eq_ignore_ascii_case(name)).map(|(_, v)| v.as_ref())
 }
 
 /// Splits `a=1&b=x%20y` into decoded pairs; `+` means a space, as browsers send it.
@@ -254,36 +230,6 @@ fn hex(b: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_reset_request_equals_a_new_one() {
-        let mut reused = Request::new("post", "/old/path?x=1&y=2")
-            .with_header("A", "1")
-            .with_header("B", "2")
-            .with_header("C", "3")
-            .with_body(b"old body".to_vec())
-            .with_source_ip("10.1.2.3");
-        for (method, target, headers) in [
-            ("GET", "/pets", vec![("host", "localhost"), ("x-api-key", "k")]),
-            ("delete", "", vec![]),
-            ("GET", "/pets?type=dog&type=cat", vec![("h", "v"), ("h", "w"), ("a", "")]),
-            ("PaTcH", "/é/ü?q=%20x", vec![("x", "é")]),
-        ] {
-            reused.reset(method, target, headers.iter().copied());
-            let mut fresh = Request::new(method, target).with_source_ip("10.1.2.3");
-            for (k, v) in &headers {
-                fresh = fresh.with_header(k, v);
-            }
-            assert_eq!(reused, fresh, "{method} {target}");
-        }
-    }
-
-    #[test]
-    fn split_at_byte_is_split_once() {
-        for s in ["", "?", "a?", "?b", "/pets?type=dog", "/é?ü=1", "no-query", "a?b?c"] {
-            assert_eq!(split_at_byte(s, b'?'), s.split_once('?'), "{s}");
-        }
-    }
 
     #[test]
     fn parses_targets() {

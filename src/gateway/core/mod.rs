@@ -1,4 +1,5 @@
-//! The pure, deterministic gateway core: `Gateway::handle(request, now) -> (response, trace)`.
+//! The pure, deterministic gateway core: `Gateway::handle(&request, now, trace mode) ->
+//! (response, trace if asked for)`.
 //!
 //! No I/O, no clock reads, no global randomness: time always arrives as a [`VirtualTime`], and
 //! request ids derive from a counter and that time. Modules, in pipeline order:
@@ -39,9 +40,9 @@ mod trace;
 pub use check::{DefinitionProblem, check_definition, validate_definition};
 pub use definition::{ApiDefinition, ApiType};
 pub use gateway::{BucketLevel, Gateway, GatewayBuildError};
-pub use http::{Request, Response};
+pub use http::{Request, Response, ShellRefusal};
 pub use metrics::{MetricDatum, MetricsSnapshot, Stat};
-pub use pipeline::{CACHE_TEACHING_HEADER, GATEWAY_OVERHEAD_MS, ShellRefusal};
+pub use pipeline::{CACHE_TEACHING_HEADER, GATEWAY_OVERHEAD_MS};
 pub use responses::GatewayError;
 pub use time::VirtualTime;
-pub use trace::{CacheStatus, Outcome, Phase, Trace, TraceStep};
+pub use trace::{CacheStatus, Outcome, Phase, Trace, TraceMode, TraceStep};

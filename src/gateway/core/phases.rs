@@ -8,8 +8,9 @@ use serde_json::Value;
 use super::cors;
 use super::definition::{ApiType, RequestValidator};
 use super::gateway::{Gateway, ParamRef};
+use super::http::ShellRefusal;
 use super::http::{Response, header_value};
-use super::pipeline::{Flow, ShellRefusal};
+use super::pipeline::Flow;
 use super::quota::{QuotaCounter, period_word};
 use super::responses::GatewayError;
 use super::throttle::{Take, TokenBucket};
@@ -159,10 +160,7 @@ impl Gateway {
             });
         };
         let route = &self.routes[m.route];
-        // A clone of an `Arc` is an atomic operation; a trace nobody reads skips it.
-        if trace.is_recorded() {
-            trace.route_key = Some(Arc::clone(&route.route_key));
-        }
+        trace.route_key = Some(Arc::clone(&route.route_key));
         trace.push_with(Phase::Route, Outcome::Passed, || {
             let mut detail = format!("matched {}", route.route_key);
             if !m.params.is_empty() {
@@ -230,9 +228,9 @@ impl Gateway {
             return Ok(());
         };
         // What each bucket that admitted the request says, for the step's sentence; the labels
-        // and levels are formatted only for an explained trace.
+        // and levels are formatted only for a recorded trace.
         let mut notes: Vec<String> = Vec::new();
-        let explained = trace.explained;
+        let explained = trace.is_recorded();
         let now = flow.now;
         let route_key = &self.routes[ri].route_key;
         if let Some(ki) = flow.key

@@ -1,9 +1,9 @@
 //! The step-by-step account of one request, worded for a learner: which phases it went
 //! through, what each decided, and why.
 //!
-//! The sentences (each step's `detail`) are most of what a request costs the core, so they are
-//! written only when someone will read them: a gateway that does not explain (see
-//! `Gateway::set_explain`) still records every step's phase and outcome, with an empty detail.
+//! The sentences (each step's `detail`) are most of what a request costs the core, so a trace
+//! is recorded only when someone will read it: the caller of `Gateway::handle` says so with a
+//! [`TraceMode`].
 
 use std::borrow::Cow;
 use std::fmt;
@@ -91,8 +91,18 @@ impl Outcome {
 pub struct TraceStep {
     pub phase: Phase,
     pub outcome: Outcome,
-    /// The learner's sentence for this step; empty when the gateway does not explain.
+    /// The learner's sentence for this step.
     pub detail: Cow<'static, str>,
+}
+
+/// Whether [`Gateway::handle`](super::Gateway::handle) records a [`Trace`]: the Lab and
+/// `gateway serve --trace` show one; a server that only logs does not need it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceMode {
+    /// No trace: the same response, metrics and access-log line, for less work.
+    Off,
+    /// A trace with every step's sentence.
+    On,
 }
 
 /// Whether the stage cache answered.
@@ -122,69 +132,55 @@ pub struct Trace {
     pub cache: Option<CacheStatus>,
     /// The API key's name, if one was recognised.
     pub api_key: Option<Arc<str>>,
-    /// Whether the steps carry their sentences ([`TraceStep::detail`]).
-    pub explained: bool,
-    /// False for the throwaway trace of [`Gateway::respond`](super::Gateway::respond), which
-    /// records no steps at all.
+    /// False while the pipeline runs with [`TraceMode::Off`]: nothing is recorded, and the
+    /// trace is dropped instead of returned.
     recording: bool,
 }
 
 impl Trace {
-    /// An empty trace; the pipeline fills in the request's id, method and path when it is done
-    /// with them, by moving rather than copying them.
-    pub(crate) fn new(at: VirtualTime, explained: bool) -> Self {
+    /// An empty trace; the pipeline fills in the request's id, method and path at the end.
+    pub(crate) fn new(at: VirtualTime, mode: TraceMode) -> Self {
+        let recording = mode == TraceMode::On;
         Self {
             request_id: String::new(),
             at,
             method: String::new(),
             path: String::new(),
             route_key: None,
-            steps: Vec::with_capacity(12),
+            steps: Vec::new(),
             status: 0,
             error_type: None,
             latency_ms: 0,
             integration_latency_ms: None,
             cache: None,
             api_key: None,
-            explained,
-            recording: true,
+            recording,
         }
     }
 
-    /// Whether this trace will be returned to someone (false for [`Self::unrecorded`]).
+    /// Whether this trace records anything (its mode was [`TraceMode::On`]).
     pub(crate) fn is_recorded(&self) -> bool {
         self.recording
     }
 
-    /// A trace that records nothing, for a caller that will not look at it.
-    pub(crate) fn unrecorded(at: VirtualTime) -> Self {
-        Self { steps: Vec::new(), recording: false, ..Self::new(at, false) }
-    }
-
     /// Records a step whose sentence is fixed text.
-    // Inlined, so an unrecorded trace (the served path) costs each phase one test of a flag,
-    // not a call.
-    #[inline]
     pub(crate) fn push(&mut self, phase: Phase, outcome: Outcome, detail: &'static str) {
         if self.recording {
-            let detail = Cow::Borrowed(if self.explained { detail } else { "" });
-            self.steps.push(TraceStep { phase, outcome, detail });
+            self.steps.push(TraceStep { phase, outcome, detail: Cow::Borrowed(detail) });
         }
     }
 
-    /// Records a step whose sentence must be formatted; `detail` runs only if the trace is
-    /// explained, so a gateway that does not explain pays nothing for the words.
-    #[inline]
+    /// Records a step whose sentence must be formatted; `detail` runs only if the trace
+    /// records, so a request nobody will read pays nothing for the words.
     pub(crate) fn push_with(&mut self, phase: Phase, outcome: Outcome, detail: impl FnOnce() -> String) {
         if self.recording {
-            let detail = if self.explained { Cow::Owned(detail()) } else { Cow::Borrowed("") };
-            self.steps.push(TraceStep { phase, outcome, detail });
+            self.steps.push(TraceStep { phase, outcome, detail: Cow::Owned(detail()) });
         }
     }
 
-    /// Appends to the latest step for `phase`, if the trace is explained and has one.
+    /// Appends to the latest step for `phase`, if the trace records and has one.
     pub(crate) fn append(&mut self, phase: Phase, more: impl FnOnce() -> String) {
-        if !self.explained {
+        if !self.recording {
             return;
         }
         if let Some(step) = self.steps.iter_mut().rev().find(|s| s.phase == phase) {

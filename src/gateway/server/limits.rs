@@ -1,8 +1,8 @@
 //! The sandbox's request caps and the Host check, with their defaults and the JSON refusals
 //! the shell sends when one is hit.
 //!
-//! hyper's own defaults (about 400 KiB of headers, 100 of them, 64 KiB URLs, a header timeout
-//! that does nothing without a timer) suit a public server's peers, not a learner's loopback
+//! hyper's own defaults (about 400 KiB of headers, 100 of them, 64 KiB URLs, 30 s for headers)
+//! suit a public server's peers, not a learner's loopback
 //! sandbox; these are tighter, and each refusal explains itself in JSON.
 
 use std::time::Duration;
@@ -69,13 +69,6 @@ impl Limits {
 /// `[::1]`, each with an optional port. Anything else is what a DNS-rebinding page sends (its
 /// own domain, now resolving to 127.0.0.1), so it is refused before the core sees the request.
 pub fn host_allowed(host: &str) -> bool {
-    // What curl and browsers send for this server, checked without parsing an address: this
-    // runs for every request.
-    let plain = crate::gateway::core::http::split_at_byte(host, b':')
-        .map_or(Some(host), |(name, port)| is_port(port).then_some(name));
-    if plain.is_some_and(|n| n == "127.0.0.1" || n.eq_ignore_ascii_case("localhost")) {
-        return true;
-    }
     let name = match host.strip_prefix('[') {
         // An IPv6 literal: `[::1]` or `[::1]:port`.
         Some(rest) => match rest.split_once(']') {

@@ -2,9 +2,9 @@
 //! requests into [`Request`]s for [`Gateway::handle`], and reports each one to an observer.
 //!
 //! Submodules: `limits` (the sandbox's caps and the Host check), `service` (one request:
-//! checks, body, core call, response), `accept` (the accept loop, connection cap, shutdown),
-//! `watchdog` (the slow-client guard), `banner` (the start-up text with ready-to-paste curl
-//! commands).
+//! checks, body, core call, response), `accept` (the accept loop, connection cap, slow-client
+//! timeout, shutdown), `output` (the buffered stdout log), `banner` (the start-up text with
+//! ready-to-paste curl commands).
 //!
 //! Two entry points: [`serve_blocking`] for `gatewise gateway serve` (runs until Ctrl-C or
 //! SIGTERM), and [`spawn`] for the synchronous TUI (a server thread with its own small tokio
@@ -15,8 +15,8 @@
 mod accept;
 mod banner;
 mod limits;
+mod output;
 mod service;
-mod watchdog;
 
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener as StdListener};
@@ -31,6 +31,7 @@ use tokio::sync::oneshot;
 pub use self::accept::GRACE;
 pub use self::banner::{banner, base_url, curl_examples};
 pub use self::limits::{Limits, host_allowed};
+pub use self::output::{FLUSH_EVERY, StdoutLog};
 use super::{Gateway, Request, Response, Trace, VirtualTime};
 
 /// Where and how to serve.
@@ -42,12 +43,20 @@ pub struct ServeOptions {
     pub port: u16,
     pub limits: Limits,
     pub clock: ServerClock,
+    /// What to print per request on stdout (buffered; refusals go to stderr when it is on).
+    pub log: StdoutLog,
 }
 
 impl Default for ServeOptions {
-    /// 127.0.0.1, a free port, the default [`Limits`], the system clock.
+    /// 127.0.0.1, a free port, the default [`Limits`], the system clock, no stdout log.
     fn default() -> Self {
-        Self { addr: IpAddr::V4(Ipv4Addr::LOCALHOST), port: 0, limits: Limits::default(), clock: ServerClock::System }
+        Self {
+            addr: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+            limits: Limits::default(),
+            clock: ServerClock::System,
+            log: StdoutLog::Off,
+        }
     }
 }
 
@@ -119,31 +128,10 @@ pub enum ServerEvent {
     Refused(Refused),
 }
 
-/// Called on the connection's task for every event; keep it short (send to a channel, print a
-/// line). The TUI wraps its event sender:
-/// `Arc::new(move |e| { let _ = tx.send(AppEvent::Server(e)); })`.
+/// Called on the connection's task for every event; keep it short (send to a channel). The TUI
+/// wraps its event sender: `Arc::new(move |e| { let _ = tx.send(AppEvent::Server(e)); })`.
+/// A server with an observer records every request's trace for it.
 pub type Observer = Arc<dyn Fn(ServerEvent) + Send + Sync>;
-
-/// An observer for `gatewise gateway serve`: each served request's access-log line on stdout
-/// (followed by its trace when `with_trace`), each refusal as a `refused …` line on stderr.
-/// Write errors (a closed pipe) are ignored.
-pub fn stdout_logger(with_trace: bool) -> Observer {
-    use std::io::Write as _;
-    Arc::new(move |event| match event {
-        ServerEvent::Served(s) => {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{}", s.access_log);
-            if with_trace {
-                let _ = write!(out, "{}", s.trace);
-            }
-        }
-        ServerEvent::Refused(r) => {
-            let status = r.status.map_or_else(|| "closed".to_owned(), |s| s.to_string());
-            let what = if r.method.is_empty() { String::new() } else { format!(" {} {}", r.method, r.target) };
-            let _ = writeln!(std::io::stderr().lock(), "refused {}{what}: {status}, {}", r.peer, r.reason);
-        }
-    })
-}
 
 /// What a caller needs once the listener is bound.
 #[derive(Debug, Clone)]
@@ -179,13 +167,22 @@ pub(crate) struct Shared {
     pub max_body: u64,
     pub clock: ServerClock,
     pub observer: Option<Observer>,
-    pub watchdog: Arc<watchdog::Watchdog>,
+    pub log: Option<output::LogWriter>,
 }
 
 impl Shared {
+    /// Reports a refusal to the stdout log's stderr side and the observer, if either is there;
+    /// `event` runs only then.
     pub fn notify(&self, event: impl FnOnce() -> ServerEvent) {
+        if self.observer.is_none() && self.log.is_none() {
+            return;
+        }
+        let event = event();
+        if let (Some(log), ServerEvent::Refused(r)) = (&self.log, &event) {
+            log.refused(r);
+        }
         if let Some(o) = &self.observer {
-            o(event());
+            o(event);
         }
     }
 }
@@ -222,10 +219,10 @@ fn prepare(mut gateway: Gateway, options: ServeOptions, observer: Option<Observe
         stage: (stage != "$default").then(|| stage.to_owned()),
         max_body: gateway.max_payload(),
         gateway: Mutex::new(gateway),
-        watchdog: watchdog::Watchdog::new(options.limits.header_read_timeout),
         limits: options.limits,
         clock: options.clock,
         observer,
+        log: output::LogWriter::new(options.log),
     });
     Ok(Prepared { runtime, listener, shared, ready })
 }

@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests: load a bundled API, build a gateway, send requests.
 #![allow(dead_code)]
 
-use gatewise::gateway::{Gateway, Request, Response, Trace, VirtualTime, check_definition};
+use gatewise::gateway::{Gateway, Request, Response, Trace, TraceMode, VirtualTime, check_definition};
 
 pub const DEMO_KEY: &str = "demo-key-0123456789abcdef";
 
@@ -30,9 +30,10 @@ pub fn day0() -> VirtualTime {
 }
 
 pub fn send(gw: &mut Gateway, req: Request, now: VirtualTime) -> (Response, Trace) {
-    gw.handle(req, now)
+    let (r, t) = gw.handle(&req, now, TraceMode::On);
+    (r, t.expect("TraceMode::On returns a trace"))
 }
 
 pub fn status(gw: &mut Gateway, req: Request, now: VirtualTime) -> u16 {
-    gw.handle(req, now).0.status
+    gw.handle(&req, now, TraceMode::Off).0.status
 }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use gatewise::gateway::core::http::strip_stage;
 use gatewise::gateway::server::{Limits, ServeOptions, ServerClock, ServerHandle, spawn};
-use gatewise::gateway::{Gateway, Request, Response, ShellRefusal, VirtualTime};
+use gatewise::gateway::{Gateway, Request, Response, ShellRefusal, TraceMode, VirtualTime};
 
 use super::{Conn, HttpResponse, comparable, host_of};
 use crate::gateway_common::{day0, gateway};
@@ -73,13 +73,11 @@ impl Twin {
         let resource_target = query.map_or_else(|| resource.to_owned(), |q| format!("{resource}?{q}"));
         let mut req = Request::new(method, &resource_target).with_body(body.to_vec());
         req.headers = headers;
-        let core = match stripped {
-            Some(_) => self.core.handle(req, at).0,
-            None => {
-                let stage = path.trim_start_matches('/').split('/').next().unwrap_or("").to_owned();
-                self.core.handle_refused(req, at, &ShellRefusal::WrongStage { stage }).0
-            }
-        };
+        if stripped.is_none() {
+            let stage = path.trim_start_matches('/').split('/').next().unwrap_or("").to_owned();
+            req = req.with_refusal(ShellRefusal::WrongStage { stage });
+        }
+        let core = self.core.handle(&req, at, TraceMode::Off).0;
         assert_same(&http, &core, &format!("{method} {target}"));
         http
     }

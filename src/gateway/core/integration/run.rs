@@ -10,7 +10,7 @@ use super::events::{context_json, event_v1, event_v2};
 use super::proxy_response::{parse_v1, parse_v2};
 use super::{CompiledIntegration, HeaderSource, IntResponse, PayloadVersion};
 use crate::gateway::core::gateway::Gateway;
-use crate::gateway::core::http::{Response, header_value};
+use crate::gateway::core::http::{HeaderText, Response, header_value};
 use crate::gateway::core::pipeline::Flow;
 use crate::gateway::core::responses::GatewayError;
 use crate::gateway::core::template::{InputData, RenderContext, Template};
@@ -317,8 +317,7 @@ impl Gateway {
             (None, None) => bytes::Bytes::copy_from_slice(body.as_bytes()),
         };
         // Room for the mapped headers and the few `finish` adds (request ids, cache, CORS).
-        let mut headers = std::mem::take(&mut flow.spare_headers);
-        headers.reserve(sel.headers.len() + 5);
+        let mut headers: Vec<(HeaderText, HeaderText)> = Vec::with_capacity(sel.headers.len() + 5);
         headers.push(("Content-Type".into(), "application/json".into()));
         for (name, src) in &sel.headers {
             let v = match src {
