@@ -57,6 +57,15 @@ struct Pet {
 }
 
 /// The pets store: the same three pets as AWS's PetStore example.
+/// The sandbox's pet store is bounded, so repeated POSTs cannot grow the server's memory.
+pub const MAX_PETS: usize = 100;
+pub const MAX_PET_TYPE: usize = 64;
+
+/// A header's value, by case-insensitive name.
+fn header<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>, name: &str) -> Option<&'a str> {
+    headers.into_iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v)
+}
+
 #[derive(Debug, Clone, PartialEq)]
 struct PetStore {
     pets: Vec<Pet>,
@@ -73,8 +82,16 @@ impl PetStore {
         json!({"id": p.id, "type": p.kind, "price": p.price})
     }
 
-    /// One REST-style operation on `/…/pets[/id]`; returns status and body.
-    fn handle(&mut self, method: &str, path: &str, kind: Option<&str>, body: &str) -> (u16, Value) {
+    /// One REST-style operation on `/…/pets[/id]`; returns status and body. `content_type` is
+    /// the request's, when it has one.
+    fn handle(
+        &mut self,
+        method: &str,
+        path: &str,
+        kind: Option<&str>,
+        body: &str,
+        content_type: Option<&str>,
+    ) -> (u16, Value) {
         let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         let Some(pos) = segs.iter().position(|s| *s == "pets") else {
             return (404, json!({"message": format!("no pets resource at {path}")}));
@@ -91,10 +108,22 @@ impl PetStore {
                 None => (404, json!({"message": format!("pet {id} not found")})),
             },
             ("POST", None) => {
+                // JSON only, as AWS's PetStore: a text/plain POST is what a web page can send
+                // cross-site without a preflight, so it is refused.
+                if !content_type.is_some_and(|c| c.trim_start().to_ascii_lowercase().starts_with("application/json")) {
+                    return (415, json!({"message": "Unsupported Media Type: send Content-Type: application/json"}));
+                }
+                if self.pets.len() >= MAX_PETS {
+                    let message = format!("this sandbox's pet store holds at most {MAX_PETS} pets; DELETE one first");
+                    return (409, json!({ "message": message }));
+                }
                 let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
                 let Some(kind) = v.get("type").and_then(Value::as_str) else {
                     return (400, json!({"message": "a pet needs a \"type\", e.g. {\"type\":\"dog\",\"price\":10}"}));
                 };
+                if kind.chars().count() > MAX_PET_TYPE {
+                    return (400, json!({"message": format!("a pet's type is at most {MAX_PET_TYPE} characters")}));
+                }
                 let pet = Pet {
                     id: self.next_id,
                     kind: kind.to_owned(),
@@ -167,14 +196,18 @@ impl Handlers {
             ("echo", InvokeMode::Custom) => ok(event.clone(), 2),
             ("pets", InvokeMode::Proxy) => {
                 let (method, path, kind, body) = proxy_fields(event, "type");
-                let (status, out) = self.lambda_pets.handle(method, path, kind, body);
+                let headers = event.get("headers").and_then(Value::as_object);
+                let content_type = headers.and_then(|h| {
+                    header(h.iter().filter_map(|(k, v)| Some((k.as_str(), v.as_str()?))), "content-type")
+                });
+                let (status, out) = self.lambda_pets.handle(method, path, kind, body, content_type);
                 ok(proxy_reply(status, &out), 4)
             }
             ("pets", InvokeMode::Custom) => {
                 let id = event.get("id").map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
                 let path = id.map_or_else(|| "/pets".to_owned(), |id| format!("/pets/{id}"));
                 let kind = event.get("type").and_then(Value::as_str);
-                let (_, out) = self.lambda_pets.handle("GET", &path, kind, "");
+                let (_, out) = self.lambda_pets.handle("GET", &path, kind, "", None);
                 ok(out, 4)
             }
             ("slow", _) => {
@@ -207,7 +240,8 @@ impl Handlers {
             ),
             "pets" => {
                 let kind = req.query.iter().rev().find(|(k, _)| k == "type").map(|(_, v)| v.as_str());
-                let (status, body) = self.backend_pets.handle(&req.method, &req.path, kind, &req.body);
+                let content_type = header(req.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())), "content-type");
+                let (status, body) = self.backend_pets.handle(&req.method, &req.path, kind, &req.body, content_type);
                 json_reply(status, body, 5)
             }
             "slow" => {
@@ -272,9 +306,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_pet_store_takes_json_only_and_is_bounded() {
+        let mut store = PetStore::new();
+        let json = Some("application/json; charset=utf-8");
+        let (status, _) = store.handle("POST", "/pets", None, r#"{"type":"dog"}"#, Some("text/plain"));
+        assert_eq!(status, 415, "a text/plain POST (what a web page can send cross-site) is refused");
+        assert_eq!(store.handle("POST", "/pets", None, r#"{"type":"dog"}"#, None).0, 415);
+        let long = format!(r#"{{"type":"{}"}}"#, "x".repeat(MAX_PET_TYPE + 1));
+        assert_eq!(store.handle("POST", "/pets", None, &long, json).0, 400);
+        while store.pets.len() < MAX_PETS {
+            assert_eq!(store.handle("POST", "/pets", None, r#"{"type":"cat"}"#, json).0, 201);
+        }
+        let (status, body) = store.handle("POST", "/pets", None, r#"{"type":"cat"}"#, json);
+        assert_eq!(status, 409, "{body}");
+        assert_eq!(store.handle("DELETE", "/pets/1", None, "", None).0, 200);
+        assert_eq!(store.handle("POST", "/pets", None, r#"{"type":"cat"}"#, json).0, 201);
+    }
+
+    #[test]
     fn pets_crud() {
         let mut h = Handlers::new();
-        let ev = |m: &str, p: &str, body: &str| json!({"httpMethod": m, "path": p, "body": body});
+        let ev = |m: &str, p: &str, body: &str| json!({"httpMethod": m, "path": p, "body": body, "headers": {"Content-Type": "application/json"}});
         let call = |h: &mut Handlers, e: Value| h.invoke_lambda("pets", &e, InvokeMode::Proxy).result.expect("ok");
         assert_eq!(call(&mut h, ev("GET", "/pets/2", ""))["statusCode"], 200);
         assert_eq!(call(&mut h, ev("POST", "/pets", r#"{"type":"bird","price":5}"#))["statusCode"], 201);

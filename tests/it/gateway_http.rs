@@ -283,11 +283,17 @@ fn only_loopback_hosts_are_served() {
     assert_eq!(c.request("GET", "/dev/health", &hdrs("evil.example", &[]), b"").status, 403);
     assert_eq!(c.request("GET", "/dev/health", &hdrs(&good, &[]), b"").status, 200);
     assert_eq!(c.request("GET", "http://evil.example/dev/health", &hdrs(&good, &[]), b"").status, 403);
+    // Two Host headers are refused outright: only the first would have been checked.
+    let mut two = hdrs(&good, &[]);
+    two.push(("Host".to_owned(), "evil.example".to_owned()));
+    let r = c.request("GET", "/dev/health", &two, b"");
+    assert_eq!(r.status, 400);
+    assert!(json_message(&r).contains("Host headers"), "{r:?}");
     // Refusals never reach the core: its access log has only the five served requests.
     assert_eq!(server.with_gateway(|g| g.access_log().len()), 5);
     drop(server);
     let refused = rx.try_iter().filter(|e| matches!(e, ServerEvent::Refused(_))).count();
-    assert_eq!(refused, 7);
+    assert_eq!(refused, 8);
 }
 
 #[test]
@@ -468,4 +474,39 @@ fn load_20000_requests_only_200_and_429_memory_flat() {
         "load: {} requests in {elapsed:?}: {ok} × 200, {throttled} × 429; RSS {before:?} → {after:?} KiB",
         ok + throttled
     );
+}
+
+/// A client that sends requests but never reads the answers cannot hold its connection slot:
+/// once the server's writes stall for the write timeout, the connection is closed and reported.
+#[test]
+fn a_client_that_never_reads_is_disconnected() {
+    let (tx, rx) = mpsc::channel();
+    let observer: Observer = Arc::new(move |e| {
+        let _ = tx.send(e);
+    });
+    let limits = Limits { write_timeout: Duration::from_millis(300), ..Limits::default() };
+    let server = start("caching", "dev", limits, Some(observer));
+    let addr = server.local_addr;
+    let request = raw_request("GET", "/dev/files/never-read", &hdrs(&host_of(addr), &[]), b"");
+    let writer = std::thread::spawn(move || {
+        let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+        // Pipelined requests, answers never read: the server's writes fill the socket and stall.
+        for _ in 0..200_000 {
+            if std::io::Write::write_all(&mut stream, &request).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut closed = false;
+    while Instant::now() < deadline && !closed {
+        if let Ok(ServerEvent::Refused(r)) = rx.recv_timeout(Duration::from_millis(200)) {
+            closed = r.reason.contains("slow-reader");
+        }
+    }
+    assert!(closed, "the stalled connection was closed and reported");
+    writer.join().expect("writer");
+    // The server still answers others.
+    let mut c = Conn::open(addr);
+    assert_eq!(c.request("GET", "/dev/files/ok", &hdrs(&host_of(addr), &[]), b"").status, 200);
 }

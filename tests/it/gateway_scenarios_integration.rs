@@ -164,8 +164,12 @@ fn mapping_templates_shape_both_ways() {
 fn lambda_proxy_pets_crud_and_events() {
     let mut gw = gateway("lambda-proxy", "dev");
     let t = day0();
-    let (r, _) = send(&mut gw, Request::new("POST", "/pets").with_body(r#"{"type":"bird","price":5}"#), t);
+    let post = Request::new("POST", "/pets").with_header("Content-Type", "application/json");
+    let (r, _) = send(&mut gw, post.with_body(r#"{"type":"bird","price":5}"#), t);
     assert_eq!((r.status, r.body_text().as_str()), (201, r#"{"id":4,"price":5.0,"type":"bird"}"#));
+    // As AWS's PetStore, JSON only: a text/plain POST (what a page can send cross-site) is refused.
+    let plain = Request::new("POST", "/pets").with_header("Content-Type", "text/plain").with_body(r#"{"type":"x"}"#);
+    assert_eq!(status(&mut gw, plain, t), 415);
     assert_eq!(status(&mut gw, Request::get("/pets/4"), t), 200);
     assert_eq!(status(&mut gw, Request::new("DELETE", "/pets/4"), t), 200);
     assert_eq!(status(&mut gw, Request::get("/pets/4"), t), 404);

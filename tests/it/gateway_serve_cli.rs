@@ -151,3 +151,23 @@ fn serve_refuses_non_loopback_and_invalid_definitions() {
     let out = sandbox.command().args(["gateway", "serve", "--scenario", "nope"]).output().expect("run");
     assert!(String::from_utf8_lossy(&out.stderr).contains("no lab scenario \"nope\""));
 }
+
+#[test]
+fn serve_escapes_what_a_client_puts_in_the_log_and_trace() {
+    let sandbox = Sandbox::new();
+    let (child, mut out, hostport, _) = start(&sandbox, &["--scenario", "caching", "--trace"]);
+    let reply = get(&hostport, "/dev/files/%1b%5d0%3bPWNED%07x", "");
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    let mut all = String::new();
+    while !all.contains("PWNED") {
+        let line = next_line(&mut out);
+        assert!(!line.is_empty(), "the trace names the path:\n{all}");
+        all.push_str(&line);
+    }
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill").success());
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).expect("rest");
+    all.push_str(&rest);
+    let bad: Vec<char> = all.chars().filter(|&c| c.is_control() && c != '\n' && c != '\t').collect();
+    assert!(bad.is_empty(), "control characters reached the terminal: {bad:?}\n{all}");
+}

@@ -78,7 +78,10 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, stop: impl F
             let peer = Peer { addr, ip: addr.ip().to_string() };
             let svc_shared = Arc::clone(&shared);
             let svc = service_fn(move |req| service::call(&svc_shared, &peer, req));
-            let conn = builder.serve_connection(TokioIo::new(stream), svc);
+            // A client that stops reading would hold its slot for ever; writes time out instead.
+            let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+            stream.set_write_timeout(Some(shared.limits.write_timeout));
+            let conn = builder.serve_connection(TokioIo::new(Box::pin(stream)), svc);
             tokio::pin!(conn);
             let result = tokio::select! {
                 result = conn.as_mut() => result,
@@ -87,7 +90,19 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, stop: impl F
                     conn.await
                 }
             };
-            if result.is_err_and(|e| e.is_timeout()) {
+            if let Err(e) = &result
+                && std::error::Error::source(e)
+                    .and_then(|s| s.downcast_ref::<std::io::Error>())
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+            {
+                let ms = shared.limits.write_timeout.as_millis();
+                shared.notify(|| {
+                    refused(
+                        addr,
+                        format!("connection closed: the client read nothing for {ms} ms (slow-reader protection)"),
+                    )
+                });
+            } else if result.is_err_and(|e| e.is_timeout()) {
                 let ms = shared.limits.header_read_timeout.as_millis();
                 shared.notify(|| {
                     refused(

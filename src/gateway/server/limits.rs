@@ -29,6 +29,9 @@ pub struct Limits {
     pub header_read_timeout: Duration,
     /// Time allowed for a request's body to arrive. Default 30 s. Over it: 408.
     pub body_read_timeout: Duration,
+    /// Time a response write may wait for a client that does not read. Default 10 s; then the
+    /// connection is closed, so a client that never reads cannot hold a slot.
+    pub write_timeout: Duration,
     /// Open connections at once. Default 256; connections beyond it are closed at once.
     pub max_connections: usize,
 }
@@ -42,6 +45,7 @@ impl Default for Limits {
             max_body_bytes: 1024 * 1024,
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(30),
+            write_timeout: Duration::from_secs(10),
             max_connections: 256,
         }
     }
@@ -114,6 +118,15 @@ impl ShellAnswer {
             ),
             reason: format!("Host header {shown} is not loopback (DNS-rebinding protection)"),
             close: false,
+        }
+    }
+
+    pub fn several_hosts(n: usize) -> Self {
+        Self {
+            status: 400,
+            message: format!("Bad Request: {n} Host headers; a request carries exactly one"),
+            reason: format!("{n} Host headers (only the first would have been checked)"),
+            close: true,
         }
     }
 

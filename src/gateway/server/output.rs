@@ -52,11 +52,13 @@ impl LogWriter {
     /// Writes one request's line (and trace). Write errors (a closed pipe) are ignored: the
     /// log must never stop the server.
     pub(crate) fn served(&self, line: &str, trace: Option<&Trace>) {
+        // Paths, headers and parameters come from the client: escape sequences in them must not
+        // reach the terminal (a `%1b]0;…` path would retitle it).
         let mut out = self.out.lock().unwrap_or_else(PoisonError::into_inner);
-        let _ = out.write_all(line.as_bytes());
+        let _ = out.write_all(crate::term::clean(line).as_bytes());
         let _ = out.write_all(b"\n");
         if let Some(trace) = trace.filter(|_| self.traces) {
-            let _ = write!(out, "{trace}");
+            let _ = write!(out, "{}", crate::term::clean(&trace.to_string()));
         }
     }
 
@@ -68,7 +70,8 @@ impl LogWriter {
         if !r.method.is_empty() {
             let _ = write!(what, " {} {}", r.method, r.target);
         }
-        let _ = writeln!(std::io::stderr().lock(), "refused {}{what}: {status}, {}", r.peer, r.reason);
+        let line = format!("refused {}{what}: {status}, {}", r.peer, r.reason);
+        let _ = writeln!(std::io::stderr().lock(), "{}", crate::term::clean(&line));
     }
 
     pub(crate) fn flush(&self) {

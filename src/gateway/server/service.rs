@@ -146,6 +146,11 @@ fn check_head(shared: &Shared, parts: &hyper::http::request::Parts) -> Option<Sh
         Some(a) => Some(a.as_str()),
         None => parts.headers.get("host").and_then(|h| std::str::from_utf8(h.as_bytes()).ok()),
     };
+    // Two Host headers would let the second slip past a check of the first.
+    let hosts = parts.headers.get_all("host").iter().count();
+    if hosts > 1 {
+        return Some(ShellAnswer::several_hosts(hosts));
+    }
     if !host.is_some_and(host_allowed) {
         return Some(ShellAnswer::host(host));
     }
