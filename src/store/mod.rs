@@ -184,8 +184,21 @@ impl Db {
             }
         }
         if path != ":memory:" {
-            let mode: String =
-                conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0)).map_err(refuse)?;
+            // Switching a new file to WAL needs it to itself for a moment; when several instances
+            // start on a new database at once, one may see the old mode reported back. Try again
+            // briefly before calling it an error.
+            let mut mode = String::new();
+            for _ in 0..50 {
+                mode = match conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get::<_, String>(0)) {
+                    Ok(m) => m,
+                    Err(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) => "busy".into(),
+                    Err(e) => return Err(refuse(e)),
+                };
+                if mode.eq_ignore_ascii_case("wal") {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
             if !mode.eq_ignore_ascii_case("wal") {
                 return Err(StoreError::ReadOnly { path, detail: format!("journal mode stayed {mode}") });
             }
