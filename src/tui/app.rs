@@ -391,6 +391,15 @@ impl App {
         }
     }
 
+    /// Called once when the app closes, however it closes: an open exam stores its clock.
+    pub fn on_exit(&mut self) {
+        for screen in &mut self.screens {
+            if let Screen::Exam(e) = screen {
+                e.suspend(&mut self.ctx);
+            }
+        }
+    }
+
     pub fn on_mouse(&mut self, m: MouseEvent) {
         let area = super::ui::body_area(self.ctx.size);
         match m.kind {

@@ -152,7 +152,9 @@ pub fn run(
             }
             terminal.draw(|f| ui::render(f, &app))?;
         }
-        // Quitting saved everything (the exam clock among it); a signal still ends with 128 + its
+        app.ctx.now = clock::now_ms();
+        app.on_exit();
+        // Everything is saved (the exam clock among it); a signal still ends with 128 + its
         // number, as shells expect.
         match signalled {
             Some(sig) => Err(crate::term::Interrupted(sig).into()),

@@ -397,3 +397,16 @@ fn the_exam_start_screen_counts_unseen_questions() {
         assert!(flat.contains(" of 254 exam-level questions are still unseen"), "{screen}");
     }
 }
+
+/// However the app closes (q, or a signal the event loop turns into a quit), an open exam's clock
+/// is stopped and stored: no time is lost or given back.
+#[test]
+fn closing_the_app_stores_the_exam_clock() {
+    let mut a = app(120, 40);
+    a.launch(Launch::Exam { spec: ExamSpec::quick(), seed: Some(5) });
+    a.ctx.now += 1_500;
+    a.on_tick();
+    a.on_exit();
+    let row = a.ctx.db.in_progress_exam("builtin").expect("read").expect("unfinished");
+    assert_eq!(row.elapsed_ms, 1_500, "the 1.5 s since the last save are kept");
+}

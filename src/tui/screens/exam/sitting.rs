@@ -34,8 +34,8 @@ pub struct ExamScreen {
     pub banner: Option<String>,
 }
 
-/// How often the clock is written while the exam is open.
-const SAVE_EVERY_MS: i64 = 5_000;
+/// How often the clock is written while the exam is open (at most this is lost to a kill).
+const SAVE_EVERY_MS: i64 = 2_000;
 
 impl ExamScreen {
     /// Draws and stores a new exam, and starts its clock.
@@ -209,6 +209,13 @@ impl ExamScreen {
             },
         }
         Nav::Stay
+    }
+
+    /// The app is closing (q, or SIGINT/SIGTERM/SIGHUP): stop the clock and store it, so no time
+    /// is lost or given back.
+    pub fn suspend(&mut self, ctx: &mut Ctx) {
+        self.clock.pause(ctx.now);
+        self.save_clock(ctx);
     }
 
     fn go(&mut self, ctx: &mut Ctx, pos: usize) {
