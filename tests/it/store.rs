@@ -492,3 +492,30 @@ fn a_card_changed_by_another_instance_mid_answer_is_not_overwritten() {
     let card = db.srs_card("builtin", &bank.questions[0].id).expect("read").expect("card");
     assert_eq!(card.reps, 3, "one review here, one by the other instance, one more here");
 }
+
+/// A database damaged outside its first page is refused when opened, before anything writes,
+/// and the file is left as it was.
+#[test]
+fn damage_beyond_the_first_page_is_refused_before_any_write() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = db_in(dir.path());
+    {
+        let mut db = Db::open(&path).expect("open");
+        let batch: Vec<String> = (0..3000).map(|i| format!("question-{i}")).collect();
+        for (i, q) in batch.iter().enumerate() {
+            db.record_attempt(&attempt(q, i % 2 == 0, i as i64)).expect("record");
+        }
+    }
+    // Fold the WAL back into the file, then scribble over a page in the middle.
+    rusqlite::Connection::open(&path).expect("sqlite").execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").expect("ckpt");
+    let mut bytes = fs::read(&path).expect("read");
+    assert!(bytes.len() > 40 * 4096, "a file of many pages ({} bytes)", bytes.len());
+    let mid = (bytes.len() / 4096 / 2) * 4096;
+    for b in &mut bytes[mid..mid + 4096] {
+        *b = 0xA5;
+    }
+    fs::write(&path, &bytes).expect("write");
+    let err = Db::open(&path).expect_err("refused");
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
+    assert_eq!(fs::read(&path).expect("read"), bytes, "left as it was");
+}
