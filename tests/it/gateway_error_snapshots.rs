@@ -136,3 +136,24 @@ fn http_api_error_responses() {
         snap(&mut gw, Request::new("POST", "/jwt").with_header("Authorization", &format!("Bearer {no_scope}")))
     );
 }
+
+/// AWS writes the Lambda-failure body with a space after the colon, 36 bytes:
+/// "the body of the response from API Gateway is `{"message": "Internal server error"}`"
+/// (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html). The timeout
+/// body is reported the same way (`shared/reference/gateway-semantics.md` §3.3), while the
+/// template-built gateway responses (`{"message":$context.error.messageString}`) have no space.
+#[test]
+fn rest_integration_failure_bodies_keep_aws_spacing() {
+    let mut errs = gateway("timeouts-and-errors", "dev");
+    let (r, _) = send(&mut errs, Request::get("/malformed"), day0());
+    assert_eq!((r.status, r.body_text().as_str()), (502, r#"{"message": "Internal server error"}"#));
+    assert_eq!(r.body.len(), 36);
+    let (r, _) = send(&mut errs, Request::get("/slow"), day0());
+    assert_eq!(r.body_text(), r#"{"message": "Endpoint request timed out"}"#);
+    let (r, _) = send(&mut errs, Request::get("/nope"), day0());
+    assert_eq!(r.body_text(), r#"{"message":"Missing Authentication Token"}"#);
+    // HTTP APIs answer a malformed payload with their own wording and no space.
+    let mut gw = gateway_from(HTTP_ERRORS, "$default");
+    let (r, _) = send(&mut gw, Request::get("/malformed"), day0());
+    assert_eq!((r.status, r.body_text().as_str()), (500, r#"{"message":"Internal Server Error"}"#));
+}

@@ -13,14 +13,14 @@ fn timeouts_malformed_payloads_and_validation() {
     let mut gw = gateway("timeouts-and-errors", "dev");
     let t = day0();
     let (r, tr) = send(&mut gw, Request::get("/slow"), t);
-    assert_eq!((r.status, r.body_text().as_str()), (504, r#"{"message":"Endpoint request timed out"}"#));
+    assert_eq!((r.status, r.body_text().as_str()), (504, r#"{"message": "Endpoint request timed out"}"#));
     assert_eq!((tr.integration_latency_ms, tr.latency_ms), (Some(29_000), 29_001));
     assert_eq!(status(&mut gw, Request::get("/slow?ms=2000"), t), 200);
     assert_eq!(status(&mut gw, Request::get("/slow?ms=29000"), t), 504, "29 s exactly is already too late");
     assert_eq!(status(&mut gw, Request::get("/quick?ms=1500"), t), 504);
     assert_eq!(status(&mut gw, Request::get("/backend-slow"), t), 504);
     let (r, _) = send(&mut gw, Request::get("/malformed"), t);
-    assert_eq!((r.status, r.body_text().as_str()), (502, r#"{"message":"Internal server error"}"#));
+    assert_eq!((r.status, r.body_text().as_str()), (502, r#"{"message": "Internal server error"}"#));
     assert_eq!(status(&mut gw, Request::new("POST", "/upload").with_body(vec![b'x'; 1025]), t), 413);
     assert_eq!(status(&mut gw, Request::new("POST", "/upload").with_body(vec![b'x'; 1024]), t), 200);
     let (r, _) = send(&mut gw, Request::new("POST", "/validated").with_body(r#"{"name":"a"}"#), t);

@@ -29,6 +29,8 @@ pub(crate) struct AuthInfo {
     pub context: Map<String, Value>,
     pub claims: Option<Map<String, Value>>,
     pub scopes: Vec<String>,
+    /// A Lambda authorizer's latency in ms (0 on a cache hit), for `authorizer.integrationLatency`.
+    pub integration_latency: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -227,7 +229,13 @@ impl Gateway {
                 scopes.join(", ")
             )
         });
-        flow.auth = Some(AuthInfo { principal_id: sub, context: Map::new(), claims: Some(claims), scopes });
+        flow.auth = Some(AuthInfo {
+            principal_id: sub,
+            context: Map::new(),
+            claims: Some(claims),
+            scopes,
+            integration_latency: None,
+        });
         Ok(())
     }
 
@@ -272,8 +280,8 @@ impl Gateway {
         } else {
             None
         };
-        let (result, source) = if let Some((r, exp)) = cached {
-            (r, ResultSource::Cached { left_ms: exp.millis_since(flow.now) })
+        let (result, source, latency) = if let Some((r, exp)) = cached {
+            (r, ResultSource::Cached { left_ms: exp.millis_since(flow.now) }, 0)
         } else {
             let event = self.authorizer_event(flow, token, &values, &arn);
             let inv = self.handlers.invoke_lambda(handler, &event, InvokeMode::Proxy);
@@ -306,7 +314,7 @@ impl Gateway {
                 self.auth_cache.insert(cache_key, r.clone(), flow.now, ttl_ms);
                 ttl_ms / 1000
             });
-            (r, ResultSource::Called { cached_for_s })
+            (r, ResultSource::Called { cached_for_s }, inv.duration_ms)
         };
         let how = || source.describe(handler);
         let verdict = match (result.simple, &result.policy) {
@@ -340,6 +348,7 @@ impl Gateway {
             context: result.context,
             claims: None,
             scopes: Vec::new(),
+            integration_latency: Some(latency),
         });
         Ok(())
     }

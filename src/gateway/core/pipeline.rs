@@ -92,7 +92,12 @@ impl Gateway {
     /// the same responses and traces, byte for byte, whatever the mode.
     pub fn handle(&mut self, req: &Request, now: VirtualTime, mode: TraceMode) -> (Response, Option<Trace>) {
         self.counter += 1;
-        let (request_id, apigw_id) = request_ids(self.counter, now);
+        let (mut request_id, apigw_id) = request_ids(self.counter, now);
+        if self.api_type == ApiType::Http {
+            // HTTP APIs use the short base64-like id (`Mc7UVioPPHcEKPA=`) as the request id,
+            // in `apigw-requestid` and the event alike; only REST APIs have UUIDs.
+            request_id.clone_from(&apigw_id);
+        }
         let mut trace = Trace::new(now, mode);
         let mut flow = Flow {
             req,

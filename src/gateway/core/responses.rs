@@ -117,6 +117,21 @@ impl GatewayError {
         })
     }
 
+    /// Whether AWS writes the default body with a space after the colon. The responses the
+    /// integration path produces on a REST API (a failed or malformed Lambda, a timeout) come
+    /// out as `{"message": "…"}`; the ones built from the gateway-response template
+    /// `{"message":$context.error.messageString}` have no space. Clients that compare bytes or
+    /// lengths see the difference, so the sandbox reproduces it.
+    fn spaced_body(&self, api: ApiType) -> bool {
+        api == ApiType::Rest && matches!(self, Self::MalformedProxyResponse | Self::IntegrationTimeout)
+    }
+
+    /// The default body AWS sends for this error, before any gateway-response override.
+    pub fn default_body(&self, api: ApiType) -> String {
+        let message = self.message(api).map_or_else(|| "null".to_owned(), |m| serde_json::Value::String(m).to_string());
+        if self.spaced_body(api) { format!("{{\"message\": {message}}}") } else { format!("{{\"message\":{message}}}") }
+    }
+
     /// The `x-amzn-ErrorType` header value (REST only).
     pub fn error_type(&self) -> &'static str {
         match self {
@@ -203,11 +218,7 @@ pub(crate) fn error_response(
     context: &serde_json::Value,
 ) -> Response {
     let mut status = err.status(api);
-    let message = err.message(api);
-    let mut body = match &message {
-        Some(m) => format!("{{\"message\":{}}}", serde_json::Value::String(m.clone())),
-        None => "{\"message\":null}".to_owned(),
-    };
+    let mut body = err.default_body(api);
     let mut extra_headers: Vec<(String, String)> = Vec::new();
     if api == ApiType::Rest {
         let fallback = if status >= 500 { "DEFAULT_5XX" } else { "DEFAULT_4XX" };

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::gateway::core::auth::ACCOUNT_ID;
+use crate::gateway::core::definition::ApiType;
 use crate::gateway::core::gateway::{CompiledRoute, Gateway};
 use crate::gateway::core::pipeline::Flow;
 use crate::gateway::core::responses::GatewayError;
@@ -37,11 +38,50 @@ fn key_fields(gw: &Gateway, flow: &Flow<'_>) -> (Value, Value) {
     )
 }
 
-/// The `authorizer` object of payload 1.0's request context.
-fn authorizer_v1(flow: &Flow<'_>) -> Value {
-    let Some(a) = &flow.auth else {
-        return Value::Null;
-    };
+/// A six-character deployment id, a pure function of the API id and stage (AWS's look like
+/// `abc123`): the sandbox has one deployment per stage, so it never changes between requests.
+fn deployment_id(gw: &Gateway) -> String {
+    // FNV-1a: tiny, stable across builds and platforms, unlike `DefaultHasher`.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in gw.def.api_id.bytes().chain([0]).chain(gw.stage.name.bytes()) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    (0..6).map(|i| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[((h >> (i * 6)) % 36) as usize])).collect()
+}
+
+/// The first label of the domain name, as AWS's `domainPrefix`.
+fn domain_prefix(gw: &Gateway) -> String {
+    gw.domain_name.split('.').next().unwrap_or_default().to_owned()
+}
+
+/// Payload 1.0's `requestContext.identity`: AWS sends every field, `null` when unknown; the API
+/// key fields appear only when the request used a key.
+fn identity_v1(gw: &Gateway, flow: &Flow<'_>) -> Value {
+    let mut id = json!({
+        "cognitoIdentityPoolId": null,
+        "accountId": null,
+        "cognitoIdentityId": null,
+        "caller": null,
+        "sourceIp": flow.req.source_ip,
+        "principalOrgId": null,
+        "accessKey": null,
+        "cognitoAuthenticationType": null,
+        "cognitoAuthenticationProvider": null,
+        "userArn": null,
+        "userAgent": flow.req.header("user-agent"),
+        "user": null
+    });
+    if flow.key.is_some() {
+        let (api_key, api_key_id) = key_fields(gw, flow);
+        id["apiKey"] = api_key;
+        id["apiKeyId"] = api_key_id;
+    }
+    id
+}
+
+/// The `authorizer` object of payload 1.0's request context, `None` when no authorizer ran.
+fn authorizer_v1(flow: &Flow<'_>) -> Option<Map<String, Value>> {
+    let a = flow.auth.as_ref()?;
     let mut m = a.context.clone();
     if let Some(p) = &a.principal_id {
         m.insert("principalId".to_owned(), Value::String(p.clone()));
@@ -49,7 +89,11 @@ fn authorizer_v1(flow: &Flow<'_>) -> Value {
     if let Some(c) = &a.claims {
         m.insert("claims".to_owned(), Value::Object(c.clone()));
     }
-    Value::Object(m)
+    // A Lambda authorizer's own latency; 0 when the result came from the authorizer cache.
+    if let Some(ms) = a.integration_latency {
+        m.insert("integrationLatency".to_owned(), Value::from(ms));
+    }
+    Some(m)
 }
 
 pub(crate) fn event_v1(gw: &Gateway, flow: &Flow<'_>, route: &CompiledRoute) -> Value {
@@ -70,8 +114,28 @@ pub(crate) fn event_v1(gw: &Gateway, flow: &Flow<'_>, route: &CompiledRoute) -> 
             a.push(Value::String(v.clone()));
         }
     }
-    let (api_key, api_key_id) = key_fields(gw, flow);
-    json!({
+    let mut rc = json!({
+        "accountId": ACCOUNT_ID,
+        "apiId": gw.def.api_id,
+        "deploymentId": deployment_id(gw),
+        "domainName": domain(gw),
+        "domainPrefix": domain_prefix(gw),
+        "extendedRequestId": flow.apigw_id,
+        "httpMethod": req.method,
+        "identity": identity_v1(gw, flow),
+        "path": stage_path(gw, &req.path),
+        "protocol": "HTTP/1.1",
+        "requestId": flow.request_id,
+        "requestTime": flow.now.clf(),
+        "requestTimeEpoch": flow.now.as_millis(),
+        "resourceId": format!("r{:05}", flow.route.unwrap_or(0)),
+        "resourcePath": route.path,
+        "stage": gw.stage.name
+    });
+    if let Some(a) = authorizer_v1(flow) {
+        rc["authorizer"] = Value::Object(a);
+    }
+    let mut ev = json!({
         "resource": route.path,
         "path": req.path,
         "httpMethod": req.method,
@@ -81,33 +145,15 @@ pub(crate) fn event_v1(gw: &Gateway, flow: &Flow<'_>, route: &CompiledRoute) -> 
         "multiValueQueryStringParameters": or_null(multi_query),
         "pathParameters": or_null(str_map(flow.params.iter().map(|(k, v)| (k, v)))),
         "stageVariables": or_null(str_map(gw.stage.variables.iter())),
-        "requestContext": {
-            "accountId": ACCOUNT_ID,
-            "apiId": gw.def.api_id,
-            "authorizer": authorizer_v1(flow),
-            "domainName": domain(gw),
-            "extendedRequestId": flow.apigw_id,
-            "httpMethod": req.method,
-            "identity": {
-                "sourceIp": req.source_ip,
-                "userAgent": req.header("user-agent"),
-                "apiKey": api_key,
-                "apiKeyId": api_key_id,
-                "caller": null,
-                "user": null
-            },
-            "path": stage_path(gw, &req.path),
-            "protocol": "HTTP/1.1",
-            "requestId": flow.request_id,
-            "requestTime": flow.now.clf(),
-            "requestTimeEpoch": flow.now.as_millis(),
-            "resourceId": format!("r{:05}", flow.route.unwrap_or(0)),
-            "resourcePath": route.path,
-            "stage": gw.stage.name
-        },
+        "requestContext": rc,
         "body": body_value(flow),
         "isBase64Encoded": false
-    })
+    });
+    // HTTP APIs label their payload 1.0 events; REST APIs send no `version`.
+    if gw.api_type == ApiType::Http {
+        ev["version"] = json!("1.0");
+    }
+    ev
 }
 
 pub(crate) fn event_v2(gw: &Gateway, flow: &Flow<'_>, route: &CompiledRoute) -> Value {
@@ -198,10 +244,7 @@ pub(crate) fn event_v2(gw: &Gateway, flow: &Flow<'_>, route: &CompiledRoute) -> 
 pub(crate) fn context_json(gw: &Gateway, flow: &Flow<'_>, error: Option<&GatewayError>) -> Value {
     let route = flow.route.and_then(|r| gw.routes.get(r));
     let (api_key, api_key_id) = key_fields(gw, flow);
-    let mut authorizer = match authorizer_v1(flow) {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    };
+    let mut authorizer = authorizer_v1(flow).unwrap_or_default();
     if let Some(c) = flow.auth.as_ref().and_then(|a| a.claims.as_ref()) {
         authorizer.insert("claims".to_owned(), Value::Object(c.clone()));
     }
