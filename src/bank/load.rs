@@ -39,7 +39,7 @@ pub enum LoadError {
     NotUtf8 { path: String, offset: usize },
     #[error("{path} is not a bank directory: it has no questions/ directory")]
     NotABank { path: String },
-    #[error("{} problem(s) in {origin}:\n{}", problems.len(), problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))]
+    #[error("{} in {origin}:\n{}", crate::text::plural(problems.len(), "problem"), problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))]
     Invalid { origin: String, problems: Vec<Problem> },
 }
 

@@ -102,7 +102,7 @@ pub fn import(cli: &Cli, file: &Path, format: ImportFormat, out: Option<&Path>, 
             for p in &problems {
                 writeln!(err, "{}:{}: {}", file.display(), p.line, p.message)?;
             }
-            writeln!(err, "{} problem(s) in {}; nothing was written", problems.len(), file.display())?;
+            writeln!(err, "{} in {}; nothing was written", plural(problems.len(), "problem"), file.display())?;
             return Ok(ExitCode::FAILURE);
         }
     };

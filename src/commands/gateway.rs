@@ -10,14 +10,14 @@ pub fn check(file: &std::path::Path) -> Result<ExitCode> {
     match crate::gateway::check_definition(&text) {
         Ok(def) => {
             crate::say!(
-                "ok: {} ({} API) with {} route(s) and {} stage(s) in {}",
+                "ok: {} ({} API) with {} and {} in {}",
                 def.name,
                 match def.api_type {
                     crate::gateway::ApiType::Rest => "REST",
                     crate::gateway::ApiType::Http => "HTTP",
                 },
-                def.routes.len(),
-                def.stages.len(),
+                crate::text::plural(def.routes.len(), "route"),
+                crate::text::plural(def.stages.len(), "stage"),
                 file.display()
             )?;
             Ok(ExitCode::SUCCESS)
@@ -29,8 +29,8 @@ pub fn check(file: &std::path::Path) -> Result<ExitCode> {
             }
             writeln!(
                 err,
-                "{} problem(s) in {}; nothing runs on an invalid definition",
-                problems.len(),
+                "{} in {}; nothing runs on an invalid definition",
+                crate::text::plural(problems.len(), "problem"),
                 file.display()
             )?;
             Ok(ExitCode::FAILURE)
@@ -49,8 +49,8 @@ fn definition(
         let def = crate::gateway::check_definition(&text).map_err(|problems| {
             let list: Vec<String> = problems.iter().map(|p| format!("{}: {p}", file.display())).collect();
             anyhow::anyhow!(
-                "{} problem(s); nothing runs on an invalid definition:\n{}",
-                problems.len(),
+                "{}; nothing runs on an invalid definition:\n{}",
+                crate::text::plural(problems.len(), "problem"),
                 list.join("\n")
             )
         })?;
@@ -63,8 +63,9 @@ fn definition(
         anyhow::bail!("no lab scenario {name:?}; scenarios: {}", known.join(", "));
     };
     let v = &s.variants[0];
-    let def = crate::gateway::check_definition(v.json)
-        .map_err(|p| anyhow::anyhow!("bundled scenario {name} is invalid: {} problem(s)", p.len()))?;
+    let def = crate::gateway::check_definition(v.json).map_err(|p| {
+        anyhow::anyhow!("bundled scenario {name} is invalid: {}", crate::text::plural(p.len(), "problem"))
+    })?;
     Ok((def, v.stage.to_string()))
 }
 

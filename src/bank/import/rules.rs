@@ -115,7 +115,7 @@ pub(super) fn finish(parsed: Parsed, opts: &ImportOptions) -> Result<ImportRepor
         let message = if report.skipped.is_empty() {
             "no questions found".to_string()
         } else {
-            format!("none of the {} item(s) in the file could be imported", report.skipped.len())
+            format!("none of the {} in the file could be imported", crate::text::plural(report.skipped.len(), "item"))
         };
         fatal.push(ImportProblem::fatal(1, message));
     }

@@ -28,7 +28,7 @@ use crate::gateway::handlers::Handlers;
 /// Why a gateway could not be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GatewayBuildError {
-    #[error("the API definition has {} problem(s); the first: {}", .0.len(), .0.first().map(ToString::to_string).unwrap_or_default())]
+    #[error("the API definition has {}; the first: {}", crate::text::plural(.0.len(), "problem"), .0.first().map(ToString::to_string).unwrap_or_default())]
     Invalid(Vec<DefinitionProblem>),
     #[error("the API has no stage named '{stage}' (stages: {})", .available.join(", "))]
     UnknownStage { stage: String, available: Vec<String> },

@@ -342,7 +342,10 @@ impl Gateway {
         trace.push_with(Phase::Validation, Outcome::Passed, || {
             let mut checked = Vec::new();
             if params {
-                checked.push(format!("{} required parameter(s) present", route.required_params.len()));
+                checked.push(format!(
+                    "{} present",
+                    crate::text::plural(route.required_params.len(), "required parameter")
+                ));
             }
             if body {
                 checked.push("body matches the model".to_owned());

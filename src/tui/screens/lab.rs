@@ -166,7 +166,7 @@ impl LabScreen {
         }
         let v = &self.lab.scenario.variants[self.lab.variant];
         let gateway = match crate::gateway::check_definition(v.json)
-            .map_err(|p| format!("{} problem(s)", p.len()))
+            .map_err(|p| crate::text::plural(p.len(), "problem"))
             .and_then(|d| Gateway::new(d, v.stage).map_err(|e| e.to_string()))
         {
             Ok(g) => g,

@@ -148,9 +148,9 @@ impl Gateway {
                     Phase::IntegrationResponse,
                     Outcome::Passed,
                     || format!(
-                        "proxy response passed through as is: status {}, {} header(s), {}-byte body (proxy integrations have no response mapping)",
+                        "proxy response passed through as is: status {}, {}, {}-byte body (proxy integrations have no response mapping)",
                         r.status,
-                        r.headers.len(),
+                        crate::text::plural(r.headers.len(), "header"),
                         r.body.len()
                     ));
                 let headers = r.headers.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
@@ -341,7 +341,7 @@ impl Gateway {
                 if sel.headers.is_empty() {
                     String::new()
                 } else {
-                    format!(", {} header(s) mapped", sel.headers.len())
+                    format!(", {} mapped", crate::text::plural(sel.headers.len(), "header"))
                 }
             )
         });

@@ -64,7 +64,11 @@ pub(crate) fn call_method(target: &Value, name: &str, args: &[Value]) -> Result<
             .ok_or_else(|| format!(".{name}() needs a non-negative whole number argument"))
     };
     let need = |n: usize| -> Result<(), String> {
-        if args.len() == n { Ok(()) } else { Err(format!(".{name}() takes {n} argument(s), got {}", args.len())) }
+        if args.len() == n {
+            Ok(())
+        } else {
+            Err(format!(".{name}() takes {}, got {}", crate::text::plural(n, "argument"), args.len()))
+        }
     };
     let s = || match target {
         Value::String(s) => Ok(s.as_str()),
