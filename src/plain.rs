@@ -1,7 +1,7 @@
 //! Plain mode: practice and exams line by line on standard input and output — no raw mode, no
 //! colours, no cursor movement — with the same scoring, storage and timing as the terminal app.
 //! End of input ends the session cleanly and keeps what was answered.
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 use anyhow::Result;
 use rand::Rng;
@@ -14,6 +14,9 @@ use crate::study::exam::{self, Clock, ExamSpec, Item};
 use crate::study::practice::{self as logic, Filter, Presented, Session};
 use crate::study::scheduler::{Scheduler, SrsSettings};
 
+mod input;
+pub use input::{LineSource, MAX_LINE, Waited, read_capped_line};
+
 /// Option letters; a user bank may have up to ten options.
 const LETTERS: [char; 10] = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'];
 
@@ -22,61 +25,6 @@ fn letter(pos: usize) -> char {
 }
 
 /// What plain mode needs from outside: the store, the bank, the scheduler, and the clock.
-/// Longest answer line read; the rest of a longer one is skipped.
-pub const MAX_LINE: usize = 64 * 1024;
-
-/// What waiting for a line of input gave.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Waited {
-    Line(String),
-    /// Time passed with no input: a moment to save the exam clock.
-    Tick,
-    End,
-    /// SIGINT, SIGTERM or SIGHUP arrived: save and stop.
-    Signal(i32),
-}
-
-/// Where plain mode's lines come from: any `BufRead` (tests, pipes), or standard input read on
-/// a thread with ticks and signals (`commands::plain`).
-pub trait LineSource {
-    fn next_line(&mut self) -> std::io::Result<Waited>;
-}
-
-/// One line, at most [`MAX_LINE`] bytes (the rest is skipped); invalid UTF-8 is replaced, not fatal.
-pub fn read_capped_line<B: BufRead + ?Sized>(r: &mut B) -> std::io::Result<Option<String>> {
-    let mut buf = Vec::new();
-    let n = std::io::Read::take(&mut *r, MAX_LINE as u64).read_until(b'\n', &mut buf)?;
-    if n == 0 {
-        return Ok(None);
-    }
-    if n == MAX_LINE && buf.last() != Some(&b'\n') {
-        // Skip the rest of an overlong line without holding it.
-        loop {
-            let chunk = r.fill_buf()?;
-            if chunk.is_empty() {
-                break;
-            }
-            match chunk.iter().position(|&b| b == b'\n') {
-                Some(i) => {
-                    r.consume(i + 1);
-                    break;
-                }
-                None => {
-                    let len = chunk.len();
-                    r.consume(len);
-                }
-            }
-        }
-    }
-    Ok(Some(String::from_utf8_lossy(&buf).trim().to_string()))
-}
-
-impl<R: BufRead> LineSource for R {
-    fn next_line(&mut self) -> std::io::Result<Waited> {
-        Ok(read_capped_line(self)?.map_or(Waited::End, Waited::Line))
-    }
-}
-
 pub struct Plain<'a, R: LineSource, W: Write> {
     pub db: &'a mut Db,
     pub bank: &'a Bank,

@@ -35,4 +35,5 @@ mod srs;
 mod stats_json;
 mod store;
 mod tui;
+mod tui_flows;
 mod tui_polish;

@@ -15,30 +15,30 @@ use ratatui::layout::Rect;
 
 const NOW: i64 = 1_795_625_162_000; // 2026-11-25T16:46:02Z
 
-fn app(w: u16, h: u16) -> App {
+pub(crate) fn app(w: u16, h: u16) -> App {
     let bank = Bank::load(&ContentSource::Embedded).expect("bank");
     let db = Db::open_in_memory().expect("db");
     App::new(Ctx::new(bank, "builtin", db, Theme::new(ThemeName::Dark, false), NOW, 7, Rect::new(0, 0, w, h)))
 }
 
-fn key(app: &mut App, code: KeyCode) {
+pub(crate) fn key(app: &mut App, code: KeyCode) {
     app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
 }
 
-fn keys(app: &mut App, s: &str) {
+pub(crate) fn keys(app: &mut App, s: &str) {
     for c in s.chars() {
         key(app, KeyCode::Char(c));
     }
 }
 
-fn draw(app: &App, w: u16, h: u16) -> String {
+pub(crate) fn draw(app: &App, w: u16, h: u16) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     t.draw(|f| ui::render(f, app)).expect("draw");
     t.backend().to_string()
 }
 
 /// Goes to each screen the way a learner would, returning the app there.
-fn at(screen: &str, w: u16, h: u16) -> App {
+pub(crate) fn at(screen: &str, w: u16, h: u16) -> App {
     let mut a = app(w, h);
     match screen {
         "home" => {}
@@ -134,7 +134,7 @@ fn at(screen: &str, w: u16, h: u16) -> App {
 }
 
 /// Picks options a, b, c… until the answer is accepted (works for any `choose`).
-fn answer_current(a: &mut App) {
+pub(crate) fn answer_current(a: &mut App) {
     for c in ['a', 'b', 'c', 'd'] {
         keys(a, &c.to_string());
         key(a, KeyCode::Enter);
@@ -146,7 +146,7 @@ fn answer_current(a: &mut App) {
 }
 
 /// Chooses the current question's first distractor that names a misconception, and submits.
-fn pick_tagged_distractor(a: &mut App) {
+pub(crate) fn pick_tagged_distractor(a: &mut App) {
     let Screen::Practice(p) = a.screen() else { panic!("not practising") };
     let presented = p.presented.clone().expect("a question");
     let q = a.ctx.bank.question(&presented.id).expect("q").clone();
@@ -164,7 +164,7 @@ fn pick_tagged_distractor(a: &mut App) {
 }
 
 /// Three weeks of answers: the first twelve questions, right on even days and wrong on odd.
-fn seed_history(a: &mut App) {
+pub(crate) fn seed_history(a: &mut App) {
     use gatewise::progress::{Answer, record};
     use gatewise::store::Mode;
     use gatewise::study::scheduler::{Fsrs, SrsSettings};
@@ -499,111 +499,4 @@ fn home_shows_reviews_due() {
     assert!(a.ctx.due_now > 0);
     let screen = draw(&a, 100, 30);
     assert!(screen.contains(&format!("{} now", a.ctx.due_now)), "{screen}");
-}
-
-#[test]
-fn a_misconception_is_named_in_feedback_stored_and_o_opens_its_heading() {
-    let mut a = at("feedback_misconception", 120, 40);
-    let screen = draw(&a, 120, 40);
-    assert!(screen.contains("This choice reflects a common belief"), "{screen}");
-    let Screen::Practice(p) = a.screen() else { panic!("practice") };
-    let id = p.presented.as_ref().expect("q").id.clone();
-    let stored: Vec<(String, i64, Vec<String>)> = a.ctx.db.misconception_slips("builtin").expect("slips");
-    assert!(stored.iter().any(|(q, at, _)| *q == id && *at == a.ctx.now), "the slip is stored with the attempt");
-    let q = a.ctx.bank.question(&id).expect("q").clone();
-    let chosen = p.feedback.as_ref().expect("feedback").chosen.clone();
-    let m = gatewise::study::misconceptions::entries(&a.ctx.bank, &q, &chosen)[0].clone();
-    keys(&mut a, "o");
-    let Screen::Note(n) = a.screen() else { panic!("o opens the note") };
-    assert_eq!(n.id, m.note);
-    let top = draw(&a, 120, 40);
-    assert!(top.contains(&m.heading), "the note opens at {:?}:\n{top}", m.heading);
-}
-
-#[test]
-fn practice_setup_offers_deep_dives_and_a_level_switch() {
-    let mut a = at("setup", 120, 40);
-    let screen = draw(&a, 120, 40);
-    assert!(screen.contains("Deep dive: associate-level questions beyond CLF-C02"), "{screen}");
-    keys(&mut a, "l");
-    assert!(draw(&a, 120, 40).contains("level: deep dives (l)"));
-    key(&mut a, KeyCode::Enter);
-    let Screen::Practice(p) = a.screen() else { panic!("practice") };
-    let id = p.presented.as_ref().expect("q").id.clone();
-    assert_eq!(a.ctx.bank.question(&id).expect("q").level, gatewise::bank::Level::Deep);
-}
-
-#[test]
-fn a_note_is_not_laid_out_below_the_minimum_size() {
-    let mut a = at("note", 80, 24);
-    let Screen::Note(n) = a.screen() else { panic!("note") };
-    let (width, lines) = (n.width, n.lines.len());
-    a.on_resize(1, 1);
-    let Screen::Note(n) = a.screen() else { panic!("note") };
-    assert_eq!((n.width, n.lines.len()), (width, lines), "nothing re-wrapped at 1x1");
-    assert!(draw(&a, 1, 1).len() < 100);
-    a.on_resize(120, 40);
-    let Screen::Note(n) = a.screen() else { panic!("note") };
-    assert!(n.width > width, "laid out again once it can be drawn");
-}
-
-#[test]
-fn an_incomplete_multiple_response_answer_is_marked_everywhere_and_ctrl_s_does_not_submit() {
-    let mut a = app(120, 40);
-    a.launch(Launch::Exam { spec: ExamSpec::quick(), seed: Some(5) });
-    let Screen::Exam(e) = a.screen() else { panic!("exam") };
-    let multi = e
-        .items
-        .iter()
-        .position(|i| a.ctx.bank.question(&i.question_id).is_some_and(|q| q.kind == gatewise::bank::Kind::Multiple))
-        .expect("a multiple-response question in the draw");
-    for _ in 0..multi {
-        key(&mut a, KeyCode::Right);
-    }
-    keys(&mut a, "a");
-    let screen = draw(&a, 120, 40);
-    assert!(screen.contains("Incomplete: incomplete (1 of"), "{screen}");
-    a.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
-    assert!(!draw(&a, 120, 40).contains("Submit the exam?"), "Ctrl-S is not s");
-    keys(&mut a, "r");
-    assert!(draw(&a, 120, 40).contains("incomplete (1 of"), "the review list says so");
-    key(&mut a, KeyCode::Esc);
-    keys(&mut a, "s");
-    let confirm = draw(&a, 120, 40);
-    assert!(confirm.contains("Submit the exam?") && confirm.contains("1 incomplete"), "{confirm}");
-}
-
-#[test]
-fn practice_due_from_the_cli_and_the_due_row_build_the_same_queue() {
-    use gatewise::bank::LevelChoice;
-    use rand::SeedableRng;
-    // Nothing due: the set-up screen says so instead of starting an empty session.
-    let mut a = app(120, 40);
-    a.launch(Launch::Practice { topics: vec![], due: true, weak: false, cram: false, level: LevelChoice::Exam });
-    assert!(matches!(a.screen(), Screen::Setup(_)));
-    assert_eq!(a.ctx.status.as_deref(), Some("Nothing is due for review right now."));
-    // With reviews due, the launch starts them, and the row asks for the same choice.
-    let mut a = app(120, 40);
-    seed_history(&mut a);
-    a.ctx.now += 30 * 86_400_000;
-    let expected = gatewise::progress::practice_queue(
-        &a.ctx.db,
-        &a.ctx.bank,
-        "builtin",
-        gatewise::progress::PracticeChoice::Due,
-        a.ctx.scheduler.as_ref(),
-        a.ctx.now,
-        &mut rand::rngs::StdRng::seed_from_u64(1),
-    )
-    .expect("queue")
-    .1;
-    assert!(!expected.is_empty(), "reviews are due a month later");
-    a.launch(Launch::Practice { topics: vec![], due: true, weak: false, cram: false, level: LevelChoice::Exam });
-    let Screen::Practice(p) = a.screen() else { panic!("practising the due reviews") };
-    assert_eq!(p.session.queue, expected);
-    key(&mut a, KeyCode::Esc);
-    key(&mut a, KeyCode::Esc);
-    keys(&mut a, "2");
-    let Screen::Setup(s) = a.screen() else { panic!("set-up") };
-    assert_eq!(s.choice(), gatewise::progress::PracticeChoice::Due, "the due row is selected first");
 }
