@@ -1,80 +1,21 @@
 //! Figures and fits: what Review, the Lab, the FAQ, a note and Home show at 80x24 and 120x40,
 //! checked on the drawn screen (and snapshotted) so a screen that hides its lesson again fails.
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use gatewise::bank::{Bank, ContentSource};
-use gatewise::store::Db;
 use gatewise::study::exam::ExamSpec;
 use gatewise::tui::Launch;
-use gatewise::tui::app::{App, Ctx, Screen};
-use gatewise::tui::theme::{Theme, ThemeName};
-use gatewise::tui::ui;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::layout::Rect;
+use gatewise::tui::app::{App, Screen};
+
+use crate::tui::{app, draw, key, keys, seed_history};
 
 const NOW: i64 = 1_795_625_162_000; // 2026-11-25T16:46:02Z
 const DAY: i64 = 86_400_000;
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
-fn app(w: u16, h: u16) -> App {
-    let bank = Bank::load(&ContentSource::Embedded).expect("bank");
-    let db = Db::open_in_memory().expect("db");
-    App::new(Ctx::new(bank, "builtin", db, Theme::new(ThemeName::Dark, false), NOW, 7, Rect::new(0, 0, w, h)))
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn keys(app: &mut App, s: &str) {
-    for c in s.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    t.draw(|f| ui::render(f, app)).expect("draw");
-    t.backend().to_string()
-}
-
 /// The screen's text without borders, quotes or line breaks, so wrapped sentences read whole.
 fn flat(screen: &str) -> String {
     let text: String = screen.chars().map(|c| if c == '"' || c == '│' { ' ' } else { c }).collect();
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Twelve questions answered over three weeks, half of them wrong, with confidence marked.
-fn seed_history(a: &mut App) {
-    use gatewise::progress::{Answer, record};
-    use gatewise::store::Mode;
-    use gatewise::study::scheduler::{Fsrs, SrsSettings};
-    let ids: Vec<String> = a.ctx.bank.questions.iter().take(12).map(|q| q.id.clone()).collect();
-    for day in 0..21i64 {
-        for (i, id) in ids.iter().enumerate() {
-            if (i as i64 + day) % 3 != 0 {
-                continue;
-            }
-            let q = a.ctx.bank.question(id).expect("q").clone();
-            let right = day % 2 == 0 || i % 4 == 0;
-            let chosen: Vec<usize> = if right {
-                q.correct_indices()
-            } else {
-                (0..q.options.len()).filter(|o| !q.options[*o].correct).take(q.answer_count()).collect()
-            };
-            let ans = Answer {
-                question: &q,
-                chosen: &chosen,
-                confidence: Some((i % 3) as u8 + 1),
-                seconds: 15.0,
-                mode: Mode::Practice,
-                session_id: None,
-            };
-            let at = NOW - (21 - day) * DAY;
-            record(&mut a.ctx.db, "builtin", &Fsrs::default(), SrsSettings::default(), &ans, at).expect("record");
-        }
-    }
-    a.ctx.refresh();
 }
 
 /// Sits an exam of `spec`, answering the first `answered` questions with option a.
