@@ -1,9 +1,6 @@
 //! The banks a learner can study: the built-in one and user banks in the data directory.
 use std::path::{Path, PathBuf};
 
-/// The setting that remembers the bank chosen in the app.
-pub const BANK_KEY: &str = "bank";
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserBank {
     pub name: String,

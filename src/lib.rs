@@ -16,6 +16,8 @@ pub mod lab;
 pub mod paths;
 pub mod plain;
 pub mod progress;
+pub mod session;
+pub mod settings;
 pub mod store;
 pub mod study;
 pub mod term;

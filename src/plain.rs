@@ -7,11 +7,13 @@ use anyhow::Result;
 use rand::Rng;
 
 use crate::bank::{Bank, Kind, Question, count_word};
-use crate::progress::{self, Answer};
+use crate::progress::PracticeChoice;
+use crate::session::exam::Picked;
+use crate::session::practice::NotTaken;
+use crate::session::{ExamSession, PracticeSession, Services, SessionError, Tick};
 use crate::store::{Db, Mode};
 use crate::study::Millis;
-use crate::study::exam::{self, Clock, ExamSpec, Item};
-use crate::study::practice::{self as logic, Filter, Presented, Session};
+use crate::study::exam::{self, AnswerState, ExamSpec};
 use crate::study::scheduler::{Scheduler, SrsSettings};
 
 mod input;
@@ -84,7 +86,24 @@ fn write_question(out: &mut impl Write, q: &Question, order: &[usize], header: &
     Ok(())
 }
 
+/// What the learner did at an exam prompt.
+enum ExamInput {
+    Line(String),
+    End,
+    TimeUp,
+}
+
 impl<R: LineSource, W: Write> Plain<'_, R, W> {
+    fn services(&mut self) -> Services<'_> {
+        Services {
+            db: self.db,
+            bank: self.bank,
+            bank_name: self.bank_name,
+            scheduler: self.scheduler,
+            srs: self.settings,
+        }
+    }
+
     /// The next line of input, or `None` at end of input.
     /// A line, or `None` at end of input; ticks are ignored and a signal stops the session (what
     /// was answered is already stored).
@@ -101,104 +120,73 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
         }
     }
 
-    /// As [`Self::prompt`] during an exam: the clock and position are stored on every tick, and
-    /// on a signal before stopping, so neither a kill nor a hang-up gives time back.
-    fn prompt_exam(&mut self, text: &str, id: i64, clock: &mut Clock, pos: usize) -> Result<Option<String>> {
-        write!(self.out, "{text}> ")?;
-        self.out.flush()?;
-        loop {
-            let waited = self.input.next_line()?;
-            let now = (self.clock)();
-            match waited {
-                Waited::Line(l) => return Ok(Some(l)),
-                Waited::End => return Ok(None),
-                Waited::Tick => self.db.save_exam_clock(id, clock.elapsed(now), pos)?,
-                Waited::Signal(sig) => {
-                    clock.pause(now);
-                    self.db.save_exam_clock(id, clock.elapsed(now), pos)?;
-                    writeln!(self.out, "\nExam saved; the clock is stopped. Resume with `gatewise exam --resume`.")?;
-                    return Err(crate::term::Interrupted(sig).into());
-                }
+    /// A practice session on what the learner chose; returns how many were answered and how many
+    /// were right.
+    pub fn practice(&mut self, choice: PracticeChoice, mode: Mode, rng: &mut impl Rng) -> Result<(usize, usize)> {
+        let now = (self.clock)();
+        let mut session = match PracticeSession::start(&mut self.services(), choice, mode, now, rng) {
+            Ok(s) => s,
+            Err(e @ (SessionError::NothingDue | SessionError::NoQuestions)) => {
+                writeln!(self.out, "Nothing to practise: {e}.")?;
+                return Ok((0, 0));
             }
-        }
-    }
-
-    /// A practice session over a queue; returns how many were answered and how many were right.
-    pub fn practice(
-        &mut self,
-        filter: Filter,
-        queue: Vec<String>,
-        mode: Mode,
-        rng: &mut impl Rng,
-    ) -> Result<(usize, usize)> {
-        let started = (self.clock)();
-        let session_id = self.db.start_session(self.bank_name, mode, &filter.describe(self.bank), started)?;
-        let mut session = Session::new(filter, queue, started);
+            Err(e) => return Err(e.into()),
+        };
         writeln!(
             self.out,
             "Practice: {}. Answer with letters (B, or A,C for several); add ? if unsure or ! if sure.\n\
              s skips, q quits; end of input also stops and keeps your answers.",
-            crate::text::plural(session.queue.len(), "question")
+            crate::text::plural(session.queue().len(), "question")
         )?;
         if mode == Mode::Cram {
             writeln!(self.out, "Cram mode: answers are recorded, the review schedule is not changed.")?;
         }
-        'questions: while let Some(id) = session.current().map(str::to_string) {
-            let Some(q) = self.bank.question(&id) else {
-                session.advance();
-                continue;
-            };
-            let p = Presented::new(q, rng);
+        'questions: while let (Some(q), Some(order)) =
+            (session.question(self.bank), session.presented().map(|p| p.order.clone()))
+        {
             // A question imported without a domain shows none.
             let domain = q.domain.map(|d| format!(" · {}", d.title())).unwrap_or_default();
             let header = format!(
                 "Question {} of {} · {}{domain}",
-                session.pos + 1,
-                session.queue.len(),
+                session.pos() + 1,
+                session.queue().len(),
                 self.bank.topic_title(&q.topic),
             );
-            write_question(&mut self.out, q, &p.order, &header)?;
-            let shown = (self.clock)();
-            let parsed = loop {
+            write_question(&mut self.out, q, &order, &header)?;
+            let feedback = loop {
                 let Some(line) = self.prompt("answer")? else { break 'questions };
                 match line.as_str() {
                     "q" | "quit" => break 'questions,
                     "s" | "skip" => {
-                        session.advance();
+                        let now = (self.clock)();
+                        session.advance(self.bank, now, rng);
                         continue 'questions;
                     }
                     _ => {}
                 }
-                match parse_answer(&line, q.options.len()) {
-                    Some(a) if logic::ready_to_submit(q, a.picks.len()) => break a,
-                    Some(a) => {
-                        writeln!(self.out, "Choose {} (you gave {}).", count_word(q.answer_count()), a.picks.len())?
+                let Some(a) = parse_answer(&line, q.options.len()) else {
+                    writeln!(self.out, "Type option letters, e.g. B or A,C (s skips, q quits).")?;
+                    continue;
+                };
+                let now = (self.clock)();
+                match session.submit(&mut self.services(), &a.picks, a.confidence, now) {
+                    Ok(fb) => break fb.clone(),
+                    Err(e @ NotTaken::Picks { .. }) => {
+                        writeln!(self.out, "{}.", crate::text::capitalise(&e.to_string()))?
                     }
-                    None => writeln!(self.out, "Type option letters, e.g. B or A,C (s skips, q quits).")?,
+                    Err(e) => return Err(e.into()),
                 }
             };
-            let now = (self.clock)();
-            let chosen = p.to_file_indices(&parsed.picks);
-            let seconds = (now - shown).max(0) as f64 / 1000.0;
-            let answer = Answer {
-                question: q,
-                chosen: &chosen,
-                confidence: parsed.confidence,
-                seconds,
-                mode,
-                session_id: Some(session_id),
-            };
             // Stored first; only then is the learner told the result.
-            let rec = progress::record(self.db, self.bank_name, self.scheduler, self.settings, &answer, now)?;
-            self.feedback(q, &p.order, &chosen, rec.correct, rec.next_in_days)?;
-            if session.record(q, rec.correct, seconds) {
+            self.feedback(q, &order, &feedback.chosen, feedback.grade.correct, feedback.next_in_days)?;
+            if feedback.requeued {
                 writeln!(self.out, "It comes back later in this session.")?;
             }
-            session.advance();
+            let now = (self.clock)();
+            session.advance(self.bank, now, rng);
         }
         let now = (self.clock)();
-        self.db.end_session(session_id, now)?;
-        let s = session.summary(self.bank, now);
+        let s = session.finish(self.db, self.bank, now)?.unwrap_or_else(|| session.summary(self.bank, now));
         writeln!(self.out)?;
         writeln!(
             self.out,
@@ -255,189 +243,186 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
         Ok(())
     }
 
+    /// As [`Self::prompt`] during an exam: time passing is handed to the session (the clock is
+    /// stored, warnings are printed, time up ends the wait), and a signal stops the clock and
+    /// stores it before stopping, so neither a kill nor a hang-up gives time back.
+    fn prompt_exam(&mut self, text: &str, session: &mut ExamSession) -> Result<ExamInput> {
+        write!(self.out, "{text}> ")?;
+        self.out.flush()?;
+        loop {
+            let waited = self.input.next_line()?;
+            let now = (self.clock)();
+            match waited {
+                Waited::Line(l) => return Ok(ExamInput::Line(l)),
+                Waited::End => return Ok(ExamInput::End),
+                Waited::Tick => match session.tick(self.db, now)? {
+                    Tick::TimeUp => return Ok(ExamInput::TimeUp),
+                    Tick::Warning(m) => {
+                        writeln!(self.out, "\n{m} minutes left.")?;
+                        write!(self.out, "{text}> ")?;
+                        self.out.flush()?;
+                    }
+                    Tick::Quiet => {}
+                },
+                Waited::Signal(sig) => {
+                    session.pause(self.db, now)?;
+                    writeln!(self.out, "\nExam saved; the clock is stopped. Resume with `gatewise exam --resume`.")?;
+                    return Err(crate::term::Interrupted(sig).into());
+                }
+            }
+        }
+    }
+
     /// Sits an exam line by line: new (with a seed) or the unfinished one.
     pub fn exam(&mut self, resume: Option<crate::store::ExamRow>, spec: ExamSpec, seed: u64) -> Result<()> {
         let now = (self.clock)();
-        let (id, spec, mut items, mut pos, banked) = match resume {
+        let mut session = match resume {
             Some(row) => {
-                let (spec, items) =
-                    progress::resume_exam(&row).map_err(|e| anyhow::anyhow!("cannot resume the exam: {e}"))?;
+                let s = ExamSession::resume(&row, now)?;
                 writeln!(self.out, "Resuming: time while the exam was closed did not count.")?;
-                (row.id, spec, items, row.position, row.elapsed_ms)
+                s
             }
-            None => {
-                let seen =
-                    if spec.unseen_first { progress::seen_ids(self.db, self.bank_name)? } else { Default::default() };
-                let items = exam::draw_with_history(self.bank, &spec, seed, &seen);
-                anyhow::ensure!(!items.is_empty(), "no questions match that exam");
-                let rows = progress::exam_rows(&items);
-                let id = self.db.create_exam(self.bank_name, &serde_json::to_string(&spec)?, seed, &rows, now)?;
-                (id, spec, items, 0, 0)
-            }
+            None => match ExamSession::start(&mut self.services(), spec, seed, now) {
+                Err(SessionError::NoQuestions) => anyhow::bail!("no questions match that exam"),
+                s => s?,
+            },
         };
-        let mut clock = Clock::new(spec.limit_ms(), banked);
-        clock.resume(now);
         writeln!(
             self.out,
             "{} (seed {seed}). Answer with letters; n next, p previous, m flags, g N goes to N, r lists all, s submits.\n\
              No feedback until you submit. End of input saves and stops the clock.",
-            spec.label
+            session.spec().label
         )?;
-        let n = items.len();
+        let n = session.len();
         let mut show = true;
-        let mut saved_pos = pos;
         loop {
             let now = (self.clock)();
-            if clock.expired(now) {
+            if session.expired(now) {
                 writeln!(self.out, "Time is up: submitting with the answers given.")?;
-                return self.submit(id, &items, &mut clock);
+                return self.submit(&mut session);
             }
-            pos = pos.min(n - 1);
-            let item = &items[pos];
+            let pos = session.pos();
             // A question removed from the bank (or reshaped) since the draw is not scored; the
             // learner can still move on from it.
-            let q = self.bank.question(&item.question_id).filter(|q| item.fits(q));
-            let Some(q) = q else {
-                if show {
-                    writeln!(
+            let q = session.question(self.bank);
+            if show {
+                match q {
+                    None => writeln!(
                         self.out,
                         "\nQuestion {} of {n} is no longer in the bank and will not be scored (n next, s submits).",
                         pos + 1
-                    )?;
-                }
-                let Some(line) = self.prompt_exam("exam", id, &mut clock, pos)? else {
-                    let now = (self.clock)();
-                    clock.pause(now);
-                    self.db.save_exam_clock(id, clock.elapsed(now), pos)?;
-                    return Ok(());
-                };
-                match line.as_str() {
-                    "p" => pos = pos.saturating_sub(1),
-                    "s" => return self.submit(id, &items, &mut clock),
-                    _ => pos = (pos + 1).min(n - 1),
-                }
-                continue;
-            };
-            if show {
-                let flag = if item.flagged { " · flagged" } else { "" };
-                let header = format!(
-                    "Question {} of {n} · {} left{flag}",
-                    pos + 1,
-                    crate::clock::duration(clock.remaining(now))
-                );
-                write_question(&mut self.out, q, &item.order, &header)?;
-                if let Some(a) = &item.answer {
-                    let letters: Vec<String> = a
-                        .iter()
-                        .filter_map(|f| item.order.iter().position(|o| o == f))
-                        .map(|p| letter(p).to_string())
-                        .collect();
-                    writeln!(self.out, "Your answer: {}", letters.join(", "))?;
-                    if let state @ exam::AnswerState::Incomplete { .. } = item.state(Some(q)) {
-                        writeln!(self.out, "Incomplete: {}", state.label())?;
-                    }
+                    )?,
+                    Some(q) => self.show_exam_question(&session, q, now)?,
                 }
             }
             show = true;
-            // Moving (n, p, g N) is stored too, so a resume lands on the same question.
-            if pos != saved_pos {
-                self.db.save_exam_clock(id, clock.elapsed(now), pos)?;
-                saved_pos = pos;
-            }
-            let Some(line) = self.prompt_exam("exam", id, &mut clock, pos)? else {
-                let now = (self.clock)();
-                clock.pause(now);
-                self.db.save_exam_clock(id, clock.elapsed(now), pos)?;
-                writeln!(
-                    self.out,
-                    "\nExam saved with {} of {n} answered; the clock is stopped. Resume with `gatewise exam --resume`.",
-                    items.iter().filter(|i| i.answer.is_some()).count()
-                )?;
-                return Ok(());
+            let line = match self.prompt_exam("exam", &mut session)? {
+                ExamInput::Line(l) => l,
+                ExamInput::TimeUp => {
+                    writeln!(self.out, "\nTime is up: submitting with the answers given.")?;
+                    return self.submit(&mut session);
+                }
+                ExamInput::End => {
+                    let now = (self.clock)();
+                    session.pause(self.db, now)?;
+                    let answered = session.items().iter().filter(|i| i.answer.is_some()).count();
+                    writeln!(
+                        self.out,
+                        "\nExam saved with {answered} of {n} answered; the clock is stopped. Resume with `gatewise exam --resume`."
+                    )?;
+                    return Ok(());
+                }
             };
             let now = (self.clock)();
             // An answer typed after the limit does not count, as in the app.
-            if clock.expired(now) {
+            if session.expired(now) {
                 writeln!(self.out, "Time is up: submitting with the answers given before it.")?;
-                return self.submit(id, &items, &mut clock);
+                return self.submit(&mut session);
             }
-            let elapsed = clock.elapsed(now);
             match line.split_whitespace().collect::<Vec<_>>().as_slice() {
-                ["n"] => pos = (pos + 1).min(n - 1),
-                ["p"] => pos = pos.saturating_sub(1),
+                ["n"] => session.go(self.db, pos + 1, now)?,
+                ["p"] => session.go(self.db, pos.saturating_sub(1), now)?,
+                ["s"] => {
+                    let counts = session.outstanding(self.bank);
+                    let Some(yes) = self.prompt(&format!("Submit with {}? [y/N] ", counts.describe()))? else {
+                        continue;
+                    };
+                    if matches!(yes.as_str(), "y" | "Y" | "yes") {
+                        return self.submit(&mut session);
+                    }
+                }
+                _ if q.is_none() => session.go(self.db, pos + 1, now)?,
                 ["g", k] => match k.parse::<usize>() {
-                    Ok(k) if (1..=n).contains(&k) => pos = k - 1,
+                    Ok(k) if (1..=n).contains(&k) => session.go(self.db, k - 1, now)?,
                     _ => writeln!(self.out, "Go to a question from 1 to {n}.")?,
                 },
                 ["m"] => {
-                    items[pos].flagged = !items[pos].flagged;
-                    self.db.save_exam_item(id, pos, items[pos].answer.as_deref(), items[pos].flagged, elapsed, pos)?;
+                    session.toggle_flag(self.db, now)?;
                 }
                 ["r"] => {
-                    for (i, it) in items.iter().enumerate() {
+                    for (i, it) in session.items().iter().enumerate() {
                         let state = it.state(self.bank.question(&it.question_id)).label();
                         writeln!(self.out, "  {:>3}  {state}{}", i + 1, if it.flagged { "  flagged" } else { "" })?;
                     }
                     show = false;
                 }
-                ["s"] => {
-                    let counts = exam::outstanding(self.bank, &items);
-                    let Some(yes) = self.prompt(&format!("Submit with {}? [y/N] ", counts.describe()))? else {
-                        continue;
-                    };
-                    if matches!(yes.as_str(), "y" | "Y" | "yes") {
-                        return self.submit(id, &items, &mut clock);
-                    }
-                }
-                _ => match parse_answer(&line, q.options.len()) {
-                    Some(a) if a.picks.len() == q.answer_count() || q.kind == Kind::Single && a.picks.len() == 1 => {
-                        let mut chosen: Vec<usize> =
-                            a.picks.iter().filter_map(|&p| items[pos].order.get(p).copied()).collect();
-                        chosen.sort_unstable();
-                        items[pos].answer = Some(chosen);
-                        let next = (pos + 1).min(n - 1);
-                        self.db.save_exam_item(
-                            id,
-                            pos,
-                            items[pos].answer.as_deref(),
-                            items[pos].flagged,
-                            elapsed,
-                            next,
-                        )?;
-                        if pos + 1 == n {
-                            writeln!(self.out, "That was the last question: s submits, r lists all.")?;
-                            show = false;
-                        }
-                        pos = next;
-                    }
-                    Some(_) => {
-                        writeln!(self.out, "Choose {}.", count_word(q.answer_count()))?;
-                        show = false;
-                    }
-                    None => {
+                _ => {
+                    let options = q.map_or(0, |q| q.options.len());
+                    let Some(a) = parse_answer(&line, options) else {
                         writeln!(self.out, "Type option letters, or n, p, m, g N, r, s.")?;
                         show = false;
+                        continue;
+                    };
+                    show = false;
+                    match session.answer(self.db, self.bank, &a.picks, now)? {
+                        Picked::Stored(AnswerState::Incomplete { picked, need }) => writeln!(
+                            self.out,
+                            "Kept as incomplete ({picked} of {need}): choose {} to complete it, or move on.",
+                            count_word(need)
+                        )?,
+                        Picked::Stored(_) if pos + 1 == n => {
+                            writeln!(self.out, "That was the last question: s submits, r lists all.")?
+                        }
+                        Picked::Stored(_) => {
+                            session.go(self.db, pos + 1, now)?;
+                            show = true;
+                        }
+                        Picked::TooMany { need } => writeln!(self.out, "Choose {}.", count_word(need))?,
+                        Picked::Gone => {}
                     }
-                },
+                }
             }
         }
     }
 
-    fn submit(&mut self, id: i64, items: &[Item], clock: &mut Clock) -> Result<()> {
+    /// The current exam question with its time left, flag, and the answer given so far.
+    fn show_exam_question(&mut self, session: &ExamSession, q: &Question, now: Millis) -> Result<()> {
+        let item = session.current();
+        let flag = if item.flagged { " · flagged" } else { "" };
+        let header = format!(
+            "Question {} of {} · {} left{flag}",
+            session.pos() + 1,
+            session.len(),
+            crate::clock::duration(session.remaining(now))
+        );
+        write_question(&mut self.out, q, &item.order, &header)?;
+        if let Some(a) = &item.answer {
+            let letters: Vec<String> = a
+                .iter()
+                .filter_map(|f| item.order.iter().position(|o| o == f))
+                .map(|p| letter(p).to_string())
+                .collect();
+            writeln!(self.out, "Your answer: {}", letters.join(", "))?;
+            if let state @ AnswerState::Incomplete { .. } = item.state(Some(q)) {
+                writeln!(self.out, "Incomplete: {}", state.label())?;
+            }
+        }
+        Ok(())
+    }
+
+    fn submit(&mut self, session: &mut ExamSession) -> Result<()> {
         let now = (self.clock)();
-        clock.pause(now);
-        let elapsed = clock.elapsed(now);
-        let r = progress::submit_exam(
-            self.db,
-            self.bank,
-            self.bank_name,
-            self.scheduler,
-            self.settings,
-            id,
-            items,
-            elapsed,
-            now,
-        )?;
+        let r = session.submit(&mut self.services(), now)?;
         writeln!(self.out)?;
         writeln!(
             self.out,
@@ -450,7 +435,7 @@ impl<R: LineSource, W: Write> Plain<'_, R, W> {
             crate::clock::duration(r.elapsed_ms)
         )?;
         writeln!(self.out, "{}", exam::SCALED_NOTE)?;
-        for (i, item) in items.iter().enumerate() {
+        for (i, item) in session.items().iter().enumerate() {
             let Some(q) = self.bank.question(&item.question_id) else { continue };
             let ok = r.item_correct.get(i).copied().unwrap_or(false);
             let mark = if item.answer.is_none() {

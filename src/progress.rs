@@ -8,13 +8,9 @@ use crate::study::Millis;
 use crate::study::dashboard::{Dashboard, ExamPoint, Inputs, dashboard, is_mock};
 use crate::study::exam::{ExamResult, ExamSpec, Item, score};
 use crate::study::misconceptions::{BeliefStatus, Slip, beliefs, shown};
-use crate::study::plan::{EXAM_DATE_KEY, RETENTION_KEY, plan, settings_from};
+use crate::study::plan::plan;
 use crate::study::practice::grade;
 use crate::study::scheduler::{Scheduler, SrsSettings, rating_for, update_for_answer};
-
-pub fn load_settings(db: &Db) -> Result<SrsSettings, StoreError> {
-    Ok(settings_from(db.setting(RETENTION_KEY)?.as_deref(), db.setting(EXAM_DATE_KEY)?.as_deref()))
-}
 
 pub fn load_dashboard(
     db: &Db,
@@ -43,7 +39,7 @@ pub fn load_dashboard(
             Some((spec, point))
         })
         .collect();
-    let settings = load_settings(db)?;
+    let settings = crate::settings::srs(db)?;
     let plan = plan(bank, &cards, settings, now);
     Ok(dashboard(
         Inputs {
@@ -93,7 +89,7 @@ pub fn what_next(
     let cards = db.srs_cards(bank_name)?;
     let k = Knowledge::new(&stats, &cards);
     let weakest = topic_scores(bank, &k, s, now).into_iter().find(|a| a.seen > 0).map(|a| (a.title, a.predicted));
-    let settings = load_settings(db)?;
+    let settings = crate::settings::srs(db)?;
     let plan = plan(bank, &cards, settings, now);
     let state = crate::study::next::State {
         weakest,

@@ -39,6 +39,22 @@ pub fn confidence_label(level: u8) -> &'static str {
     CONFIDENCE.get(usize::from(level).wrapping_sub(1)).copied().unwrap_or("unknown")
 }
 
+/// Text with its first letter in capitals (errors are written lower-case so they read well
+/// after a colon).
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A message as a sentence on its own: capitalised, ending in a full stop.
+pub fn sentence(text: &str) -> String {
+    let s = capitalise(text.trim_end());
+    if s.ends_with(['.', '!', '?']) { s } else { s + "." }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@ use clap::CommandFactory;
 
 use crate::bank::{Bank, ContentSource};
 use crate::cli::{BankCommand, Cli, Command, GatewayCommand, ThemeArg};
+use crate::settings::{self, Look};
 use crate::store::Db;
 use crate::tui::Launch;
 use crate::tui::theme::{Theme, ThemeName};
@@ -26,16 +27,20 @@ pub const BUILTIN: &str = "builtin";
 /// (non-empty) turns colour off.
 fn resolve_theme(cli: &Cli, db: &mut Db) -> Result<Theme> {
     if let Some(t) = cli.theme {
-        db.set_setting("theme", if matches!(t, ThemeArg::Light) { "light" } else { "dark" })?;
+        let look = if matches!(t, ThemeArg::Light) { Look::Light } else { Look::Dark };
+        settings::set_theme(db, look)?;
     }
-    let stored = db.setting("theme")?;
+    let stored = settings::theme(db)?;
     let name = cli
         .theme
         .map(|t| match t {
             ThemeArg::Dark => ThemeName::Dark,
             ThemeArg::Light => ThemeName::Light,
         })
-        .or_else(|| stored.as_deref().and_then(Theme::parse))
+        .or(stored.map(|l| match l {
+            Look::Dark => ThemeName::Dark,
+            Look::Light => ThemeName::Light,
+        }))
         .unwrap_or(ThemeName::Dark);
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     Ok(Theme::new(name, no_color))
@@ -63,7 +68,7 @@ pub fn select_bank(cli: &Cli, db: Option<&Db>) -> Result<Selected> {
     let wanted = match &cli.bank {
         Some(b) => Some(b.clone()),
         None => match db {
-            Some(db) => db.setting(crate::banks::BANK_KEY)?,
+            Some(db) => settings::bank(db)?,
             None => None,
         },
     };

@@ -9,7 +9,7 @@ use super::{Selected, check_topics, open_db, select_bank};
 use crate::cli::{Cli, ExamArgs, PracticeArgs};
 use crate::clock;
 use crate::plain::Plain;
-use crate::progress::{PracticeChoice, practice_queue};
+use crate::progress::PracticeChoice;
 use crate::store::{Db, Mode};
 use crate::study::practice::Filter;
 use crate::study::scheduler::Fsrs;
@@ -18,7 +18,7 @@ pub fn practice(cli: &Cli, args: &PracticeArgs) -> Result<ExitCode> {
     let mut db = open_db(cli)?;
     let sel = select_bank(cli, Some(&db))?;
     check_topics(&sel.bank, &args.topics)?;
-    let settings = crate::progress::load_settings(&db)?;
+    let settings = crate::settings::srs(&db)?;
     let scheduler = Fsrs::default();
     let now = clock::now_ms();
     let mut rng = StdRng::seed_from_u64(now as u64);
@@ -30,16 +30,11 @@ pub fn practice(cli: &Cli, args: &PracticeArgs) -> Result<ExitCode> {
         let f = if args.topics.is_empty() { Filter::Mixed } else { Filter::Topics(args.topics.clone()) };
         PracticeChoice::Pick(f, args.level.choice())
     };
-    let (filter, queue) = practice_queue(&db, &sel.bank, &sel.name, choice, &scheduler, now, &mut rng)?;
-    if queue.is_empty() {
-        crate::say!("Nothing to practise: no questions are due for review.")?;
-        return Ok(ExitCode::SUCCESS);
-    }
     let mode = if args.cram { Mode::Cram } else { Mode::Practice };
     let mut now_fn = clock::now_ms;
     let input = super::stdin_lines::StdinLines::start()?;
     let mut p = plain(&mut db, &sel, &scheduler, settings, input, &mut now_fn);
-    p.practice(filter, queue, mode, &mut rng)?;
+    p.practice(choice, mode, &mut rng)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -57,7 +52,7 @@ fn plain<'a, R: crate::plain::LineSource>(
 }
 
 pub fn exam(args: &ExamArgs, mut db: Db, sel: Selected) -> Result<ExitCode> {
-    let settings = crate::progress::load_settings(&db)?;
+    let settings = crate::settings::srs(&db)?;
     let scheduler = Fsrs::default();
     let resume = if args.resume {
         let Some(row) = db.in_progress_exam(&sel.name)? else {

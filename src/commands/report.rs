@@ -7,6 +7,7 @@ use anyhow::Result;
 use super::{open_db, select_bank};
 use crate::cli::{Cli, StatsFormat};
 use crate::clock;
+use crate::settings;
 use crate::study::scheduler::Fsrs;
 use crate::text::{confidence_label, plural};
 
@@ -75,22 +76,16 @@ pub fn stats(cli: &Cli, format: StatsFormat) -> Result<ExitCode> {
 }
 
 pub fn plan(cli: &Cli, exam_date: Option<&str>, retention: Option<f64>) -> Result<ExitCode> {
-    use crate::study::plan::{EXAM_DATE_KEY, RETENTION_KEY};
     let mut db = open_db(cli)?;
     let sel = select_bank(cli, Some(&db))?;
     let now = clock::now_ms();
-    match exam_date {
-        Some("none") => db.remove_setting(EXAM_DATE_KEY)?,
-        Some(d) => {
-            let date = crate::study::plan::parse_exam_date(d, now).map_err(|e| anyhow::anyhow!("--exam-date {e}"))?;
-            db.set_setting(EXAM_DATE_KEY, &date)?;
-        }
-        None => {}
+    if let Some(d) = exam_date {
+        settings::set_exam_date(&mut db, d, now).map_err(|e| anyhow::anyhow!("--exam-date {e}"))?;
     }
     if let Some(r) = retention {
-        db.set_setting(RETENTION_KEY, &format!("{r:.2}"))?;
+        settings::set_retention(&mut db, r)?;
     }
-    let settings = crate::progress::load_settings(&db)?;
+    let settings = settings::srs(&db)?;
     let cards = db.srs_cards(&sel.name)?;
     match crate::study::plan::plan(&sel.bank, &cards, settings, now) {
         Some(p) => write!(crate::term::stdout(), "{}", p.describe())?,

@@ -123,6 +123,38 @@ impl Item {
     }
 }
 
+/// How many picks a question takes in an exam, written once for every front end: a single-answer
+/// question exactly one; a multiple-response question at most what it asks for. Fewer is kept (the
+/// item is then incomplete and scored wrong) so a learner can come back to it, as at the test
+/// centre; more is refused.
+pub fn accepts(q: &Question, picks: usize) -> bool {
+    match q.kind {
+        crate::bank::Kind::Single => picks == 1,
+        crate::bank::Kind::Multiple => (1..=q.answer_count()).contains(&picks),
+    }
+}
+
+/// The answer after choosing option `file_idx` on a question answered `current` so far: a single
+/// answer replaces, a multiple response toggles. `None` when the pick is refused (a multiple
+/// response already has as many picks as it asks for: unpick one first).
+pub fn toggle_pick(q: &Question, current: &[usize], file_idx: usize) -> Option<Vec<usize>> {
+    let mut chosen = current.to_vec();
+    match q.kind {
+        crate::bank::Kind::Single => chosen = vec![file_idx],
+        crate::bank::Kind::Multiple => {
+            if let Some(p) = chosen.iter().position(|&c| c == file_idx) {
+                chosen.remove(p);
+            } else if chosen.len() >= q.answer_count() {
+                return None;
+            } else {
+                chosen.push(file_idx);
+                chosen.sort_unstable();
+            }
+        }
+    }
+    Some(chosen)
+}
+
 /// How many items are unanswered, incomplete and flagged: what the submit confirmation states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Outstanding {

@@ -8,9 +8,6 @@ use crate::bank::Bank;
 use crate::clock::{date, parse_date};
 use crate::store::SrsCard;
 
-pub const EXAM_DATE_KEY: &str = "exam_date";
-pub const RETENTION_KEY: &str = "retention";
-
 /// Settings from their stored text: retention (clamped) and the exam date.
 pub fn settings_from(retention: Option<&str>, exam_date: Option<&str>) -> SrsSettings {
     let retention = retention.and_then(|r| r.parse().ok()).map_or(RETENTION_DEFAULT, clamp_retention);

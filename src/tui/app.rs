@@ -13,6 +13,7 @@ use super::screens::{banks, exam, home, lab, practice, review, study};
 use super::theme::Theme;
 use crate::bank::Bank;
 use crate::progress;
+use crate::session::Services;
 use crate::store::Db;
 use crate::store::SrsUpdate;
 use crate::study::Millis;
@@ -80,6 +81,23 @@ impl Ctx {
         ctx
     }
 
+    /// The store, bank and scheduler as a session borrows them for one call.
+    pub fn services(&mut self) -> Services<'_> {
+        self.services_and_rng().0
+    }
+
+    /// As [`Self::services`], with the app's seeded RNG beside them (shuffling options).
+    pub fn services_and_rng(&mut self) -> (Services<'_>, &mut StdRng) {
+        let s = Services {
+            db: &mut self.db,
+            bank: &self.bank,
+            bank_name: &self.bank_name,
+            scheduler: self.scheduler.as_ref(),
+            srs: self.srs,
+        };
+        (s, &mut self.rng)
+    }
+
     /// Re-reads the progress figures shown on Home.
     pub fn refresh(&mut self) {
         let per_q = self.db.question_stats(&self.bank_name);
@@ -88,7 +106,7 @@ impl Ctx {
             (Ok(q), Ok(d)) => self.glance = stats::glance(&self.bank, &q, &d, self.now),
             (Err(e), _) | (_, Err(e)) => self.status = Some(e.to_string()),
         }
-        match crate::progress::load_settings(&self.db) {
+        match crate::settings::srs(&self.db) {
             Ok(s) => self.srs = s,
             Err(e) => self.status = Some(e.to_string()),
         }

@@ -31,6 +31,7 @@ mod plain;
 mod quality;
 mod readiness;
 mod sandbox;
+mod session;
 mod srs;
 mod stats_json;
 mod store;

@@ -1,8 +1,9 @@
 //! Plain mode driven through standard input: answers stored, score printed, end of input handled.
 use std::path::Path;
 
-use gatewise::bank::{Bank, ContentSource};
+use gatewise::bank::{Bank, ContentSource, LevelChoice};
 use gatewise::plain::Plain;
+use gatewise::progress::PracticeChoice;
 use gatewise::store::{Db, Mode};
 use gatewise::study::practice::{Filter, Presented};
 use gatewise::study::scheduler::{Fsrs, SrsSettings};
@@ -40,8 +41,7 @@ fn practise_one(
     };
     let (answered, correct) = p
         .practice(
-            Filter::Ids("one".into(), vec![qid.to_string()]),
-            vec![qid.to_string()],
+            PracticeChoice::Pick(Filter::Ids("one".into(), vec![qid.to_string()]), LevelChoice::Exam),
             Mode::Practice,
             &mut rng.clone(),
         )
@@ -260,4 +260,44 @@ fn invalid_utf8_and_overlong_lines_do_not_end_a_plain_session() {
     assert_eq!(long.len(), MAX_LINE, "cut at the cap");
     assert_eq!(read_capped_line(&mut r).expect("read"), Some("C".to_string()), "the rest of the long line is skipped");
     assert_eq!(read_capped_line(&mut r).expect("read"), None);
+}
+
+#[test]
+fn plain_exam_keeps_one_pick_of_a_choose_two_as_incomplete_in_the_question_list_and_submit() {
+    let bank = Bank::load(&ContentSource::Embedded).expect("bank");
+    let mut db = Db::open_in_memory().expect("db");
+    let spec = gatewise::study::exam::ExamSpec::full();
+    // The session draws as the engine does: find where the first multiple response lands.
+    let items = gatewise::study::exam::draw_with_history(&bank, &spec, 11, &Default::default());
+    let (pos, need) = items
+        .iter()
+        .enumerate()
+        .find_map(|(i, it)| {
+            let q = bank.question(&it.question_id)?;
+            (q.kind == gatewise::bank::Kind::Multiple).then(|| (i, q.answer_count()))
+        })
+        .expect("a multiple-response question");
+    let input = format!("g {}\na\nr\ns\ny\n", pos + 1);
+    let mut t = T0;
+    let mut clock = || {
+        t += 1_000;
+        t
+    };
+    let mut out = Vec::new();
+    let mut p = Plain {
+        db: &mut db,
+        bank: &bank,
+        bank_name: "builtin",
+        scheduler: &Fsrs::default(),
+        settings: SrsSettings::default(),
+        input: input.as_bytes(),
+        out: &mut out,
+        clock: &mut clock,
+    };
+    p.exam(None, spec, 11).expect("exam");
+    let text = String::from_utf8(out).expect("utf8");
+    assert!(text.contains(&format!("Kept as incomplete (1 of {need})")), "{text}");
+    assert!(text.contains(&format!("{:>3}  incomplete (1 of {need})", pos + 1)), "{text}");
+    assert!(text.contains("1 incomplete (fewer picks than asked)"), "{text}");
+    assert!(text.contains("Result: 0 of 65 correct"), "{text}");
 }

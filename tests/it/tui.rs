@@ -138,7 +138,7 @@ pub(crate) fn answer_current(a: &mut App) {
     for c in ['a', 'b', 'c', 'd'] {
         keys(a, &c.to_string());
         key(a, KeyCode::Enter);
-        if matches!(a.screen(), Screen::Practice(p) if p.feedback.is_some()) {
+        if matches!(a.screen(), Screen::Practice(p) if p.session.feedback().is_some()) {
             return;
         }
     }
@@ -148,7 +148,7 @@ pub(crate) fn answer_current(a: &mut App) {
 /// Chooses the current question's first distractor that names a misconception, and submits.
 pub(crate) fn pick_tagged_distractor(a: &mut App) {
     let Screen::Practice(p) = a.screen() else { panic!("not practising") };
-    let presented = p.presented.clone().expect("a question");
+    let presented = p.session.presented().cloned().expect("a question");
     let q = a.ctx.bank.question(&presented.id).expect("q").clone();
     let tagged = |i: usize| !q.options[i].correct && q.options[i].misconception.is_some();
     let pos = presented.order.iter().position(|&i| tagged(i)).expect("the drill's question tests the belief");
@@ -160,7 +160,7 @@ pub(crate) fn pick_tagged_distractor(a: &mut App) {
         keys(a, &char::from(b'a' + p as u8).to_string());
     }
     key(a, KeyCode::Enter);
-    assert!(matches!(a.screen(), Screen::Practice(p) if p.feedback.is_some()), "answer accepted");
+    assert!(matches!(a.screen(), Screen::Practice(p) if p.session.feedback().is_some()), "answer accepted");
 }
 
 /// Three weeks of answers: the first twelve questions, right on even days and wrong on odd.
@@ -245,7 +245,7 @@ fn submitting_stores_the_attempt_before_feedback() {
     // "b" alone may not be enough for a multiple-response question: then nothing is stored.
     key(&mut a, KeyCode::Enter);
     let stored = a.ctx.db.attempt_count().expect("count");
-    let shown = matches!(a.screen(), Screen::Practice(p) if p.feedback.is_some());
+    let shown = matches!(a.screen(), Screen::Practice(p) if p.session.feedback().is_some());
     assert_eq!(stored == 1, shown, "feedback is shown exactly when the attempt is stored");
     if !shown {
         assert!(a.ctx.status.as_deref().unwrap_or_default().starts_with("Choose "));
@@ -268,7 +268,7 @@ fn a_missed_question_comes_back_in_the_same_session() {
     let Screen::Practice(p) = a.screen() else { panic!("practice") };
     let first = p.session.current().expect("q").to_string();
     let q = a.ctx.bank.question(&first).expect("q").clone();
-    let presented = p.presented.clone().expect("presented");
+    let presented = p.session.presented().cloned().expect("presented");
     // Choose wrong options on purpose: the first display positions whose options are wrong.
     let wrong: Vec<usize> =
         (0..q.options.len()).filter(|&d| !q.options[presented.order[d]].correct).take(q.answer_count()).collect();
@@ -278,8 +278,8 @@ fn a_missed_question_comes_back_in_the_same_session() {
     }
     key(&mut a, KeyCode::Enter);
     let Screen::Practice(p) = a.screen() else { panic!("practice") };
-    assert!(p.feedback.as_ref().is_some_and(|f| !f.grade.correct));
-    assert_eq!(p.session.queue.iter().filter(|id| **id == first).count(), 2);
+    assert!(p.session.feedback().is_some_and(|f| !f.grade.correct));
+    assert_eq!(p.session.queue().iter().filter(|id| **id == first).count(), 2);
 }
 
 #[test]
@@ -304,7 +304,7 @@ fn note_search_and_scroll() {
     keys(&mut a, "p");
     let Screen::Practice(p) = a.screen() else { panic!("practice") };
     let topic = a.ctx.bank.question(p.session.current().expect("q")).expect("q").topic.clone();
-    assert!(p.session.queue.iter().all(|id| a.ctx.bank.question(id).is_some_and(|q| q.topic == topic)));
+    assert!(p.session.queue().iter().all(|id| a.ctx.bank.question(id).is_some_and(|q| q.topic == topic)));
 }
 
 #[test]
@@ -421,9 +421,9 @@ fn leaving_an_exam_pauses_it_and_home_resumes_it() {
     keys(&mut a, "3");
     key(&mut a, KeyCode::Enter);
     let Screen::Exam(e) = a.screen() else { panic!("exam") };
-    assert_eq!(e.pos, 1);
-    assert!(e.items[0].flagged && e.items[0].answer.is_some());
-    assert_eq!(e.clock.elapsed(a.ctx.now), 90_000);
+    assert_eq!(e.session.pos(), 1);
+    assert!(e.session.items()[0].flagged && e.session.items()[0].answer.is_some());
+    assert_eq!(e.session.clock().elapsed(a.ctx.now), 90_000);
 }
 
 #[test]

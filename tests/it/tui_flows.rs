@@ -13,11 +13,11 @@ fn a_misconception_is_named_in_feedback_stored_and_o_opens_its_heading() {
     let screen = draw(&a, 120, 40);
     assert!(screen.contains("This choice reflects a common belief"), "{screen}");
     let Screen::Practice(p) = a.screen() else { panic!("practice") };
-    let id = p.presented.as_ref().expect("q").id.clone();
+    let id = p.session.presented().expect("q").id.clone();
     let stored: Vec<(String, i64, Vec<String>)> = a.ctx.db.misconception_slips("builtin").expect("slips");
     assert!(stored.iter().any(|(q, at, _)| *q == id && *at == a.ctx.now), "the slip is stored with the attempt");
     let q = a.ctx.bank.question(&id).expect("q").clone();
-    let chosen = p.feedback.as_ref().expect("feedback").chosen.clone();
+    let chosen = p.session.feedback().expect("feedback").chosen.clone();
     let m = gatewise::study::misconceptions::entries(&a.ctx.bank, &q, &chosen)[0].clone();
     keys(&mut a, "o");
     let Screen::Note(n) = a.screen() else { panic!("o opens the note") };
@@ -35,7 +35,7 @@ fn practice_setup_offers_deep_dives_and_a_level_switch() {
     assert!(draw(&a, 120, 40).contains("level: deep dives (l)"));
     key(&mut a, KeyCode::Enter);
     let Screen::Practice(p) = a.screen() else { panic!("practice") };
-    let id = p.presented.as_ref().expect("q").id.clone();
+    let id = p.session.presented().expect("q").id.clone();
     assert_eq!(a.ctx.bank.question(&id).expect("q").level, gatewise::bank::Level::Deep);
 }
 
@@ -59,7 +59,8 @@ fn an_incomplete_multiple_response_answer_is_marked_everywhere_and_ctrl_s_does_n
     a.launch(Launch::Exam { spec: ExamSpec::quick(), seed: Some(5) });
     let Screen::Exam(e) = a.screen() else { panic!("exam") };
     let multi = e
-        .items
+        .session
+        .items()
         .iter()
         .position(|i| a.ctx.bank.question(&i.question_id).is_some_and(|q| q.kind == gatewise::bank::Kind::Multiple))
         .expect("a multiple-response question in the draw");
@@ -106,7 +107,7 @@ fn practice_due_from_the_cli_and_the_due_row_build_the_same_queue() {
     assert!(!expected.is_empty(), "reviews are due a month later");
     a.launch(Launch::Practice { topics: vec![], due: true, weak: false, cram: false, level: LevelChoice::Exam });
     let Screen::Practice(p) = a.screen() else { panic!("practising the due reviews") };
-    assert_eq!(p.session.queue, expected);
+    assert_eq!(p.session.queue(), expected);
     key(&mut a, KeyCode::Esc);
     key(&mut a, KeyCode::Esc);
     keys(&mut a, "2");

@@ -141,7 +141,7 @@ fn the_note_shows_the_number_p_starts() {
         insta::assert_snapshot!(format!("note_end_{w}x{h}"), screen);
         keys(&mut a, "p");
         let Screen::Practice(p) = a.screen() else { panic!("practice") };
-        assert_eq!(p.session.queue.len(), n, "the number shown is the number started");
+        assert_eq!(p.session.queue().len(), n, "the number shown is the number started");
     }
 }
 

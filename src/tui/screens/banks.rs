@@ -5,7 +5,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState};
 
 use crate::bank::{Bank, ContentSource};
-use crate::banks::{BANK_KEY, list};
+use crate::banks::list;
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav};
 
@@ -35,7 +35,7 @@ impl BankPicker {
                 match Bank::load(&source) {
                     Ok(bank) => {
                         ctx.switch_bank(bank, name);
-                        if let Err(e) = ctx.db.set_setting(BANK_KEY, name) {
+                        if let Err(e) = crate::settings::set_bank(&mut ctx.db, name) {
                             ctx.status = Some(e.to_string());
                         } else {
                             ctx.status =

@@ -4,10 +4,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::bank::{Kind, LevelChoice, Question, count_word};
-use crate::progress::{self, PracticeChoice};
+use crate::bank::{Kind, LevelChoice, Question};
+use crate::progress::PracticeChoice;
+use crate::session::PracticeSession;
+use crate::session::practice::{Feedback, NotTaken};
 use crate::store::Mode;
-use crate::study::practice::{self as logic, Filter, Grade, Presented, Session, Summary};
+use crate::study::practice::{Filter, Summary};
 use crate::study::scheduler::LEECH_LAPSES;
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
@@ -42,76 +44,26 @@ pub fn start_at(ctx: &mut Ctx, filter: Filter, level: LevelChoice, mode: Mode) -
     start_choice(ctx, PracticeChoice::Pick(filter, level), mode)
 }
 
-/// Starts what a learner chose, through the same queue builder plain mode uses.
+/// Starts what a learner chose, through the same session plain mode uses.
 pub fn start_choice(ctx: &mut Ctx, choice: PracticeChoice, mode: Mode) -> Option<Practice> {
-    let due = choice == PracticeChoice::Due;
-    let built = progress::practice_queue(
-        &ctx.db,
-        &ctx.bank,
-        &ctx.bank_name,
-        choice,
-        ctx.scheduler.as_ref(),
-        ctx.now,
-        &mut ctx.rng,
-    );
-    let (filter, queue) = match built {
-        Ok(b) => b,
+    let now = ctx.now;
+    let (mut services, rng) = ctx.services_and_rng();
+    match PracticeSession::start(&mut services, choice, mode, now, rng) {
+        Ok(session) => Some(Practice { session, selected: Vec::new(), cursor: 0, confidence: None, scroll: 0 }),
         Err(e) => {
-            ctx.status = Some(e.to_string());
-            return None;
+            ctx.status = Some(crate::text::sentence(&e.to_string()));
+            None
         }
-    };
-    if queue.is_empty() {
-        let why = if due { "Nothing is due for review right now." } else { "No questions match that choice." };
-        ctx.status = Some(why.into());
-        return None;
     }
-    let session_id = match ctx.db.start_session(&ctx.bank_name, mode, &filter.describe(&ctx.bank), ctx.now) {
-        Ok(id) => id,
-        Err(e) => {
-            ctx.status = Some(e.to_string());
-            return None;
-        }
-    };
-    let session = Session::new(filter, queue, ctx.now);
-    let mut p = Practice {
-        mode,
-        session,
-        session_id,
-        presented: None,
-        selected: Vec::new(),
-        cursor: 0,
-        confidence: None,
-        shown_at: ctx.now,
-        feedback: None,
-        scroll: 0,
-    };
-    p.present(ctx);
-    Some(p)
-}
-
-pub struct Feedback {
-    pub grade: Grade,
-    /// Chosen options as file indices.
-    pub chosen: Vec<usize>,
-    /// When the question comes back; `None` in cram mode, which leaves the schedule alone.
-    pub next_in_days: Option<f64>,
-    pub lapses: u32,
-    /// The question comes back later in this session.
-    pub requeued: bool,
 }
 
 pub struct Practice {
-    pub mode: Mode,
-    pub session: Session,
-    pub session_id: i64,
-    pub presented: Option<Presented>,
+    /// The session: queue, the question shown, answers and their storage.
+    pub session: PracticeSession,
     /// Chosen display positions.
     pub selected: Vec<usize>,
     pub cursor: usize,
     pub confidence: Option<u8>,
-    pub shown_at: i64,
-    pub feedback: Option<Feedback>,
     pub scroll: u16,
 }
 
@@ -124,23 +76,11 @@ const CONFIDENCE: [&str; 3] = ["unsure", "fairly sure", "sure"];
 
 impl Practice {
     pub fn context(&self) -> Context {
-        if self.feedback.is_some() { Context::Feedback } else { Context::Question }
+        if self.session.feedback().is_some() { Context::Feedback } else { Context::Question }
     }
 
     fn question<'a>(&self, ctx: &'a Ctx) -> Option<&'a Question> {
-        ctx.bank.question(self.session.current()?)
-    }
-
-    fn present(&mut self, ctx: &mut Ctx) {
-        let id = self.session.current().map(str::to_string);
-        let (bank, rng) = (&ctx.bank, &mut ctx.rng);
-        self.presented = id.and_then(|id| bank.question(&id)).map(|q| Presented::new(q, rng));
-        self.selected.clear();
-        self.cursor = 0;
-        self.confidence = None;
-        self.feedback = None;
-        self.scroll = 0;
-        self.shown_at = ctx.now;
+        self.session.question(&ctx.bank)
     }
 
     fn pick(&mut self, q: &Question, i: usize) {
@@ -162,21 +102,23 @@ impl Practice {
 
     pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
         let Some(q) = self.question(ctx).cloned() else { return self.finish(ctx) };
-        if self.feedback.is_some() {
+        if let Some(chosen) = self.session.feedback().map(|f| f.chosen.clone()) {
             match action {
                 Action::Next | Action::Submit | Action::Open => {
-                    self.session.advance();
-                    if self.session.is_finished() {
+                    let now = ctx.now;
+                    if !self.session.advance(&ctx.bank, now, &mut ctx.rng) {
                         return self.finish(ctx);
                     }
-                    self.present(ctx);
+                    self.selected.clear();
+                    self.cursor = 0;
+                    self.confidence = None;
+                    self.scroll = 0;
                 }
                 Action::Up => self.scroll = self.scroll.saturating_sub(1),
                 Action::Down => self.scroll = self.scroll.saturating_add(1),
                 Action::PageUp => self.scroll = self.scroll.saturating_sub(10),
                 Action::PageDown => self.scroll = self.scroll.saturating_add(10),
                 Action::OpenNote => {
-                    let chosen = self.feedback.as_ref().map(|f| f.chosen.clone()).unwrap_or_default();
                     if let Some((id, heading)) = question::note_target(ctx, &q, &chosen) {
                         return Nav::Push(Screen::Note(NoteView::open_at(ctx, &id, heading.as_deref())));
                     }
@@ -200,7 +142,7 @@ impl Practice {
             }
             Action::PageDown => self.scroll = self.scroll.saturating_add(5),
             Action::PageUp => self.scroll = self.scroll.saturating_sub(5),
-            Action::Submit => self.submit(ctx, &q),
+            Action::Submit => self.submit(ctx),
             Action::Back => return self.finish(ctx),
             _ => {}
         }
@@ -208,66 +150,42 @@ impl Practice {
     }
 
     /// Grades and stores the answer; feedback appears only once the store has committed it.
-    fn submit(&mut self, ctx: &mut Ctx, q: &Question) {
-        let Some(presented) = &self.presented else { return };
-        if !logic::ready_to_submit(q, self.selected.len()) {
-            let need = match q.kind {
-                Kind::Single => "Choose one option".to_string(),
-                Kind::Multiple => {
-                    format!("Choose {} options (you have {})", count_word(q.answer_count()), self.selected.len())
-                }
-            };
-            ctx.status = Some(format!("{need}, then press Enter."));
-            return;
+    fn submit(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now;
+        match self.session.submit(&mut ctx.services(), &self.selected, self.confidence, now) {
+            Ok(_) => self.scroll = 0,
+            Err(e @ NotTaken::Picks { .. }) => {
+                ctx.status = Some(format!("{}, then press Enter.", crate::text::capitalise(&e.to_string())))
+            }
+            Err(e) => ctx.status = Some(crate::text::sentence(&e.to_string())),
         }
-        let chosen = presented.to_file_indices(&self.selected);
-        let grade = logic::grade(q, &chosen);
-        let seconds = ((ctx.now - self.shown_at).max(0) as f64) / 1000.0;
-        let answer = progress::Answer {
-            question: q,
-            chosen: &chosen,
-            confidence: self.confidence,
-            seconds,
-            mode: self.mode,
-            session_id: Some(self.session_id),
-        };
-        let recorded =
-            match progress::record(&mut ctx.db, &ctx.bank_name, ctx.scheduler.as_ref(), ctx.srs, &answer, ctx.now) {
-                Ok(r) => r,
-                Err(e) => {
-                    ctx.status = Some(format!("Your answer was not saved, so it is not graded yet: {e}"));
-                    return;
-                }
-            };
-        let requeued = self.session.record(q, grade.correct, seconds);
-        self.feedback =
-            Some(Feedback { grade, chosen, next_in_days: recorded.next_in_days, lapses: recorded.lapses, requeued });
-        self.scroll = 0;
     }
 
     fn finish(&mut self, ctx: &mut Ctx) -> Nav {
-        if let Err(e) = ctx.db.end_session(self.session_id, ctx.now) {
-            ctx.status = Some(e.to_string());
-        }
-        if self.session.answered.is_empty() {
-            return Nav::Pop;
-        }
+        let filter = self.session.filter().describe(&ctx.bank);
+        let summary = match self.session.finish(&mut ctx.db, &ctx.bank, ctx.now) {
+            Ok(s) => s,
+            Err(e) => {
+                ctx.status = Some(e.to_string());
+                (self.session.answered() > 0).then(|| self.session.summary(&ctx.bank, ctx.now))
+            }
+        };
+        let Some(summary) = summary else { return Nav::Pop };
         ctx.refresh();
-        Nav::Replace(Screen::Summary(SummaryView {
-            summary: self.session.summary(&ctx.bank, ctx.now),
-            filter: self.session.filter.describe(&ctx.bank),
-        }))
+        Nav::Replace(Screen::Summary(SummaryView { summary, filter }))
     }
 
     /// The lines of the current view, and for each line the option (display position) it belongs to.
     pub fn lines(&self, ctx: &Ctx, width: u16) -> (Vec<Line<'static>>, Vec<Option<usize>>) {
         let t = &ctx.theme;
-        let (Some(q), Some(p)) = (self.question(ctx), &self.presented) else { return (Vec::new(), Vec::new()) };
-        let total = self.session.queue.len();
+        let (Some(q), Some(p)) = (self.question(ctx), self.session.presented()) else {
+            return (Vec::new(), Vec::new());
+        };
+        let total = self.session.queue().len();
         let dots =
             "●".repeat(usize::from(q.difficulty)) + &"○".repeat(3usize.saturating_sub(usize::from(q.difficulty)));
         let mut header = vec![Line::from(vec![
-            Span::styled(format!("Question {} of {total}", self.session.pos + 1), t.accent),
+            Span::styled(format!("Question {} of {total}", self.session.pos() + 1), t.accent),
             Span::styled(
                 // A question imported without a domain shows none.
                 format!(
@@ -282,7 +200,7 @@ impl Practice {
             Some(d) => format!(" · back for review in {d:.0} day{}", if d.round() == 1.0 { "" } else { "s" }),
             None => " · cram: schedule unchanged".to_string(),
         };
-        header.push(match &self.feedback {
+        header.push(match self.session.feedback() {
             Some(fb) if fb.grade.correct => {
                 Line::from(vec![Span::styled("✓ Correct", t.good), Span::styled(next(fb), t.muted)])
             }
@@ -298,7 +216,7 @@ impl Practice {
                 Line::from(Span::styled(format!("Confidence: {conf} (Tab to change)"), t.muted))
             }
         });
-        if let Some(fb) = self.feedback.as_ref().filter(|f| f.lapses >= LEECH_LAPSES) {
+        if let Some(fb) = self.session.feedback().filter(|f| f.lapses >= LEECH_LAPSES) {
             let note = question::related_note(ctx, q).unwrap_or("its note");
             header.push(Line::from(Span::styled(
                 format!("Leech: missed {} times. Drilling won't fix it — read \"{note}\" (press o).", fb.lapses),
@@ -310,7 +228,7 @@ impl Practice {
             order: &p.order,
             selected: &self.selected,
             cursor: Some(self.cursor),
-            reveal: self.feedback.as_ref().map(|f| f.chosen.as_slice()),
+            reveal: self.session.feedback().map(|f| f.chosen.as_slice()),
             header,
         };
         question::lines(&view, ctx, width)
@@ -322,7 +240,7 @@ impl Practice {
 
     /// The option (display position) under a mouse click, if any.
     pub fn option_at(&self, ctx: &Ctx, area: Rect, col: u16, row: u16) -> Option<usize> {
-        if self.feedback.is_some() {
+        if self.session.feedback().is_some() {
             return None;
         }
         let inner = Self::inner(area);
@@ -340,7 +258,7 @@ impl Practice {
         let max = lines.len().saturating_sub(usize::from(inner.height));
         let scroll = usize::from(self.scroll).min(max);
         let more = if max > scroll { " more below (PgDn) " } else { "" };
-        let title = format!(" Practice · {} ", self.session.filter.describe(&ctx.bank));
+        let title = format!(" Practice · {} ", self.session.filter().describe(&ctx.bank));
         frame.render_widget(Block::bordered().title(title).title_bottom(Line::from(more).right_aligned()), area);
         frame.render_widget(Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(0), 0)), inner);
     }

@@ -10,7 +10,6 @@ use ratatui::widgets::{Block, Paragraph, Tabs};
 
 use crate::study::dashboard::Dashboard;
 use crate::study::misconceptions::BeliefStatus;
-use crate::study::plan::{EXAM_DATE_KEY, RETENTION_KEY, parse_exam_date};
 use crate::study::scheduler::{RETENTION_MAX, RETENTION_MIN};
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
@@ -91,22 +90,13 @@ impl Review {
             KeyCode::Enter => {
                 let text = text.clone();
                 self.typing = None;
-                if text.is_empty() {
-                    if let Err(e) = ctx.db.remove_setting(EXAM_DATE_KEY) {
-                        ctx.status = Some(e.to_string());
+                match crate::settings::set_exam_date(&mut ctx.db, &text, ctx.now) {
+                    Ok(_) => {}
+                    Err(crate::settings::SettingError::Invalid(e)) => {
+                        ctx.status = Some(format!("Exam date: {e}."));
+                        return;
                     }
-                } else {
-                    match parse_exam_date(&text, ctx.now) {
-                        Ok(date) => {
-                            if let Err(e) = ctx.db.set_setting(EXAM_DATE_KEY, &date) {
-                                ctx.status = Some(e.to_string());
-                            }
-                        }
-                        Err(e) => {
-                            ctx.status = Some(format!("Exam date: {e}."));
-                            return;
-                        }
-                    }
+                    Err(e) => ctx.status = Some(e.to_string()),
                 }
                 self.reload(ctx);
             }
@@ -169,8 +159,8 @@ impl Review {
                 // Space raises, `-`… is typed only while setting the date; retention cycles in 0.05 steps.
                 let r = ctx.srs.retention + 0.05;
                 let r = if r > RETENTION_MAX + 1e-9 { RETENTION_MIN } else { r };
-                match ctx.db.set_setting(RETENTION_KEY, &format!("{r:.2}")) {
-                    Ok(()) => self.reload(ctx),
+                match crate::settings::set_retention(&mut ctx.db, r) {
+                    Ok(_) => self.reload(ctx),
                     Err(e) => ctx.status = Some(e.to_string()),
                 }
             }

@@ -5,10 +5,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::{Results, clock_text};
-use crate::bank::Kind;
-use crate::progress;
+use crate::bank::count_word;
+use crate::session::exam::Picked;
+use crate::session::{ExamSession, SessionError, Tick};
 use crate::store::ExamRow;
-use crate::study::exam::{self, Clock, ExamSpec, Item};
+use crate::study::exam::{self, ExamSpec};
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
 use crate::tui::keymap::Context;
@@ -22,70 +23,40 @@ pub enum View {
 }
 
 pub struct ExamScreen {
-    pub id: i64,
-    pub spec: ExamSpec,
-    pub items: Vec<Item>,
-    pub pos: usize,
+    /// The exam itself: items, answers, flags, clock and their storage.
+    pub session: ExamSession,
     pub cursor: usize,
-    pub clock: Clock,
-    saved_elapsed: i64,
-    seen_elapsed: i64,
     pub view: View,
     pub banner: Option<String>,
 }
 
-/// How often the clock is written while the exam is open (at most this is lost to a kill).
-const SAVE_EVERY_MS: i64 = 2_000;
+/// What the learner sees when the store refuses a change (the exam itself goes on).
+fn not_saved(ctx: &mut Ctx, e: impl std::fmt::Display) {
+    ctx.status = Some(format!("Not saved: {e}"));
+}
 
 impl ExamScreen {
-    /// Draws and stores a new exam, and starts its clock.
-    pub fn start(ctx: &mut Ctx, spec: ExamSpec, seed: u64) -> Result<ExamScreen, String> {
-        let seen = match spec.unseen_first {
-            true => crate::progress::seen_ids(&ctx.db, &ctx.bank_name).map_err(|e| e.to_string())?,
-            false => Default::default(),
-        };
-        let items = exam::draw_with_history(&ctx.bank, &spec, seed, &seen);
-        if items.is_empty() {
-            return Err("No questions match that exam.".into());
-        }
-        let spec_json = serde_json::to_string(&spec).map_err(|e| e.to_string())?;
-        let rows = crate::progress::exam_rows(&items);
-        let id = ctx.db.create_exam(&ctx.bank_name, &spec_json, seed, &rows, ctx.now).map_err(|e| e.to_string())?;
-        let mut clock = Clock::new(spec.limit_ms(), 0);
-        clock.resume(ctx.now);
-        Ok(ExamScreen {
-            id,
-            spec,
-            items,
-            pos: 0,
-            cursor: 0,
-            clock,
-            saved_elapsed: 0,
-            seen_elapsed: 0,
-            view: View::Question,
-            banner: None,
-        })
+    fn open(session: ExamSession, banner: Option<String>) -> ExamScreen {
+        ExamScreen { session, cursor: 0, view: View::Question, banner }
     }
 
-    /// Rebuilds an unfinished exam from the store, with its answers, flags, position and time;
-    /// a damaged one is refused with the reason (as in plain mode).
+    /// Draws and stores a new exam, and starts its clock.
+    pub fn start(ctx: &mut Ctx, spec: ExamSpec, seed: u64) -> Result<ExamScreen, String> {
+        let now = ctx.now;
+        let session = ExamSession::start(&mut ctx.services(), spec, seed, now).map_err(|e| match e {
+            SessionError::NoQuestions => "No questions match that exam.".to_string(),
+            e => e.to_string(),
+        })?;
+        Ok(Self::open(session, None))
+    }
+
+    /// Rebuilds an unfinished exam from the store; a damaged one is refused with the reason.
     pub fn resume(ctx: &mut Ctx, row: &ExamRow) -> Result<ExamScreen, String> {
-        let (spec, items) = crate::progress::resume_exam(row)?;
-        let mut clock = Clock::new(spec.limit_ms(), row.elapsed_ms);
-        clock.resume(ctx.now);
-        let pos = row.position.min(items.len().saturating_sub(1));
-        Ok(ExamScreen {
-            id: row.id,
-            spec,
-            items,
-            pos,
-            cursor: 0,
-            clock,
-            saved_elapsed: row.elapsed_ms,
-            seen_elapsed: row.elapsed_ms,
-            view: View::Question,
-            banner: Some("Resumed where you left off. Time while the exam was closed did not count.".into()),
-        })
+        let session = ExamSession::resume(row, ctx.now).map_err(|e| e.to_string())?;
+        Ok(Self::open(
+            session,
+            Some("Resumed where you left off. Time while the exam was closed did not count.".into()),
+        ))
     }
 
     pub fn context(&self) -> Context {
@@ -96,88 +67,63 @@ impl ExamScreen {
         }
     }
 
-    fn save_item(&mut self, ctx: &mut Ctx, idx: usize) {
-        let elapsed = self.clock.elapsed(ctx.now);
-        let item = &self.items[idx];
-        match ctx.db.save_exam_item(self.id, idx, item.answer.as_deref(), item.flagged, elapsed, self.pos) {
-            Ok(()) => self.saved_elapsed = elapsed,
-            Err(e) => ctx.status = Some(format!("Not saved: {e}")),
-        }
-    }
-
-    fn save_clock(&mut self, ctx: &mut Ctx) {
-        let elapsed = self.clock.elapsed(ctx.now);
-        match ctx.db.save_exam_clock(self.id, elapsed, self.pos) {
-            Ok(()) => self.saved_elapsed = elapsed,
-            Err(e) => ctx.status = Some(format!("Not saved: {e}")),
-        }
-    }
-
     /// Called on every tick: warnings, saving the clock, and submitting when time is up.
     pub fn on_tick(&mut self, ctx: &mut Ctx) -> Nav {
-        let elapsed = self.clock.elapsed(ctx.now);
-        if let Some(m) = self.clock.warning_between(self.seen_elapsed, ctx.now) {
-            self.banner = Some(format!("{m} minutes left."));
-        }
-        self.seen_elapsed = elapsed;
-        if self.clock.expired(ctx.now) {
-            return self.submit(ctx, true);
-        }
-        if elapsed - self.saved_elapsed >= SAVE_EVERY_MS {
-            self.save_clock(ctx);
+        match self.session.tick(&mut ctx.db, ctx.now) {
+            Ok(Tick::TimeUp) => return self.submit(ctx, true),
+            Ok(Tick::Warning(m)) => self.banner = Some(format!("{m} minutes left.")),
+            Ok(Tick::Quiet) => {}
+            Err(e) => not_saved(ctx, e),
         }
         Nav::Stay
     }
 
     fn pick(&mut self, ctx: &mut Ctx, display: usize) {
-        let Some(q) = ctx.bank.question(&self.items[self.pos].question_id) else { return };
-        let item = &mut self.items[self.pos];
-        let Some(&file_idx) = item.order.get(display) else { return };
         self.cursor = display;
-        let mut chosen = item.answer.clone().unwrap_or_default();
-        match q.kind {
-            Kind::Single => chosen = vec![file_idx],
-            Kind::Multiple => {
-                if let Some(p) = chosen.iter().position(|&c| c == file_idx) {
-                    chosen.remove(p);
-                } else if chosen.len() >= q.answer_count() {
-                    // As on the exam: exactly the stated number; unpick one first.
-                    return;
-                } else {
-                    chosen.push(file_idx);
-                    chosen.sort_unstable();
-                }
+        match self.session.toggle(&mut ctx.db, &ctx.bank, display, ctx.now) {
+            Ok(Picked::TooMany { need }) => {
+                ctx.status = Some(format!("This question takes {}: unpick one first.", count_word(need)));
             }
+            Ok(_) => {}
+            Err(e) => not_saved(ctx, e),
         }
-        item.answer = (!chosen.is_empty()).then_some(chosen);
-        self.save_item(ctx, self.pos);
+    }
+
+    fn go(&mut self, ctx: &mut Ctx, pos: usize) {
+        if pos != self.session.pos() {
+            self.cursor = 0;
+        }
+        if let Err(e) = self.session.go(&mut ctx.db, pos, ctx.now) {
+            not_saved(ctx, e);
+        }
     }
 
     pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
-        if self.clock.expired(ctx.now) {
+        if self.session.expired(ctx.now) {
             return self.submit(ctx, true);
         }
-        let n = self.items.len();
+        let n = self.session.len();
+        let pos = self.session.pos();
         match self.view {
             View::Question => match action {
                 Action::Pick(i) => self.pick(ctx, i),
                 Action::Toggle => self.pick(ctx, self.cursor),
                 Action::Up => self.cursor = self.cursor.saturating_sub(1),
                 Action::Down => {
-                    let opts = self.items[self.pos].order.len();
+                    let opts = self.session.current().order.len();
                     self.cursor = (self.cursor + 1).min(opts.saturating_sub(1));
                 }
-                Action::Next => self.go(ctx, (self.pos + 1).min(n - 1)),
-                Action::Prev => self.go(ctx, self.pos.saturating_sub(1)),
+                Action::Next => self.go(ctx, pos + 1),
+                Action::Prev => self.go(ctx, pos.saturating_sub(1)),
                 Action::Flag => {
-                    self.items[self.pos].flagged = !self.items[self.pos].flagged;
-                    self.save_item(ctx, self.pos);
+                    if let Err(e) = self.session.toggle_flag(&mut ctx.db, ctx.now) {
+                        not_saved(ctx, e);
+                    }
                 }
-                Action::ReviewList => self.view = View::Review(self.pos),
+                Action::ReviewList => self.view = View::Review(pos),
                 Action::Finish => self.view = View::Confirm,
                 Action::Back => {
-                    self.clock.pause(ctx.now);
-                    self.save_clock(ctx);
+                    self.suspend(ctx);
                     ctx.status = Some("Exam paused and saved; the clock is stopped. Resume from Exam on Home, or `gatewise exam --resume`.".into());
                     return Nav::Pop;
                 }
@@ -214,37 +160,18 @@ impl ExamScreen {
     /// The app is closing (q, or SIGINT/SIGTERM/SIGHUP): stop the clock and store it, so no time
     /// is lost or given back.
     pub fn suspend(&mut self, ctx: &mut Ctx) {
-        self.clock.pause(ctx.now);
-        self.save_clock(ctx);
-    }
-
-    fn go(&mut self, ctx: &mut Ctx, pos: usize) {
-        if pos != self.pos {
-            self.pos = pos;
-            self.cursor = 0;
-            self.save_clock(ctx);
+        if let Err(e) = self.session.pause(&mut ctx.db, ctx.now) {
+            not_saved(ctx, e);
         }
     }
 
     /// Scores the exam, stores the result and the final answers, and shows the results.
     fn submit(&mut self, ctx: &mut Ctx, time_up: bool) -> Nav {
-        self.clock.pause(ctx.now);
-        let elapsed = self.clock.elapsed(ctx.now);
-        let result = match progress::submit_exam(
-            &mut ctx.db,
-            &ctx.bank,
-            &ctx.bank_name,
-            ctx.scheduler.as_ref(),
-            ctx.srs,
-            self.id,
-            &self.items,
-            elapsed,
-            ctx.now,
-        ) {
+        let now = ctx.now;
+        let result = match self.session.submit(&mut ctx.services(), now) {
             Ok(r) => r,
             Err(e) => {
                 ctx.status = Some(format!("The exam could not be submitted (your answers are saved): {e}"));
-                self.clock.resume(ctx.now);
                 return Nav::Stay;
             }
         };
@@ -252,15 +179,16 @@ impl ExamScreen {
         if time_up {
             ctx.status = Some("Time is up: the exam was submitted with the answers given.".into());
         }
-        Nav::Replace(Screen::Results(Box::new(Results::new(self.id, self.spec.clone(), self.items.clone(), result))))
+        let s = &self.session;
+        Nav::Replace(Screen::Results(Box::new(Results::new(s.id(), s.spec().clone(), s.items().to_vec(), result))))
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let t = &ctx.theme;
-        let n = self.items.len();
-        let counts = exam::outstanding(&ctx.bank, &self.items);
+        let n = self.session.len();
+        let counts = self.session.outstanding(&ctx.bank);
         let (answered, flagged) = (counts.answered, counts.flagged);
-        let remaining = self.clock.remaining(ctx.now);
+        let remaining = self.session.remaining(ctx.now);
         let time_style = if remaining <= 5 * 60_000 {
             t.bad
         } else if remaining <= 15 * 60_000 {
@@ -269,19 +197,20 @@ impl ExamScreen {
             t.accent
         };
         let title = Line::from(vec![
-            Span::styled(format!(" Question {} of {n} ", self.pos + 1), t.title),
+            Span::styled(format!(" Question {} of {n} ", self.session.pos() + 1), t.title),
             Span::styled(format!(" ⏱ {} left ", clock_text(remaining)), time_style),
             Span::styled(format!(" {answered} answered · {flagged} flagged "), t.muted),
         ]);
-        let block =
-            Block::bordered().title(title).title_bottom(Line::from(format!(" {} ", self.spec.label)).right_aligned());
+        let block = Block::bordered()
+            .title(title)
+            .title_bottom(Line::from(format!(" {} ", self.session.spec().label)).right_aligned());
         let inner = block.inner(area);
         let inner = Rect::new(inner.x + 1, inner.y, inner.width.saturating_sub(2), inner.height);
         frame.render_widget(block, area);
         match self.view {
             View::Question | View::Confirm => {
-                let item = &self.items[self.pos];
-                let Some(q) = ctx.bank.question(&item.question_id) else {
+                let item = self.session.current();
+                let Some(q) = self.session.question(&ctx.bank) else {
                     frame.render_widget(
                         Paragraph::new("This question is no longer in the bank; it will not be scored."),
                         inner,
@@ -336,7 +265,8 @@ impl ExamScreen {
             }
             View::Review(sel) => {
                 let items: Vec<ListItem> = self
-                    .items
+                    .session
+                    .items()
                     .iter()
                     .enumerate()
                     .map(|(i, it)| {
