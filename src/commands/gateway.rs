@@ -62,11 +62,8 @@ fn definition(
         let known: Vec<&str> = crate::lab::catalog::SCENARIOS.iter().map(|s| s.id).collect();
         anyhow::bail!("no lab scenario {name:?}; scenarios: {}", known.join(", "));
     };
-    let v = &s.variants[0];
-    let def = crate::gateway::check_definition(v.json).map_err(|p| {
-        anyhow::anyhow!("bundled scenario {name} is invalid: {}", crate::text::plural(p.len(), "problem"))
-    })?;
-    Ok((def, v.stage.to_string()))
+    let (def, stage) = crate::lab::definition_for(s, 0)?;
+    Ok((def, stage.to_string()))
 }
 
 pub fn serve(

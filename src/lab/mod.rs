@@ -3,7 +3,9 @@
 //! `gateway::core` only; time is a virtual clock the learner moves.
 pub mod catalog;
 
-use crate::gateway::{CacheStatus, Gateway, Phase, Request, Response, Trace, TraceMode, VirtualTime, check_definition};
+use crate::gateway::{
+    ApiDefinition, CacheStatus, Gateway, Phase, Request, Response, Trace, TraceMode, VirtualTime, check_definition,
+};
 
 /// A request the composer can start from.
 #[derive(Debug, Clone, Copy)]
@@ -116,13 +118,21 @@ pub struct LabError {
     pub message: String,
 }
 
-fn build(s: &'static Scenario, v: usize) -> Result<Gateway, LabError> {
+/// A scenario variant's checked API definition and the stage it runs on: the one way a scenario
+/// becomes a gateway, for the Lab (virtual and live) and `gateway serve --scenario`.
+pub fn definition_for(s: &Scenario, v: usize) -> Result<(ApiDefinition, &'static str), LabError> {
     let variant = s.variants.get(v).ok_or_else(|| LabError { scenario: s.id, message: format!("no variant {v}") })?;
     let def = check_definition(variant.json).map_err(|problems| LabError {
         scenario: s.id,
         message: problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
     })?;
-    Gateway::new(def, variant.stage).map_err(|e| LabError { scenario: s.id, message: e.to_string() })
+    Ok((def, variant.stage))
+}
+
+/// The gateway a scenario variant runs on.
+pub fn gateway_for(s: &Scenario, v: usize) -> Result<Gateway, LabError> {
+    let (def, stage) = definition_for(s, v)?;
+    Gateway::new(def, stage).map_err(|e| LabError { scenario: s.id, message: e.to_string() })
 }
 
 /// How many exchanges a session keeps for display.
@@ -133,7 +143,7 @@ impl LabSession {
         Ok(LabSession {
             scenario,
             variant: 0,
-            gateway: build(scenario, 0)?,
+            gateway: gateway_for(scenario, 0)?,
             now: VirtualTime::from_millis(LAB_EPOCH_MS),
             history: Vec::new(),
             met: already_met,
@@ -142,7 +152,7 @@ impl LabSession {
 
     /// Switches definition or stage; the new gateway starts with full buckets and empty caches.
     pub fn set_variant(&mut self, v: usize) -> Result<(), LabError> {
-        self.gateway = build(self.scenario, v)?;
+        self.gateway = gateway_for(self.scenario, v)?;
         self.variant = v;
         Ok(())
     }

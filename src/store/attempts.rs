@@ -1,38 +1,9 @@
 //! Answer attempts, practice sessions, and the roll-ups the statistics read.
 use rusqlite::{OptionalExtension, params};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{Db, Result};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Mode {
-    Practice,
-    Exam,
-    /// Practice that must not change the spaced-repetition schedule.
-    Cram,
-    Lab,
-}
-
-impl Mode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Practice => "practice",
-            Mode::Exam => "exam",
-            Mode::Cram => "cram",
-            Mode::Lab => "lab",
-        }
-    }
-
-    fn parse(s: &str) -> Mode {
-        match s {
-            "exam" => Mode::Exam,
-            "cram" => Mode::Cram,
-            "lab" => Mode::Lab,
-            _ => Mode::Practice,
-        }
-    }
-}
+use crate::study::records::{DailyStat, Mode, QuestionStat};
 
 /// An answer to record. `choices` are option indices in the bank's file order.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,39 +34,6 @@ pub struct Attempt {
     pub seconds: f64,
     pub mode: Mode,
     pub answered_at: i64,
-}
-
-/// One day's answers in one mode at one confidence level (0 = not given).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DailyStat {
-    pub day: i64,
-    pub mode: Mode,
-    pub confidence: u8,
-    pub answered: i64,
-    pub correct: i64,
-    pub seconds: f64,
-}
-
-/// Everything answered on one question so far.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct QuestionStat {
-    pub bank: String,
-    pub question_id: String,
-    pub answered: i64,
-    pub correct: i64,
-    pub last_at: i64,
-    pub last_correct: bool,
-    /// Bit i is the result of the i-th most recent attempt (up to 16).
-    pub recent: u16,
-}
-
-impl QuestionStat {
-    /// How many of the last `n` (≤ 16) attempts were right, and how many there were.
-    pub fn recent_results(&self, n: u32) -> (u32, u32) {
-        let n = n.min(16).min(u32::try_from(self.answered).unwrap_or(16));
-        let mask = if n == 16 { u16::MAX } else { (1u16 << n) - 1 };
-        ((self.recent & mask).count_ones(), n)
-    }
 }
 
 pub(super) fn insert_attempt(conn: &rusqlite::Connection, a: &NewAttempt) -> rusqlite::Result<i64> {

@@ -11,10 +11,11 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-pub use attempts::{Attempt, DailyStat, Mode, NewAttempt, QuestionStat};
+pub use crate::study::records::{DailyStat, Mode, QuestionStat, SrsCard, SrsUpdate};
+pub use attempts::{Attempt, NewAttempt};
 pub use exams::{ExamItemRow, ExamRow};
 pub use migrations::{MIGRATIONS, latest as schema_version};
-pub use srs::{ReviewEntry, Schedule, SrsCard, SrsUpdate};
+pub use srs::{ReviewEntry, Schedule};
 pub use transfer::{EXPORT_FORMAT, ExportError};
 
 /// Why the store could not be used. Every message names the file and the way out.

@@ -5,26 +5,7 @@ use serde::Serialize;
 
 use super::attempts::{NewAttempt, insert_attempt};
 use super::{Db, Result};
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SrsCard {
-    pub question_id: String,
-    pub stability: f64,
-    pub difficulty: f64,
-    pub due: i64,
-    pub last_review: i64,
-    pub reps: u32,
-    pub lapses: u32,
-}
-
-/// A review to record: the card's new state and how it got there.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SrsUpdate {
-    pub card: SrsCard,
-    pub rating: u8,
-    pub elapsed_days: f64,
-    pub scheduled_days: f64,
-}
+use crate::study::records::{SrsCard, SrsUpdate};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReviewEntry {

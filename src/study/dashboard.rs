@@ -8,12 +8,12 @@ use super::exam::ExamSpec;
 use super::misconceptions::BeliefStatus;
 use super::plan::Plan;
 use super::readiness::{Readiness, readiness};
+use super::records::{DailyStat, QuestionStat, SrsCard};
 use super::scheduler::{LEECH_LAPSES, Scheduler};
 use super::selection::{AreaScore, Knowledge, domain_scores, topic_scores};
 use super::stats::{DAY_MS, day_of, is_mastered, streak};
 use crate::bank::{Bank, Domain, Level};
 use crate::clock::date;
-use crate::store::{DailyStat, QuestionStat, SrsCard};
 
 /// Weeks of history in the accuracy chart, days in the heatmap, days of reviews ahead.
 pub const WEEKS: i64 = 12;

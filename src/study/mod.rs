@@ -7,6 +7,7 @@ pub mod next;
 pub mod plan;
 pub mod practice;
 pub mod readiness;
+pub mod records;
 pub mod report;
 pub mod scheduler;
 pub mod selection;

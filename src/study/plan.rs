@@ -2,11 +2,11 @@
 use serde::Serialize;
 
 use super::Millis;
+use super::records::SrsCard;
 use super::scheduler::{RETENTION_DEFAULT, SrsSettings, clamp_retention};
 use super::stats::{DAY_MS, day_of};
 use crate::bank::Bank;
 use crate::clock::{date, parse_date};
-use crate::store::SrsCard;
 
 /// Settings from their stored text: retention (clamped) and the exam date.
 pub fn settings_from(retention: Option<&str>, exam_date: Option<&str>) -> SrsSettings {

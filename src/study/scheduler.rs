@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::Millis;
+use super::records::{SrsCard, SrsUpdate};
 use super::stats::DAY_MS;
-use crate::store::{SrsCard, SrsUpdate};
 
 /// How well the learner recalled a question, in FSRS's four grades.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -7,9 +7,9 @@ use rand::seq::SliceRandom;
 use serde::Serialize;
 
 use super::Millis;
+use super::records::{QuestionStat, SrsCard};
 use super::scheduler::{Card, Scheduler};
 use crate::bank::{Bank, Domain, Question};
-use crate::store::{QuestionStat, SrsCard};
 
 /// The assumed chance of answering a question never seen, stated wherever it is used.
 pub const UNSEEN_PRIOR: f64 = 0.5;

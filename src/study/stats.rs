@@ -4,8 +4,8 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::Millis;
+use super::records::{DailyStat, QuestionStat};
 use crate::bank::Bank;
-use crate::store::{DailyStat, QuestionStat};
 
 pub const DAY_MS: i64 = 86_400_000;
 

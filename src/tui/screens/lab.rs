@@ -164,14 +164,10 @@ impl LabScreen {
             ctx.status = Some("Live mode off: the composer sends to the in-app gateway again.".into());
             return;
         }
-        let v = &self.lab.scenario.variants[self.lab.variant];
-        let gateway = match crate::gateway::check_definition(v.json)
-            .map_err(|p| crate::text::plural(p.len(), "problem"))
-            .and_then(|d| Gateway::new(d, v.stage).map_err(|e| e.to_string()))
-        {
+        let gateway = match crate::lab::gateway_for(self.lab.scenario, self.lab.variant) {
             Ok(g) => g,
             Err(e) => {
-                ctx.status = Some(e);
+                ctx.status = Some(e.to_string());
                 return;
             }
         };
