@@ -129,6 +129,11 @@ impl ExamScreen {
         Nav::Stay
     }
 
+    /// How many options the question on screen has, for the keys that pick them.
+    pub fn option_count(&self) -> usize {
+        self.items.get(self.pos).map_or(0, |item| item.order.len())
+    }
+
     fn pick(&mut self, ctx: &mut Ctx, display: usize) {
         let Some(q) = ctx.bank.question(&self.items[self.pos].question_id) else { return };
         let item = &mut self.items[self.pos];
