@@ -329,7 +329,12 @@ impl App {
             }
             return;
         }
-        if let Some(action) = keymap::lookup(self.context(), key) {
+        let options = match self.screens.last() {
+            Some(Screen::Practice(p)) => p.option_count(&self.ctx),
+            Some(Screen::Exam(e)) => e.option_count(),
+            _ => 0,
+        };
+        if let Some(action) = keymap::lookup(self.context(), key, options) {
             self.on_action(action);
         }
     }

@@ -87,7 +87,7 @@ const SETUP: &[Binding] = &[
     b(&[C('l')], "l", "level: exam/deep/all", Action::CycleLevel, true),
 ];
 const QUESTION: &[Binding] = &[
-    b(&[C('1'), C('a')], "1-6/a-f", "choose an option", Action::Pick(0), true),
+    b(&[C('1'), C('a')], "1-9/a-j", "choose an option", Action::Pick(0), true),
     b(&[C(' ')], "Space", "toggle highlighted", Action::Toggle, true),
     b(&[Enter], "Enter", "submit", Action::Submit, true),
     b(&[Tab], "Tab", "confidence", Action::Confidence, true),
@@ -102,7 +102,7 @@ const EXAM_START: &[Binding] = &[
     b(&[C(' ')], "Space", "unseen first on/off", Action::Toggle, true),
 ];
 const EXAM: &[Binding] = &[
-    b(&[C('1'), C('a')], "1-6/a-f", "choose", Action::Pick(0), true),
+    b(&[C('1'), C('a')], "1-9/a-j", "choose", Action::Pick(0), true),
     b(&[C(' ')], "Space", "toggle highlighted", Action::Toggle, false),
     b(&[KeyCode::Right, C('n')], "→/n", "next", Action::Next, true),
     b(&[KeyCode::Left, C('p')], "←/p", "prev", Action::Prev, true),
@@ -171,8 +171,21 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
     specific.iter().chain(NAV.iter()).chain(COMMON.iter()).copied().collect()
 }
 
-/// The action for a key in a context. Digits and a–f pick options where options exist.
-pub fn lookup(ctx: Context, key: KeyEvent) -> Option<Action> {
+/// The option a key picks in a question with `options` options: `a`–`j` and `1`–`9`, only as far
+/// as the options go (a user bank's question has up to ten), so a key past them keeps its own
+/// binding: `j` moves down unless the question has a tenth option.
+pub fn option_key(code: KeyCode, options: usize) -> Option<usize> {
+    let i = match code {
+        C(d @ '1'..='9') => usize::from(d as u8 - b'1'),
+        C(l @ 'a'..='j') => usize::from(l as u8 - b'a'),
+        _ => return None,
+    };
+    (i < options).then_some(i)
+}
+
+/// The action for a key in a context; `options` is how many options the question on screen has
+/// (0 where there is none), which letters and digits pick.
+pub fn lookup(ctx: Context, key: KeyEvent, options: usize) -> Option<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, C('c')) {
         return Some(Action::Quit);
     }
@@ -181,12 +194,10 @@ pub fn lookup(ctx: Context, key: KeyEvent) -> Option<Action> {
     if key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SUPER) {
         return None;
     }
-    if matches!(ctx, Context::Question | Context::Exam) {
-        match key.code {
-            C(d @ '1'..='6') => return Some(Action::Pick(usize::from(d as u8 - b'1'))),
-            C(l @ 'a'..='f') => return Some(Action::Pick(usize::from(l as u8 - b'a'))),
-            _ => {}
-        }
+    if matches!(ctx, Context::Question | Context::Exam)
+        && let Some(i) = option_key(key.code, options)
+    {
+        return Some(Action::Pick(i));
     }
     if matches!(ctx, Context::Home | Context::Review)
         && let C(d @ '1'..='6') = key.code
@@ -211,21 +222,36 @@ mod tests {
 
     #[test]
     fn options_by_digit_and_letter() {
-        assert_eq!(lookup(Context::Question, key(C('3'))), Some(Action::Pick(2)));
-        assert_eq!(lookup(Context::Question, key(C('c'))), Some(Action::Pick(2)));
-        assert_eq!(lookup(Context::Question, key(Enter)), Some(Action::Submit));
-        assert_eq!(lookup(Context::Note, key(C('/'))), Some(Action::Search));
-        assert_eq!(lookup(Context::Note, key(C('q'))), Some(Action::Quit));
-        assert_eq!(lookup(Context::Home, KeyEvent::new(C('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+        assert_eq!(lookup(Context::Question, key(C('3')), 4), Some(Action::Pick(2)));
+        assert_eq!(lookup(Context::Question, key(C('c')), 4), Some(Action::Pick(2)));
+        assert_eq!(lookup(Context::Question, key(Enter), 4), Some(Action::Submit));
+        assert_eq!(lookup(Context::Note, key(C('/')), 0), Some(Action::Search));
+        assert_eq!(lookup(Context::Note, key(C('q')), 0), Some(Action::Quit));
+        assert_eq!(lookup(Context::Home, KeyEvent::new(C('c'), KeyModifiers::CONTROL), 0), Some(Action::Quit));
+    }
+
+    #[test]
+    fn option_keys_follow_the_option_count() {
+        // Ten options: g to j and 7 to 9 pick, and j is the tenth option, not "down".
+        for (c, i) in [('g', 6), ('h', 7), ('i', 8), ('j', 9), ('7', 6), ('9', 8)] {
+            assert_eq!(lookup(Context::Question, key(C(c)), 10), Some(Action::Pick(i)), "{c}");
+            assert_eq!(lookup(Context::Exam, key(C(c)), 10), Some(Action::Pick(i)), "{c}");
+        }
+        // Four options: keys past them keep their own bindings.
+        assert_eq!(lookup(Context::Question, key(C('j')), 4), Some(Action::Down));
+        assert_eq!(lookup(Context::Exam, key(C('e')), 4), None);
+        assert_eq!(lookup(Context::Exam, key(C('d')), 4), Some(Action::Pick(3)));
+        assert_eq!(option_key(C('k'), 10), None, "k is not an option letter");
+        assert_eq!(lookup(Context::Note, key(C('a')), 10), None, "only questions pick");
     }
 
     #[test]
     fn chords_are_not_their_plain_keys() {
         let ctrl = |c| KeyEvent::new(C(c), KeyModifiers::CONTROL);
-        assert_eq!(lookup(Context::Exam, key(C('s'))), Some(Action::Finish));
-        assert_eq!(lookup(Context::Exam, ctrl('s')), None, "Ctrl-S does not submit");
-        assert_eq!(lookup(Context::Exam, KeyEvent::new(C('a'), KeyModifiers::ALT)), None);
-        assert_eq!(lookup(Context::Note, KeyEvent::new(C('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
+        assert_eq!(lookup(Context::Exam, key(C('s')), 4), Some(Action::Finish));
+        assert_eq!(lookup(Context::Exam, ctrl('s'), 4), None, "Ctrl-S does not submit");
+        assert_eq!(lookup(Context::Exam, KeyEvent::new(C('a'), KeyModifiers::ALT), 4), None);
+        assert_eq!(lookup(Context::Note, KeyEvent::new(C('G'), KeyModifiers::SHIFT), 0), Some(Action::Bottom));
     }
 
     #[test]

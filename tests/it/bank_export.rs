@@ -168,10 +168,28 @@ fn anki_export_has_the_headers_and_one_note_per_question() {
             "#notetype:Basic",
             "#guid column:1",
             "#tags column:4",
-            "#if matches:update",
             "#deck:gatewise::builtin",
         ]
     );
+    // Only keys Anki reads (docs.ankiweb.net/importing/text-files.html#file-headers, and
+    // rslib/src/import_export/text/csv/metadata.rs): an unknown one, such as `#if matches:`, is
+    // skipped without a word, so it would only look like it did something.
+    const ANKI_KEYS: [&str; 10] = [
+        "separator",
+        "html",
+        "tags",
+        "columns",
+        "notetype",
+        "deck",
+        "notetype column",
+        "deck column",
+        "tags column",
+        "guid column",
+    ];
+    for h in &headers {
+        let key = h.trim_start_matches('#').split_once(':').map(|(k, _)| k.trim().to_ascii_lowercase());
+        assert!(key.is_some_and(|k| ANKI_KEYS.contains(&k.as_str())), "{h} is not a header Anki reads");
+    }
     assert!(text.starts_with(&format!("{}\n", headers.join("\n"))), "the exact header, first");
     assert_eq!(records.len(), bank.questions.len());
     assert_eq!(text.lines().count(), headers.len() + bank.questions.len(), "one line per note: no raw line breaks");

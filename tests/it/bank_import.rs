@@ -122,7 +122,8 @@ const ERRORS: &[(&str, &[&str])] = &[
         &["line 1: matching questions (`=a -> b`) have no faithful form as a choice question"],
     ),
     ("gift/errors/nested-brace.gift", &["line 2: `{` inside an answer block; write a literal brace as `\\{`"]),
-    ("gift/errors/no-marker.gift", &["line 2: an answer starts with `=` (right) or `~` (wrong), found `a`"]),
+    // Moodle reads `a` before the first `~` as a wrong answer, so no answer is right.
+    ("gift/errors/no-marker.gift", &["line 1: no option is marked correct"]),
     (
         "gift/errors/numeric.gift",
         &["line 1: numerical questions (`{#...}`) have no faithful form as a choice question"],
@@ -152,7 +153,7 @@ const ERRORS: &[(&str, &[&str])] = &[
     ("gift/errors/second-question-meta.gift", &["line 2: a second `// gatewise:` comment for one question"]),
     (
         "gift/errors/short-answer.gift",
-        &["line 1: short-answer questions (only `=` answers) have no faithful form as a choice question"],
+        &["line 1: short-answer questions (answers without `~`) have no faithful form as a choice question"],
     ),
     ("gift/errors/title-unclosed.gift", &["line 1: the title opened with `::` is not closed with `::`"]),
     (

@@ -29,12 +29,27 @@ fn each_real_file_imports_what_it_can_and_names_the_rest() {
         ("linkedin-aws-quiz.md", ImportFormat::Markdown, 128, &[("invalid question", 4)]),
         ("linkedin-json-quiz.md", ImportFormat::Markdown, 277, &[("invalid question", 3)]),
         ("linkedin-rest-api-quiz.md", ImportFormat::Markdown, 72, &[]),
+        ("qas-multichoice.gift", ImportFormat::Gift, 4, &[]),
+        (
+            "qas-all.gift",
+            ImportFormat::Gift,
+            9,
+            &[("description", 1), ("essay", 2), ("matching", 2), ("numerical", 4), ("short answer", 4)],
+        ),
+        ("moodle-questions.aiken.txt", ImportFormat::Aiken, 2, &[]),
+        ("moodle-aiken_errors.txt", ImportFormat::Aiken, 2, &[("invalid question", 3)]),
+        ("qas-aiken_1.txt", ImportFormat::Aiken, 4, &[("invalid question", 1)]),
+        ("qas-kahoot.csv", ImportFormat::Csv, 4, &[("invalid question", 1)]),
     ];
+    let mut failed = Vec::new();
     for (file, format, imported, skipped) in cases {
         let r = load(file, *format);
         let want: BTreeMap<&str, usize> = skipped.iter().copied().collect();
-        assert_eq!((r.imported.questions.len(), r.skipped_by_reason()), (*imported, want), "{file}: {:#?}", r.skipped);
+        if (r.imported.questions.len(), r.skipped_by_reason()) != (*imported, want) {
+            failed.push(format!("{file}: {}\n{:#?}", r.summary(), r.skipped));
+        }
     }
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
 
 #[test]
@@ -60,4 +75,66 @@ fn moodle_fixture_questions_field_by_field() {
     assert_eq!(greeting.stem, "[Listen to this greeting:]\n\nWhat language is being spoken?");
     assert_eq!(greeting.correct_indices(), [1]);
     assert_eq!(r.imported.topics[0].title, "Default for New Features");
+}
+
+#[test]
+fn other_real_files_field_by_field() {
+    let r = load("qas-multichoice.gift", ImportFormat::Gift);
+    let q = |id: &str| r.imported.questions.iter().find(|q| q.id == id).unwrap_or_else(|| panic!("{id}"));
+    // `// [id:108]` names the question; three weights of 33.33333% make full marks.
+    let dates = q("qas-multichoice-108");
+    assert_eq!((dates.kind, dates.choose, dates.correct_indices()), (Kind::Multiple, Some(3), vec![0, 1, 2]));
+    assert_eq!(dates.stem, "Why is the 20th August an important date? (You may choose more than one answer.)");
+    let mooc = q("qas-multichoice-multichoice2");
+    assert_eq!(
+        mooc.options[0].explanation,
+        "Check out the site [http://learn.moodle.net/] available until January 2014 to see the archive.",
+        "HTML feedback as text, the app's own verdict (`Correct!`) dropped"
+    );
+    let statements = q("qas-multichoice-multichoice4");
+    assert_eq!(
+        (statements.options.len(), statements.correct_indices()),
+        (6, vec![0, 2, 5]),
+        "negative weights are wrong"
+    );
+    assert_eq!(
+        q("qas-multichoice-1015").explanation,
+        "Remember - the developer docs Release notes are your friend! [http://docs.moodle.org/dev/Releases]"
+    );
+
+    let r = load("moodle-aiken_errors.txt", ImportFormat::Aiken);
+    let skipped: Vec<String> = r.skipped.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        skipped,
+        [
+            "line 1: has 1 options; a question needs 2 to 10",
+            "line 5: an option with no question text before it",
+            "line 14: no `ANSWER:` line after the options",
+        ]
+    );
+    let last = &r.imported.questions[1];
+    let texts: Vec<&str> = last.options.iter().map(|o| o.text.as_str()).collect();
+    assert_eq!(
+        (last.stem.as_str(), texts.as_slice(), last.correct_indices()),
+        ("A second good question", ["Incorrect (No space)", "Correct (No space)"].as_slice(), vec![1])
+    );
+
+    let r = load("moodle-questions.aiken.txt", ImportFormat::Aiken);
+    let html = &r.imported.questions[1];
+    assert_eq!(
+        html.stem,
+        "Moodle's abilities include handling user input that includes <html class=\"cool\"> & images:"
+    );
+    assert_eq!(html.correct_indices(), [0]);
+
+    let r = load("qas-kahoot.csv", ImportFormat::Csv);
+    let first = &r.imported.questions[0];
+    let texts: Vec<&str> = first.options.iter().map(|o| o.text.as_str()).collect();
+    assert_eq!((texts.as_slice(), first.correct_indices()), (["2.6", "-2.0", "2.0", "2.5"].as_slice(), vec![3]));
+    let three = &r.imported.questions[1];
+    assert_eq!(three.options.len(), 3, "an empty Answer 4 is left out");
+    assert_eq!(
+        r.skipped[0].to_string(),
+        "line 6: option 2 repeats the text of option 1; option 3 repeats the text of option 1; option 4 repeats the text of option 1"
+    );
 }

@@ -57,6 +57,30 @@ fn weights_that_do_not_add_up_and_several_full_credit_answers_are_skipped_by_nam
 }
 
 #[test]
+fn an_answer_before_the_first_marker_is_kept_as_moodle_keeps_it() {
+    // Moodle's format.php splits the block at every `~` (after turning `=` into `~=`) and keeps the
+    // text before the first one as an answer: weight 0, or its own `%w%`.
+    let r = gift("Q? {\n  first#not this one\n  ~second\n  =third\n}");
+    let q = &r.imported.questions[0];
+    let texts: Vec<&str> = q.options.iter().map(|o| o.text.as_str()).collect();
+    assert_eq!(
+        (texts.as_slice(), q.kind, q.correct_indices()),
+        (["first", "second", "third"].as_slice(), Kind::Single, vec![2])
+    );
+    assert_eq!(q.options[0].explanation, "not this one");
+    assert_eq!(
+        lines(&r.warnings),
+        ["line 2: warning: answer `first` has no `=` or `~` before it; read as Moodle does, as a `~` answer"]
+    );
+    let r = gift("Two? {%50%Grant ~%50%Grant's wife ~No one}");
+    let q = &r.imported.questions[0];
+    assert_eq!((q.kind, q.correct_indices()), (Kind::Multiple, vec![0, 1]), "its own weight counts");
+    // Without any `~` Moodle reads the block as short answer, whatever the first answer.
+    let r = gift("Capital? {Paris}\n\nOther? {Paris =Lyon}\n\nFine? {=a ~b}");
+    assert_eq!(r.skipped_by_reason().get("short answer"), Some(&2));
+}
+
+#[test]
 fn tilde_equals_is_a_right_answer_and_feedback_keeps_later_hashes() {
     let r = gift("Q? {\n~=yellow # right; good! #1\n~red # wrong, it's yellow\n~[plain]blue\n}");
     let q = &r.imported.questions[0];
@@ -159,6 +183,52 @@ fn github_markdown_quizzes_keep_code_images_and_references() {
 }
 
 #[test]
+fn kahoot_and_blooket_sheets_are_read_by_their_header_rows() {
+    let csv = |text: &str| import(text, ImportFormat::Csv, &opts()).unwrap_or_else(|p| panic!("{p:#?}"));
+    // Kahoot's template saved as CSV: a title block, the header on row 8, empty rows after.
+    let mut kahoot = String::from("Quiz template,,,,,,,\nAdd questions below,,,,,,,\n");
+    kahoot.push_str(&",,,,,,,\n".repeat(5));
+    kahoot.push_str(concat!(
+        ",Question - max 120 characters,Answer 1 - max 75 characters,Answer 2 - max 75 characters,",
+        "Answer 3 - max 75 characters,Answer 4 - max 75 characters,",
+        "\"Time limit (sec) – 5, 10, 20, 30, 60, 90, 120, or 240 secs\",Correct answer(s) - choose at least one\n",
+        "1,Which API type has a stage cache?,HTTP API,REST API,,,20,2\n",
+        "2,Pick one,a,b,c,d,20,\"1,3\"\n",
+        "3,Which one?,a,,c,,20,2\n",
+        ",,,,,,,\n",
+    ));
+    let r = csv(&kahoot);
+    let q = &r.imported.questions[0];
+    assert_eq!(
+        (q.stem.as_str(), q.options.len(), q.correct_indices()),
+        ("Which API type has a stage cache?", 2, vec![1])
+    );
+    assert_eq!(
+        lines(&r.skipped),
+        [
+            "line 10: answers 1, 3 are all correct: a Kahoot player picks one and any of them scores, and a bank question has one right answer",
+            "line 11: the correct answer is 2, but answer 2 is empty",
+        ]
+    );
+    assert_eq!(r.summary(), "1 imported, 2 skipped (1 invalid question, 1 several full-credit answers), 0 warnings");
+    // Blooket's template: a two-line title cell and header cells with notes on a second line.
+    let blooket = concat!(
+        "\"Blooket\nImport Template\",,,,,,,\n",
+        "Question #,Question Text,Answer 1,Answer 2,\"Answer 3\n(Optional)\",\"Answer 4\n(Optional)\",",
+        "\"Time Limit (sec)\n(Max: 300 seconds)\",\"Correct Answer(s)\n(Only include Answer #)\"\n",
+        "1,What is 2 + 2?,3,4,5,,20,2\n",
+    );
+    let r = csv(blooket);
+    let q = &r.imported.questions[0];
+    let texts: Vec<&str> = q.options.iter().map(|o| o.text.as_str()).collect();
+    assert_eq!(
+        (q.stem.as_str(), texts.as_slice(), q.correct_indices()),
+        ("What is 2 + 2?", ["3", "4", "5"].as_slice(), vec![1])
+    );
+    assert!(r.skipped.is_empty() && r.warnings.is_empty(), "{r:#?}");
+}
+
+#[test]
 fn the_command_imports_what_it_can_lists_the_rest_and_strict_writes_nothing() {
     let sb = Sandbox::new();
     let dir = sb.data_home();
@@ -176,9 +246,21 @@ fn the_command_imports_what_it_can_lists_the_rest_and_strict_writes_nothing() {
         .stderr(predicate::str::contains("mixed.gift:1: skipped: numerical questions"))
         .stderr(predicate::str::contains("--strict: nothing was written"));
     assert!(!strict.exists());
-    // `--out .` in an empty directory.
+}
+
+#[cfg(unix)]
+#[test]
+fn out_dot_fills_the_empty_working_directory_in_place() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let sb = Sandbox::new();
+    let dir = sb.data_home();
+    fs::create_dir_all(&dir).expect("mkdir");
+    let file = dir.join("mixed.gift");
+    fs::write(&file, "When? {#1822}\n\nOK? {=yes ~no}\n").expect("write");
     let here = dir.join("here");
     fs::create_dir(&here).expect("mkdir");
+    fs::set_permissions(&here, fs::Permissions::from_mode(0o750)).expect("chmod");
+    let before = fs::metadata(&here).expect("stat");
     sb.assert_cmd()
         .current_dir(&here)
         .args(["bank", "import"])
@@ -187,7 +269,26 @@ fn the_command_imports_what_it_can_lists_the_rest_and_strict_writes_nothing() {
         .assert()
         .success()
         .stdout(predicate::str::contains("1 imported, 1 skipped (1 numerical), 0 warnings"));
-    assert!(here.join("content/topics.json").is_file());
+    let after = fs::metadata(&here).expect("stat");
+    // The same directory, not a new one renamed over it: a shell sitting in it sees the bank.
+    assert_eq!((after.ino(), after.mode() & 0o777), (before.ino(), 0o750));
+    let mut entries: Vec<String> = fs::read_dir(&here)
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    assert_eq!(entries, ["content", "questions"], "no staging directory is left behind");
+    sb.assert_cmd().args(["bank", "check"]).arg(&here).assert().success();
+    // Now it is not empty: a second import refuses and changes nothing.
+    sb.assert_cmd()
+        .current_dir(&here)
+        .args(["bank", "import"])
+        .arg(&file)
+        .args(["--format", "gift", "--out", "."])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("already exists and is not an empty directory"));
+    assert_eq!(fs::read_dir(&here).expect("ls").count(), 2);
 }
 
 #[test]

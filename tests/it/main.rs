@@ -37,4 +37,5 @@ mod stats_json;
 mod store;
 mod tui;
 mod tui_flows;
+mod tui_options;
 mod tui_polish;

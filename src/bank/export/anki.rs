@@ -1,15 +1,19 @@
 //! Anki's text import ("Notes in Plain Text"), with the file headers Anki 2.1.55+ reads so the file
 //! imports without choosing anything, in any language: tab-separated, HTML fields, the Basic note
-//! type, one deck per bank, a GUID column unique across banks (re-importing updates the notes
-//! instead of duplicating them) and a tags column.
+//! type, one deck per bank, a GUID column unique across banks and a tags column.
+//!
+//! Re-importing updates notes in place because of the GUID column: Anki never duplicates a row whose
+//! GUID it already has, and its "existing notes" choice defaults to update. There is no header for
+//! that choice (Anki reads only `separator`, `html`, `tags`, `columns`, `notetype`, `deck`, and the
+//! `notetype`, `deck`, `tags` and `guid column`s), so a learner who set it to "preserve" in Anki's
+//! import dialog keeps their old notes; `scripts/anki_roundtrip.py` checks this with Anki's importer.
 //!
 //! Columns map to fields by position, not by a `#columns:` header: that header names fields, and a
 //! German or Japanese Anki's Basic note type calls its fields something other than Front and Back.
 use crate::bank::{Kind, Question, count_word};
 
 /// Anki reads these `#key:value` lines before the first note; `#deck:` follows, per bank.
-const HEADER: &str =
-    "#separator:tab\n#html:true\n#notetype:Basic\n#guid column:1\n#tags column:4\n#if matches:update\n";
+const HEADER: &str = "#separator:tab\n#html:true\n#notetype:Basic\n#guid column:1\n#tags column:4\n";
 
 /// A deck name: Anki reads `::` as a sub-deck and ends the header line at a line break.
 fn deck(bank: &str) -> String {

@@ -1,5 +1,6 @@
 //! CSV (RFC 4180, read by the `csv` crate): one question per row under a header row naming the
-//! columns; the columns are documented in `questions/README.md`.
+//! columns; the columns are documented in `questions/README.md`. A Kahoot-style quiz sheet is
+//! recognised by its header and read by `kahoot`.
 use super::{Draft, DraftOption, ImportProblem, Parsed, topic_from_name};
 use crate::bank::Domain;
 
@@ -33,6 +34,9 @@ pub(super) fn parse(text: &str) -> Parsed {
     let mut out = Parsed::default();
     if text.trim().is_empty() {
         return out;
+    }
+    if let Some(kahoot) = super::kahoot::parse(text) {
+        return kahoot;
     }
     let lines = LineIndex::new(text);
     let mut reader = ::csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
@@ -91,14 +95,14 @@ fn to_usize(n: u64) -> usize {
 
 /// Line numbers from byte offsets. The `csv` crate's own line count is off by one after CRLF line
 /// ends (a record after one starts at its `\n`), so the line is counted from the byte offset.
-struct LineIndex(Vec<usize>);
+pub(super) struct LineIndex(Vec<usize>);
 
 impl LineIndex {
-    fn new(text: &str) -> LineIndex {
+    pub(super) fn new(text: &str) -> LineIndex {
         LineIndex(text.match_indices('\n').map(|(i, _)| i).collect())
     }
 
-    fn line(&self, pos: Option<&::csv::Position>) -> usize {
+    pub(super) fn line(&self, pos: Option<&::csv::Position>) -> usize {
         pos.map_or(0, |p| self.0.partition_point(|&nl| nl <= to_usize(p.byte())) + 1)
     }
 }

@@ -79,29 +79,29 @@ pub(super) fn parse_answers(
         if ["T", "TRUE", "F", "FALSE"].contains(&text_of(head, ' ').as_str()) {
             return true_false(inner, open_line, format, warnings, general);
         }
-        if first.is('=') {
-            return Err(unsupported(open_line, "short answer", "short-answer questions (only `=` answers)"));
-        }
-    }
-    if !(first.is('=') || first.is('~')) {
-        let end = inner.iter().position(|t| t.special && t.c != '\n').unwrap_or(inner.len());
-        let word = text_of(&inner[..end], ' ');
-        return Err(ImportProblem::new(
-            first.line,
-            format!("an answer starts with `=` (right) or `~` (wrong), found `{word}`"),
-        ));
+        // Moodle reads every other block without a `~` (`{=a =b}`, `{Paris}`) as short answer.
+        return Err(unsupported(open_line, "short answer", "short-answer questions (answers without `~`)"));
     }
 
     // Every `=` and `~` starts an answer; `~=` is a `=` answer (Moodle reads `~` as an empty one).
+    // Text before the first marker is an answer too, as in Moodle: wrong unless it has a `%w%` weight.
     let mut raws: Vec<Raw> = Vec::new();
     let mut start = 0;
     for i in 0..=inner.len() {
         if i == inner.len() || inner[i].is('=') || inner[i].is('~') {
             if i > start {
-                let marker = inner[start];
-                let toks = &inner[start + 1..i];
-                if !trim_toks(toks).is_empty() || marker.is('=') {
-                    raws.push(Raw { line: marker.line, full_credit_marker: marker.is('='), toks });
+                let lead = inner[start];
+                let marked = lead.is('=') || lead.is('~');
+                let toks = if marked { &inner[start + 1..i] } else { &inner[start..i] };
+                if !trim_toks(toks).is_empty() || lead.is('=') {
+                    raws.push(Raw { line: lead.line, full_credit_marker: lead.is('='), toks });
+                }
+                if !marked {
+                    let word = text_and_feedback(toks).0;
+                    warnings.push(ImportProblem::warning(
+                        lead.line,
+                        format!("answer `{word}` has no `=` or `~` before it; read as Moodle does, as a `~` answer"),
+                    ));
                 }
             }
             start = i;

@@ -12,6 +12,7 @@ mod aiken;
 mod csv;
 pub(in crate::bank) mod gift;
 mod gift_answers;
+mod kahoot;
 mod markdown;
 mod rules;
 mod text;

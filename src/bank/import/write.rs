@@ -1,8 +1,10 @@
 //! Writes an imported bank as a directory that `gatewise bank check` accepts: all of it or nothing.
 //!
-//! Files are written into a hidden sibling directory and renamed into place only once every one is
-//! written and synced, so a crash or a full disk never leaves half a bank; an existing non-empty
-//! directory is never touched.
+//! Files are written into a hidden directory and renamed into place only once every one is written
+//! and synced, so a crash or a full disk never leaves a half-written file; an existing non-empty
+//! directory is never touched. A new directory appears by one rename of a hidden sibling. An existing
+//! empty one (`--out .`) is filled in place, so a shell sitting in it, its owner and its permissions
+//! keep working: the staging directory is inside it and its two top-level entries are moved out.
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -108,7 +110,7 @@ pub fn write_bank(dir: &Path, imported: &Imported) -> Result<Vec<PathBuf>, Write
         return Err(WriteError::Invalid { problems: errors });
     }
 
-    let replaces_empty_dir = match fs::symlink_metadata(dir) {
+    let empty_dir = match fs::symlink_metadata(dir) {
         Ok(m) if m.is_dir() => {
             if fs::read_dir(dir).map_err(io(dir))?.next().is_some() {
                 return Err(WriteError::NotEmpty { path: dir.to_path_buf() });
@@ -119,45 +121,76 @@ pub fn write_bank(dir: &Path, imported: &Imported) -> Result<Vec<PathBuf>, Write
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
         Err(e) => return Err(io(dir)(e)),
     };
-    // `--out .` or `--out ..` name an empty directory with no name of their own: use its real path.
-    let resolved;
-    let dir = if replaces_empty_dir && dir.file_name().is_none() {
-        resolved = fs::canonicalize(dir).map_err(io(dir))?;
-        resolved.as_path()
+    if empty_dir {
+        fill_in_place(dir, &files)?;
     } else {
-        dir
-    };
+        create_by_rename(dir, &files)?;
+    }
+    Ok(files.iter().map(|f| dir.join(&f.path)).collect())
+}
+
+/// A hidden name for a staging directory no other import picks at the same time.
+fn staging_name(name: &str) -> String {
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    format!(".{name}.import-{}-{nanos}", std::process::id())
+}
+
+/// Makes the renames in `dir` durable; not every platform can open a directory, so best effort.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// A directory that does not exist yet: written as a hidden sibling, then renamed to its name.
+fn create_by_rename(dir: &Path, files: &[SourceFile]) -> Result<(), WriteError> {
     let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let Some(name) = dir.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-        return Err(WriteError::NotEmpty { path: dir.to_path_buf() });
+        return Err(WriteError::NoParent { path: dir.to_path_buf() });
     };
     if !parent.is_dir() {
         return Err(WriteError::NoParent { path: dir.to_path_buf() });
     }
-
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    let tmp = parent.join(format!(".{name}.import-{}-{nanos}", std::process::id()));
+    let tmp = parent.join(staging_name(&name));
     fs::create_dir(&tmp).map_err(io(&tmp))?;
-    let result = write_all(&tmp, &files).and_then(|()| {
-        if let Err(e) = fs::rename(&tmp, dir) {
-            // Unix renames over an empty directory; elsewhere remove it first.
-            if !replaces_empty_dir {
-                return Err(io(dir)(e));
-            }
-            fs::remove_dir(dir).map_err(io(dir))?;
-            fs::rename(&tmp, dir).map_err(io(dir))?;
-        }
-        Ok(())
-    });
+    let result = write_all(&tmp, files).and_then(|()| fs::rename(&tmp, dir).map_err(io(dir)));
     if let Err(e) = result {
         let _ = fs::remove_dir_all(&tmp);
         return Err(e);
     }
-    // Make the rename itself durable; not every platform can open a directory, so best effort.
-    if let Ok(d) = fs::File::open(parent) {
-        let _ = d.sync_all();
+    sync_dir(parent);
+    Ok(())
+}
+
+/// An existing empty directory, perhaps the working directory: renaming over it would leave a shell
+/// in it looking at a deleted directory, so the files are staged inside it and each top-level entry
+/// (`content/`, `questions/`) is renamed into it. If a move fails, the ones made are taken back.
+fn fill_in_place(dir: &Path, files: &[SourceFile]) -> Result<(), WriteError> {
+    let tmp = dir.join(staging_name("gatewise"));
+    fs::create_dir(&tmp).map_err(io(&tmp))?;
+    let mut tops: Vec<&str> = files.iter().filter_map(|f| f.path.split('/').next()).collect();
+    tops.sort_unstable();
+    tops.dedup();
+    let mut moved: Vec<PathBuf> = Vec::new();
+    let result = write_all(&tmp, files).and_then(|()| {
+        for top in &tops {
+            let to = dir.join(top);
+            fs::rename(tmp.join(top), &to).map_err(io(&to))?;
+            moved.push(to);
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        for m in &moved {
+            let _ = fs::remove_dir_all(m);
+        }
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e);
     }
-    Ok(files.iter().map(|f| dir.join(&f.path)).collect())
+    // Empty now; the bank is complete whether or not it goes.
+    let _ = fs::remove_dir(&tmp);
+    sync_dir(dir);
+    Ok(())
 }
 
 fn write_all(root: &Path, files: &[SourceFile]) -> Result<(), WriteError> {

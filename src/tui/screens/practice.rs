@@ -79,6 +79,11 @@ impl Practice {
         if self.session.feedback().is_some() { Context::Feedback } else { Context::Question }
     }
 
+    /// How many options the question on screen has, for the keys that pick them.
+    pub fn option_count(&self, ctx: &Ctx) -> usize {
+        self.question(ctx).map_or(0, |q| q.options.len())
+    }
+
     fn question<'a>(&self, ctx: &'a Ctx) -> Option<&'a Question> {
         self.session.question(&ctx.bank)
     }

@@ -78,6 +78,11 @@ impl ExamScreen {
         Nav::Stay
     }
 
+    /// How many options the question on screen has, for the keys that pick them.
+    pub fn option_count(&self) -> usize {
+        self.items.get(self.pos).map_or(0, |item| item.order.len())
+    }
+
     fn pick(&mut self, ctx: &mut Ctx, display: usize) {
         self.cursor = display;
         match self.session.toggle(&mut ctx.db, &ctx.bank, display, ctx.now) {
