@@ -80,7 +80,7 @@ impl ExamScreen {
 
     /// How many options the question on screen has, for the keys that pick them.
     pub fn option_count(&self) -> usize {
-        self.items.get(self.pos).map_or(0, |item| item.order.len())
+        self.session.current().order.len()
     }
 
     fn pick(&mut self, ctx: &mut Ctx, display: usize) {
