@@ -36,4 +36,5 @@ mod stats_json;
 mod store;
 mod tui;
 mod tui_flows;
+mod tui_intent;
 mod tui_polish;

@@ -164,7 +164,7 @@ impl Practice {
         let Some(q) = self.question(ctx).cloned() else { return self.finish(ctx) };
         if self.feedback.is_some() {
             match action {
-                Action::Next | Action::Submit | Action::Open => {
+                Action::Continue => {
                     self.session.advance();
                     if self.session.is_finished() {
                         return self.finish(ctx);
@@ -187,11 +187,11 @@ impl Practice {
             return Nav::Stay;
         }
         match action {
-            Action::Pick(i) => self.pick(&q, i),
+            Action::Choose(i) => self.pick(&q, i),
             Action::Up => self.cursor = self.cursor.saturating_sub(1),
             Action::Down => self.cursor = (self.cursor + 1).min(q.options.len().saturating_sub(1)),
-            Action::Toggle => self.pick(&q, self.cursor),
-            Action::Confidence => {
+            Action::ToggleHighlighted => self.pick(&q, self.cursor),
+            Action::MarkConfidence => {
                 self.confidence = match self.confidence {
                     None => Some(1),
                     Some(c) if c < 3 => Some(c + 1),
@@ -200,7 +200,7 @@ impl Practice {
             }
             Action::PageDown => self.scroll = self.scroll.saturating_add(5),
             Action::PageUp => self.scroll = self.scroll.saturating_sub(5),
-            Action::Submit => self.submit(ctx, &q),
+            Action::SubmitAnswer => self.submit(ctx, &q),
             Action::Back => return self.finish(ctx),
             _ => {}
         }
@@ -252,7 +252,6 @@ impl Practice {
         if self.session.answered.is_empty() {
             return Nav::Pop;
         }
-        ctx.refresh();
         Nav::Replace(Screen::Summary(SummaryView {
             summary: self.session.summary(&ctx.bank, ctx.now),
             filter: self.session.filter.describe(&ctx.bank),

@@ -160,21 +160,21 @@ impl ExamScreen {
         let n = self.items.len();
         match self.view {
             View::Question => match action {
-                Action::Pick(i) => self.pick(ctx, i),
-                Action::Toggle => self.pick(ctx, self.cursor),
+                Action::Choose(i) => self.pick(ctx, i),
+                Action::ToggleHighlighted => self.pick(ctx, self.cursor),
                 Action::Up => self.cursor = self.cursor.saturating_sub(1),
                 Action::Down => {
                     let opts = self.items[self.pos].order.len();
                     self.cursor = (self.cursor + 1).min(opts.saturating_sub(1));
                 }
-                Action::Next => self.go(ctx, (self.pos + 1).min(n - 1)),
-                Action::Prev => self.go(ctx, self.pos.saturating_sub(1)),
+                Action::NextQuestion => self.go(ctx, (self.pos + 1).min(n - 1)),
+                Action::PrevQuestion => self.go(ctx, self.pos.saturating_sub(1)),
                 Action::Flag => {
                     self.items[self.pos].flagged = !self.items[self.pos].flagged;
                     self.save_item(ctx, self.pos);
                 }
-                Action::ReviewList => self.view = View::Review(self.pos),
-                Action::Finish => self.view = View::Confirm,
+                Action::OpenReviewList => self.view = View::Review(self.pos),
+                Action::SubmitExam => self.view = View::Confirm,
                 Action::Back => {
                     self.clock.pause(ctx.now);
                     self.save_clock(ctx);
@@ -188,11 +188,11 @@ impl ExamScreen {
                 Action::Down => self.view = View::Review((sel + 1).min(n - 1)),
                 Action::PageUp => self.view = View::Review(sel.saturating_sub(10)),
                 Action::PageDown => self.view = View::Review((sel + 10).min(n - 1)),
-                Action::Open => {
+                Action::GoToQuestion => {
                     self.go(ctx, sel);
                     self.view = View::Question;
                 }
-                Action::Finish => self.view = View::Confirm,
+                Action::SubmitExam => self.view = View::Confirm,
                 Action::Back => {
                     self.view = View::Question;
                     return Nav::Stay;
@@ -200,7 +200,7 @@ impl ExamScreen {
                 _ => {}
             },
             View::Confirm => match action {
-                Action::Submit | Action::Open => return self.submit(ctx, false),
+                Action::ConfirmSubmit => return self.submit(ctx, false),
                 Action::Back => {
                     self.view = View::Question;
                     return Nav::Stay;
@@ -248,7 +248,6 @@ impl ExamScreen {
                 return Nav::Stay;
             }
         };
-        ctx.refresh();
         if time_up {
             ctx.status = Some("Time is up: the exam was submitted with the answers given.".into());
         }
