@@ -86,11 +86,20 @@ pub enum Action {
     EditPath,
     SetHeader,
     EditBody,
+    // A text field being typed.
+    Keep,
+    Cancel,
+    CursorLeft,
+    CursorRight,
+    CursorStart,
+    CursorEnd,
+    DeleteBack,
+    DeleteForward,
 }
 
 impl Action {
     /// Every action, for the checks that each is described and bound (indexed ones once).
-    pub const ALL: [Action; 68] = [
+    pub const ALL: [Action; 76] = [
         Action::Quit,
         Action::Back,
         Action::Help,
@@ -159,6 +168,14 @@ impl Action {
         Action::EditPath,
         Action::SetHeader,
         Action::EditBody,
+        Action::Keep,
+        Action::Cancel,
+        Action::CursorLeft,
+        Action::CursorRight,
+        Action::CursorStart,
+        Action::CursorEnd,
+        Action::DeleteBack,
+        Action::DeleteForward,
     ];
 
     /// What the action does, in the words of the help bar and the `?` overlay.
@@ -232,6 +249,14 @@ impl Action {
             Action::EditPath => "edit path",
             Action::SetHeader => "set header",
             Action::EditBody => "edit body",
+            Action::Keep => "keep",
+            Action::Cancel => "cancel",
+            Action::CursorLeft => "cursor left",
+            Action::CursorRight => "cursor right",
+            Action::CursorStart => "cursor to the start",
+            Action::CursorEnd => "cursor to the end",
+            Action::DeleteBack => "delete before the cursor",
+            Action::DeleteForward => "delete at the cursor",
         }
     }
 

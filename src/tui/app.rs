@@ -1,8 +1,8 @@
 //! The app model: what screens share (services and environment), the screen stack, and the
-//! way an event reaches a screen. A key goes to the `?` overlay when it is open, else to a
-//! global binding (Ctrl-C), else to the screen's open text input, else through the keymap to
-//! the screen as an action; a screen that does not use an action says so, and only then does
-//! the app apply its default (Esc leaves the screen).
+//! way an event reaches a screen. A global binding (Ctrl-C) comes first; then the `?` overlay
+//! when it is open; then a screen whose context is `TextEntry` gets the key for its text field;
+//! otherwise the keymap turns it into an action for the screen. A screen that does not use an
+//! action says so, and only then does the app apply its default (Esc leaves the screen).
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -178,14 +178,14 @@ impl App {
             return;
         }
         if !self.help
+            && self.context() == Context::TextEntry
             && let Some(screen) = self.screens.last_mut()
         {
-            let status = self.ctx.status.take();
+            self.ctx.status = None;
             if let Some(nav) = screen.on_text(&mut self.ctx, key) {
                 self.apply(nav);
-                return;
             }
-            self.ctx.status = status;
+            return;
         }
         if let Some(action) = keymap::lookup(self.context(), key) {
             self.on_action(action);

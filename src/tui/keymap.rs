@@ -26,10 +26,12 @@ pub enum Context {
     Review,
     LabList,
     Lab,
+    /// A text field is being typed: characters are text, and only these keys edit.
+    TextEntry,
 }
 
 impl Context {
-    pub const ALL: [Context; 18] = [
+    pub const ALL: [Context; 19] = [
         Context::Home,
         Context::Banks,
         Context::StudyList,
@@ -48,6 +50,7 @@ impl Context {
         Context::Review,
         Context::LabList,
         Context::Lab,
+        Context::TextEntry,
     ];
 }
 
@@ -76,7 +79,9 @@ const fn b(keys: &'static [KeyCode], label: &'static str, action: Action, bar: b
     Binding { keys, mods: KeyModifiers::NONE, label, action, bar }
 }
 
-use KeyCode::{Char as C, Down, End, Enter, Esc, Home as HomeKey, PageDown, PageUp, Tab, Up};
+use KeyCode::{
+    Backspace, Char as C, Delete, Down, End, Enter, Esc, Home as HomeKey, Left, PageDown, PageUp, Right, Tab, Up,
+};
 
 const NAV: [Binding; 4] = [
     b(&[Up, C('k')], "↑/k", Action::Up, false),
@@ -189,10 +194,23 @@ const LAB: &[Binding] = &[
     b(&[C('b')], "b", Action::EditBody, false),
 ];
 const RESULT_DETAIL: &[Binding] = &[b(&[C('o')], "o", Action::OpenNote, true)];
+/// Editing keys of a text field; any other plain character is typed.
+const TEXT_ENTRY: &[Binding] = &[
+    b(&[Enter], "Enter", Action::Keep, true),
+    b(&[Esc], "Esc", Action::Cancel, true),
+    b(&[Left], "←", Action::CursorLeft, true),
+    b(&[Right], "→", Action::CursorRight, true),
+    b(&[HomeKey], "Home", Action::CursorStart, false),
+    b(&[End], "End", Action::CursorEnd, false),
+    b(&[Backspace], "Backspace", Action::DeleteBack, false),
+    b(&[Delete], "Del", Action::DeleteForward, false),
+];
 
-/// The bindings of a context, most specific first; navigation and common keys last.
+/// The bindings of a context, most specific first; navigation and common keys last (while
+/// text is typed, only the global ones: `q` or `j` are text there).
 pub fn bindings(ctx: Context) -> Vec<Binding> {
     let specific: &[Binding] = match ctx {
+        Context::TextEntry => return TEXT_ENTRY.iter().chain(GLOBAL.iter()).copied().collect(),
         Context::Home => HOME,
         Context::Banks => BANKS,
         Context::StudyList => STUDY_LIST,

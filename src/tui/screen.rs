@@ -51,7 +51,7 @@ impl Screen {
         match self {
             Screen::Home(_) => Context::Home,
             Screen::Study(s) => s.context(),
-            Screen::Note(_) => Context::Note,
+            Screen::Note(n) => n.context(),
             Screen::Setup(_) => Context::PracticeSetup,
             Screen::Practice(p) => p.context(),
             Screen::Summary(_) => Context::Summary,
@@ -98,8 +98,8 @@ impl Screen {
         }
     }
 
-    /// A key for the screen's open text input; `None` when no input is open, so the key is
-    /// looked up in the keymap instead.
+    /// A key for the screen's open text field (its context is `TextEntry`); `None` when no
+    /// field is open.
     pub fn on_text(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Option<Nav> {
         match self {
             Screen::Note(n) => n.on_text(ctx, key),

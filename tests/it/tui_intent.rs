@@ -97,6 +97,22 @@ fn ctrl_c_quits_even_while_typing_and_other_chords_type_nothing() {
 }
 
 #[test]
+fn while_typing_the_help_bar_names_the_field_keys_and_q_is_text() {
+    let mut a = at("note", 80, 24);
+    keys(&mut a, "/quit");
+    assert!(!a.quit && !a.help);
+    assert_eq!(a.context(), gatewise::tui::keymap::Context::TextEntry);
+    let screen = draw(&a, 80, 24);
+    let bar = screen.lines().last().unwrap_or_default();
+    assert!(bar.contains("Enter keep  Esc cancel  ← cursor left  → cursor right"), "{bar}");
+    assert!(screen.contains("/quit▏"), "{screen}");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.context(), gatewise::tui::keymap::Context::Note, "Enter keeps the query");
+    let Screen::Note(n) = a.screen() else { panic!("note") };
+    assert_eq!(n.search.query, "quit");
+}
+
+#[test]
 fn the_lab_editors_insert_at_the_cursor_and_take_any_text() {
     let mut a = app(100, 30);
     keys(&mut a, "5");

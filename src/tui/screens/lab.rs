@@ -97,7 +97,7 @@ impl LabScreen {
     }
 
     pub fn context(&self) -> Context {
-        Context::Lab
+        if self.editing.is_some() { Context::TextEntry } else { Context::Lab }
     }
 
     fn load_preset(&mut self, i: usize) {

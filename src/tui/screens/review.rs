@@ -78,7 +78,7 @@ impl Review {
     }
 
     pub fn context(&self) -> Context {
-        Context::Review
+        if self.typing.is_some() { Context::TextEntry } else { Context::Review }
     }
 
     /// A key for the exam date being typed; `None` when no date is being typed.

@@ -1,8 +1,12 @@
 //! The one text-input widget every editor uses (note and FAQ search, the exam date, the Lab's
-//! path, header, body and count): a line of text with a cursor, edited by keys, and drawn so
-//! the cursor stays in view whatever the width of the characters.
+//! path, header, body and count): a line of text with a cursor, edited by the keys the keymap's
+//! `TextEntry` context binds (so the help bar shows them), and drawn so the cursor stays in view
+//! whatever the width of the characters.
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use unicode_width::UnicodeWidthChar;
+
+use crate::tui::action::Action;
+use crate::tui::keymap::{self, Context};
 
 /// What a key did to the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,20 +63,12 @@ impl TextInput {
     }
 
     pub fn handle(&mut self, key: KeyEvent) -> Edit {
-        // A chord is not text: Ctrl-C is handled before the input sees it, and Ctrl-U or Alt-x
-        // must not type a `u` or an `x`. Shift is part of the character.
-        if key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SUPER) {
-            return Edit::Unchanged;
-        }
-        match key.code {
-            KeyCode::Enter => Edit::Submit,
-            KeyCode::Esc => Edit::Cancel,
-            KeyCode::Char(c) if !c.is_control() && (self.accepts)(c) => {
-                self.text.insert(self.cursor, c);
-                self.cursor += c.len_utf8();
-                Edit::Changed
-            }
-            KeyCode::Backspace => match self.text[..self.cursor].chars().next_back() {
+        let before = self.text[..self.cursor].chars().next_back();
+        let after = self.text[self.cursor..].chars().next();
+        match keymap::lookup(Context::TextEntry, key) {
+            Some(Action::Keep) => Edit::Submit,
+            Some(Action::Cancel) => Edit::Cancel,
+            Some(Action::DeleteBack) => match before {
                 Some(c) => {
                     self.cursor -= c.len_utf8();
                     self.text.remove(self.cursor);
@@ -80,31 +76,37 @@ impl TextInput {
                 }
                 None => Edit::Unchanged,
             },
-            KeyCode::Delete if self.cursor < self.text.len() => {
-                self.text.remove(self.cursor);
-                Edit::Changed
-            }
-            KeyCode::Left => {
-                if let Some(c) = self.text[..self.cursor].chars().next_back() {
-                    self.cursor -= c.len_utf8();
+            Some(Action::DeleteForward) => match after {
+                Some(_) => {
+                    self.text.remove(self.cursor);
+                    Edit::Changed
+                }
+                None => Edit::Unchanged,
+            },
+            Some(action) => {
+                match action {
+                    Action::CursorLeft => self.cursor -= before.map_or(0, char::len_utf8),
+                    Action::CursorRight => self.cursor += after.map_or(0, char::len_utf8),
+                    Action::CursorStart => self.cursor = 0,
+                    Action::CursorEnd => self.cursor = self.text.len(),
+                    // Ctrl-C, which the app handles before the input sees it.
+                    _ => {}
                 }
                 Edit::Unchanged
             }
-            KeyCode::Right => {
-                if let Some(c) = self.text[self.cursor..].chars().next() {
+            // A chord is not text: Ctrl-U or Alt-x must not type a `u` or an `x`. Shift is part
+            // of the character.
+            None if key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SUPER) => {
+                Edit::Unchanged
+            }
+            None => match key.code {
+                KeyCode::Char(c) if !c.is_control() && (self.accepts)(c) => {
+                    self.text.insert(self.cursor, c);
                     self.cursor += c.len_utf8();
+                    Edit::Changed
                 }
-                Edit::Unchanged
-            }
-            KeyCode::Home => {
-                self.cursor = 0;
-                Edit::Unchanged
-            }
-            KeyCode::End => {
-                self.cursor = self.text.len();
-                Edit::Unchanged
-            }
-            _ => Edit::Unchanged,
+                _ => Edit::Unchanged,
+            },
         }
     }
 

@@ -51,7 +51,11 @@ impl StudyList {
     }
 
     pub fn context(&self) -> Context {
-        if self.faq_tab { Context::Faq } else { Context::StudyList }
+        match (self.faq_tab, &self.faq_search.input) {
+            (true, Some(_)) => Context::TextEntry,
+            (true, None) => Context::Faq,
+            (false, _) => Context::StudyList,
+        }
     }
 
     pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
@@ -235,6 +239,10 @@ impl NoteView {
             v.mark_if_seen(ctx);
         }
         v
+    }
+
+    pub fn context(&self) -> Context {
+        if self.search.input.is_some() { Context::TextEntry } else { Context::Note }
     }
 
     /// Lays the note out for the current width (parsed once per note, wrapped once per width).
