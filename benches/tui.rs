@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gatewise::bank::{Bank, ContentSource};
 use gatewise::store::Db;
-use gatewise::tui::app::{App, Ctx};
+use gatewise::tui::app::{App, Ctx, Env};
 use gatewise::tui::theme::{Theme, ThemeName};
 use gatewise::tui::ui;
 use ratatui::Terminal;
@@ -21,6 +21,10 @@ fn stats(mut v: Vec<Duration>) -> String {
     )
 }
 
+fn env(w: u16, h: u16) -> Env {
+    Env { banks_dir: "banks".into(), size: Rect::new(0, 0, w, h), live_observer: None }
+}
+
 fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db_path = dir.path().join("bench.db");
@@ -29,8 +33,7 @@ fn main() {
         let t = Instant::now();
         let bank = Bank::load(&ContentSource::Embedded).expect("bank");
         let db = Db::open(&db_path).expect("db");
-        let app =
-            App::new(Ctx::new(bank, "builtin", db, Theme::new(ThemeName::Dark, false), 0, 1, Rect::new(0, 0, 120, 40)));
+        let app = App::new(Ctx::new(bank, "builtin", db, Theme::new(ThemeName::Dark, false), 0, 1, env(120, 40)));
         let mut term = Terminal::new(TestBackend::new(120, 40)).expect("term");
         term.draw(|f| ui::render(f, &app)).expect("draw");
         first.push(t.elapsed());
@@ -41,8 +44,7 @@ fn main() {
     let longest = bank.notes.iter().max_by_key(|n| n.body.len()).expect("notes").clone();
     let index = bank.notes.iter().position(|n| n.id == longest.id).expect("index");
     let db = Db::open_in_memory().expect("db");
-    let mut app =
-        App::new(Ctx::new(bank, "builtin", db, Theme::new(ThemeName::Dark, false), 0, 1, Rect::new(0, 0, 200, 60)));
+    let mut app = App::new(Ctx::new(bank, "builtin", db, Theme::new(ThemeName::Dark, false), 0, 1, env(200, 60)));
     let key = |app: &mut App, c| app.on_key(KeyEvent::new(c, KeyModifiers::NONE));
     key(&mut app, KeyCode::Char('1'));
     for _ in 0..index {

@@ -30,7 +30,7 @@ pub fn run(cli: &Cli, args: &ExamArgs) -> Result<ExitCode> {
         Launch::Exam { spec: spec_from(args), seed: args.seed }
     };
     let theme = resolve_theme(cli, &mut db)?;
-    crate::tui::run(sel.bank, &sel.name, db, theme, launch, None)?;
+    super::run_tui(cli, db, sel, theme, launch)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -90,14 +90,20 @@ pub fn select_bank(cli: &Cli, db: Option<&Db>) -> Result<Selected> {
     }
 }
 
+/// Opens the terminal app on `launch`; every launch knows where user banks live, so `b` on
+/// Home lists them after `gatewise practice` or `gatewise exam` too.
+pub fn run_tui(cli: &Cli, db: Db, sel: Selected, theme: Theme, launch: Launch) -> Result<()> {
+    let banks_dir = crate::paths::banks_dir(&db_path(cli)?);
+    crate::tui::run(crate::tui::RunOptions { bank: sel.bank, bank_name: sel.name, db, theme, launch, banks_dir })
+}
+
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         None => {
             let mut db = open_db(&cli)?;
             let sel = select_bank(&cli, Some(&db))?;
             let theme = resolve_theme(&cli, &mut db)?;
-            let banks_dir = crate::paths::banks_dir(&db_path(&cli)?);
-            crate::tui::run(sel.bank, &sel.name, db, theme, Launch::Home, Some(banks_dir))?;
+            run_tui(&cli, db, sel, theme, Launch::Home)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Progress(cmd)) => progress::run(&cli, cmd),
@@ -115,7 +121,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 cram: args.cram,
                 level: args.level.choice(),
             };
-            crate::tui::run(sel.bank, &sel.name, db, theme, launch, None)?;
+            run_tui(&cli, db, sel, theme, launch)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Stats { json, format }) => {

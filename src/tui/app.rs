@@ -1,5 +1,10 @@
-//! The app model: shared context, the screen stack, and dispatch of events to screens.
-use std::collections::{HashMap, HashSet};
+//! The app model: what screens share (services and environment), the screen stack, and the
+//! way an event reaches a screen. A global binding (Ctrl-C) comes first; then the `?` overlay
+//! when it is open; then a screen whose context is `TextEntry` gets the key for its text field;
+//! otherwise the keymap turns it into an action for the screen. A screen that does not use an
+//! action says so, and only then does the app apply its default (Esc leaves the screen).
+use std::collections::HashMap;
+use std::path::PathBuf;
 
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use rand::SeedableRng;
@@ -9,7 +14,7 @@ use ratatui::layout::Rect;
 use super::action::Action;
 use super::keymap::{self, Context};
 use super::markdown::{self, Document};
-use super::screens::{banks, exam, home, lab, practice, review, study};
+use super::screens::{exam, home, practice};
 use super::theme::Theme;
 use crate::bank::Bank;
 use crate::progress;
@@ -17,11 +22,24 @@ use crate::session::Services;
 use crate::store::Db;
 use crate::store::SrsUpdate;
 use crate::study::Millis;
-use crate::study::exam::ExamResult;
 use crate::study::scheduler::{Fsrs, Rating, Scheduler, SrsSettings, update_for_answer};
-use crate::study::stats::{self, Glance};
 
-/// What every screen may use: content, storage, time, randomness, look.
+pub use super::screen::{Nav, Screen};
+
+/// Where the app runs: paths, the terminal, and where live Lab events go. Set at launch; only
+/// the size changes (on resize).
+pub struct Env {
+    /// Where user banks live (`b` on Home lists them), whatever the app was launched into.
+    pub banks_dir: PathBuf,
+    /// The terminal size, kept up to date from resize events.
+    pub size: Rect,
+    /// Hands live HTTP events from the Lab's loopback server to the app's event channel.
+    pub live_observer: Option<crate::gateway::server::Observer>,
+}
+
+/// What every screen may use: the services (content, storage, the clock, randomness, the
+/// scheduler and its settings, the look), the environment, and the status line. Figures a
+/// screen shows belong to that screen, which loads them itself.
 pub struct Ctx {
     pub bank: Bank,
     /// Progress is kept per bank; the bundled one is "builtin".
@@ -31,31 +49,16 @@ pub struct Ctx {
     /// The time of the event being handled, set by the loop (tests set it by hand).
     pub now: Millis,
     pub rng: StdRng,
-    /// The terminal size, kept up to date from resize events.
-    pub size: Rect,
-    pub glance: Glance,
-    pub notes_read: HashSet<String>,
-    /// The latest mock exam's result (custom exams of a few questions are left out), for Home.
-    pub last_exam: Option<ExamResult>,
-    /// Home's one suggestion of what to do next.
-    pub next: crate::study::next::Suggestion,
-    /// Questions of this bank due for review now.
-    pub due_now: usize,
-    /// Answered and total questions of an unfinished exam, if there is one.
-    pub unfinished_exam: Option<(usize, usize)>,
-    /// Hands live HTTP events from the Lab's loopback server to the app's event channel.
-    pub live_observer: Option<crate::gateway::server::Observer>,
-    /// Where user banks live, when the app may switch banks.
-    pub banks_dir: Option<std::path::PathBuf>,
     pub scheduler: Box<dyn Scheduler>,
     pub srs: SrsSettings,
+    pub env: Env,
     /// A one-line message for the learner (an error, a confirmation).
     pub status: Option<String>,
     docs: HashMap<String, Document>,
 }
 
 impl Ctx {
-    pub fn new(bank: Bank, bank_name: &str, db: Db, theme: Theme, now: Millis, seed: u64, size: Rect) -> Ctx {
+    pub fn new(bank: Bank, bank_name: &str, db: Db, theme: Theme, now: Millis, seed: u64, env: Env) -> Ctx {
         let mut ctx = Ctx {
             bank,
             bank_name: bank_name.to_string(),
@@ -63,21 +66,13 @@ impl Ctx {
             theme,
             now,
             rng: StdRng::seed_from_u64(seed),
-            size,
-            glance: Glance::default(),
-            notes_read: HashSet::new(),
-            last_exam: None,
-            live_observer: None,
-            banks_dir: None,
             scheduler: Box::new(Fsrs::default()),
             srs: SrsSettings::default(),
-            unfinished_exam: None,
-            due_now: 0,
-            next: crate::study::next::Suggestion::Start,
+            env,
             status: None,
             docs: HashMap::new(),
         };
-        ctx.refresh();
+        ctx.load_settings();
         ctx
     }
 
@@ -98,51 +93,10 @@ impl Ctx {
         (s, &mut self.rng)
     }
 
-    /// Re-reads the progress figures shown on Home.
-    pub fn refresh(&mut self) {
-        let per_q = self.db.question_stats(&self.bank_name);
-        let daily = self.db.daily_stats(&self.bank_name, 0);
-        match (per_q, daily) {
-            (Ok(q), Ok(d)) => self.glance = stats::glance(&self.bank, &q, &d, self.now),
-            (Err(e), _) | (_, Err(e)) => self.status = Some(e.to_string()),
-        }
+    /// Re-reads the scheduler settings (the retention) from the store.
+    pub fn load_settings(&mut self) {
         match crate::settings::srs(&self.db) {
             Ok(s) => self.srs = s,
-            Err(e) => self.status = Some(e.to_string()),
-        }
-        match self.db.due_cards(&self.bank_name, self.now) {
-            Ok(cards) => self.due_now = cards.iter().filter(|c| self.bank.question(&c.question_id).is_some()).count(),
-            Err(e) => self.status = Some(e.to_string()),
-        }
-        let mut mocks_taken = 0;
-        match crate::progress::mock_results(&self.db, &self.bank_name) {
-            Ok(r) => {
-                mocks_taken = r.len();
-                self.last_exam = r.into_iter().next();
-            }
-            Err(e) => self.status = Some(e.to_string()),
-        }
-        match self.db.in_progress_exam(&self.bank_name) {
-            Ok(r) => {
-                self.unfinished_exam = r.map(|e| (e.items.iter().filter(|i| i.answer.is_some()).count(), e.items.len()))
-            }
-            Err(e) => self.status = Some(e.to_string()),
-        }
-        match self.db.notes_read(&self.bank_name) {
-            Ok(ids) => self.notes_read = ids.into_iter().collect(),
-            Err(e) => self.status = Some(e.to_string()),
-        }
-        let home = crate::study::next::State {
-            unfinished_exam: self.unfinished_exam,
-            due_now: self.due_now,
-            seen: self.glance.seen,
-            mocks_taken,
-            ..Default::default()
-        };
-        let next =
-            crate::progress::what_next(&self.db, &self.bank, &self.bank_name, self.scheduler.as_ref(), self.now, home);
-        match next {
-            Ok(n) => self.next = n,
             Err(e) => self.status = Some(e.to_string()),
         }
     }
@@ -152,7 +106,6 @@ impl Ctx {
         self.bank = bank;
         self.bank_name = name.to_string();
         self.docs.clear();
-        self.refresh();
     }
 
     /// The stored update an answer makes to its card (not for cram).
@@ -171,73 +124,6 @@ impl Ctx {
     }
 }
 
-pub enum Screen {
-    Home(home::Home),
-    Study(study::StudyList),
-    Note(study::NoteView),
-    Setup(practice::Setup),
-    Practice(Box<practice::Practice>),
-    Summary(practice::SummaryView),
-    ExamStart(exam::ExamStart),
-    Exam(Box<exam::ExamScreen>),
-    Results(Box<exam::Results>),
-    Review(Box<review::Review>),
-    LabList(lab::LabList),
-    Banks(banks::BankPicker),
-    Lab(Box<lab::LabScreen>),
-}
-
-impl Screen {
-    pub fn context(&self) -> Context {
-        match self {
-            Screen::Home(_) => Context::Home,
-            Screen::Study(s) => s.context(),
-            Screen::Note(_) => Context::Note,
-            Screen::Setup(_) => Context::PracticeSetup,
-            Screen::Practice(p) => p.context(),
-            Screen::Summary(_) => Context::Summary,
-            Screen::ExamStart(_) => Context::ExamStart,
-            Screen::Exam(e) => e.context(),
-            Screen::Results(r) => r.context(),
-            Screen::Review(r) => r.context(),
-            Screen::LabList(_) => Context::LabList,
-            Screen::Banks(_) => Context::LabList,
-            Screen::Lab(l) => l.context(),
-        }
-    }
-
-    pub fn title(&self) -> &'static str {
-        match self {
-            Screen::Home(_) | Screen::Banks(_) => "Home",
-            Screen::Study(_) | Screen::Note(_) => "Study",
-            Screen::Setup(_) | Screen::Practice(_) | Screen::Summary(_) => "Practice",
-            Screen::ExamStart(_) | Screen::Exam(_) | Screen::Results(_) => "Exam",
-            Screen::Review(_) => "Review",
-            Screen::LabList(_) | Screen::Lab(_) => "Lab",
-        }
-    }
-}
-
-/// What a screen's update asks of the app.
-pub enum Nav {
-    Stay,
-    Push(Screen),
-    Replace(Screen),
-    Pop,
-    Quit,
-}
-
-impl Nav {
-    /// Where opening a screen leads: `opened` if the screen could be built, otherwise stay and
-    /// show why in the status line.
-    pub fn or_status(ctx: &mut Ctx, opened: Result<Nav, String>) -> Nav {
-        opened.unwrap_or_else(|e| {
-            ctx.status = Some(e);
-            Nav::Stay
-        })
-    }
-}
-
 pub struct App {
     pub ctx: Ctx,
     pub screens: Vec<Screen>,
@@ -250,8 +136,9 @@ pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 20;
 
 impl App {
-    pub fn new(ctx: Ctx) -> App {
-        App { ctx, screens: vec![Screen::Home(home::Home::default())], help: false, quit: false }
+    pub fn new(mut ctx: Ctx) -> App {
+        let home = home::Home::new(&mut ctx);
+        App { ctx, screens: vec![Screen::Home(home)], help: false, quit: false }
     }
 
     /// Opens the screen the command line asked for, on top of Home.
@@ -303,29 +190,18 @@ impl App {
         self.screen().context()
     }
 
-    /// Whether the current screen is taking typed text (search), so keys are characters.
-    fn typing(&self) -> bool {
-        match self.screens.last() {
-            Some(Screen::Note(n)) => n.typing(),
-            Some(Screen::Study(s)) => s.typing(),
-            Some(Screen::Review(r)) => r.typing.is_some(),
-            Some(Screen::Lab(l)) => l.typing(),
-            _ => false,
-        }
-    }
-
     pub fn on_key(&mut self, key: KeyEvent) {
-        if self.typing() {
+        if let Some(action) = keymap::global(key) {
+            self.on_action(action);
+            return;
+        }
+        if !self.help
+            && self.context() == Context::TextEntry
+            && let Some(screen) = self.screens.last_mut()
+        {
             self.ctx.status = None;
-            match self.screens.last_mut() {
-                Some(Screen::Note(n)) => n.on_text_key(key, &self.ctx),
-                Some(Screen::Study(s)) => s.on_text_key(key, &self.ctx),
-                Some(Screen::Review(r)) => r.on_text_key(key, &mut self.ctx),
-                Some(Screen::Lab(l)) => {
-                    l.on_text_key(key);
-                    l.fire_pending(&mut self.ctx);
-                }
-                _ => {}
+            if let Some(nav) = screen.on_text(&mut self.ctx, key) {
+                self.apply(nav);
             }
             return;
         }
@@ -342,10 +218,11 @@ impl App {
     pub fn on_action(&mut self, action: Action) {
         self.ctx.status = None;
         if self.help {
-            // Any key closes the overlay; `q` still quits.
-            self.help = false;
-            if action == Action::Quit {
-                self.quit = true;
+            // The overlay closes with the key its title names, `?`, or with Esc; `q` still quits.
+            match action {
+                Action::Help | Action::Back => self.help = false,
+                Action::Quit => self.quit = true,
+                _ => {}
             }
             return;
         }
@@ -361,37 +238,17 @@ impl App {
     }
 
     fn dispatch(&mut self, action: Action) -> Nav {
-        let ctx = &mut self.ctx;
         let Some(screen) = self.screens.last_mut() else { return Nav::Stay };
-        let nav = match screen {
-            Screen::Home(s) => home::update(s, ctx, action),
-            Screen::Study(s) => s.update(ctx, action),
-            Screen::Note(s) => s.update(ctx, action),
-            Screen::Setup(s) => s.update(ctx, action),
-            Screen::Practice(s) => s.update(ctx, action),
-            Screen::ExamStart(s) => s.update(ctx, action),
-            Screen::Exam(s) => s.update(ctx, action),
-            Screen::Results(s) => s.update(ctx, action),
-            Screen::Review(s) => s.update(ctx, action),
-            Screen::LabList(s) => s.update(ctx, action),
-            Screen::Banks(s) => s.update(ctx, action),
-            Screen::Lab(s) => s.update(ctx, action),
-            Screen::Summary(_) => match action {
-                Action::Back | Action::Open | Action::Next => Nav::Pop,
-                _ => Nav::Stay,
-            },
-        };
-        // Esc leaves a screen unless the screen used it itself (closing a sub-view).
-        let handles_back = matches!(self.screens.last(), Some(Screen::Home(_) | Screen::Exam(_) | Screen::Results(_)));
-        match (action, nav) {
-            (Action::Back, Nav::Stay) if !handles_back => Nav::Pop,
+        match (action, screen.update(&mut self.ctx, action)) {
+            // Esc leaves a screen that had no use for it (a sub-view closing uses it).
+            (Action::Back, Nav::Ignored) => Nav::Pop,
             (_, nav) => nav,
         }
     }
 
     fn apply(&mut self, nav: Nav) {
         match nav {
-            Nav::Stay => {}
+            Nav::Stay | Nav::Ignored => {}
             Nav::Push(s) => self.screens.push(s),
             Nav::Replace(s) => {
                 self.screens.pop();
@@ -400,17 +257,19 @@ impl App {
             Nav::Pop => {
                 self.screens.pop();
                 if self.screens.is_empty() {
-                    self.screens.push(Screen::Home(home::Home::default()));
+                    self.screens.push(Screen::Home(home::Home::new(&mut self.ctx)));
                 }
-                self.ctx.refresh();
-                // Back on the dashboard after a drill: show what changed.
-                match self.screens.last_mut() {
-                    Some(Screen::Review(r)) => r.reload(&mut self.ctx),
-                    Some(Screen::LabList(l)) => l.reload(&mut self.ctx),
-                    _ => {}
-                }
+                self.reveal();
             }
             Nav::Quit => self.quit = true,
+        }
+    }
+
+    /// The screen on top re-reads the figures it shows, as when it becomes visible again
+    /// (after a drill, an exam, a bank switch).
+    pub fn reveal(&mut self) {
+        if let Some(screen) = self.screens.last_mut() {
+            screen.reveal(&mut self.ctx);
         }
     }
 
@@ -424,16 +283,16 @@ impl App {
     }
 
     pub fn on_mouse(&mut self, m: MouseEvent) {
-        let area = super::ui::body_area(self.ctx.size);
+        let area = super::ui::body_area(self.ctx.env.size);
         match m.kind {
             MouseEventKind::Down(MouseButton::Left) => {
                 let hit = match self.screens.last() {
-                    Some(Screen::Practice(p)) => p.option_at(&self.ctx, area, m.column, m.row),
-                    Some(Screen::Home(_)) => home::item_at(area, m.column, m.row),
+                    Some(Screen::Practice(p)) => p.option_at(&self.ctx, area, m.column, m.row).map(Action::Choose),
+                    Some(Screen::Home(_)) => home::item_at(area, m.column, m.row).map(Action::OpenEntry),
                     _ => None,
                 };
-                if let Some(i) = hit {
-                    self.on_action(Action::Pick(i));
+                if let Some(action) = hit {
+                    self.on_action(action);
                 }
             }
             MouseEventKind::ScrollDown => self.on_action(Action::Down),
@@ -459,7 +318,7 @@ impl App {
     }
 
     pub fn on_resize(&mut self, width: u16, height: u16) {
-        self.ctx.size = Rect::new(0, 0, width, height);
+        self.ctx.env.size = Rect::new(0, 0, width, height);
         if let Some(Screen::Note(n)) = self.screens.last_mut() {
             n.relayout(&mut self.ctx);
         }

@@ -11,7 +11,7 @@ use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, Key
 use crossterm::execute;
 use ratatui::layout::Rect;
 
-use super::app::{App, Ctx};
+use super::app::{App, Ctx, Env};
 use super::theme::Theme;
 use super::ui;
 use crate::bank::Bank;
@@ -52,15 +52,21 @@ pub enum Launch {
     },
 }
 
+/// What the app runs on and opens with.
+pub struct RunOptions {
+    pub bank: Bank,
+    /// The name progress is kept under ("builtin" for the bundled bank).
+    pub bank_name: String,
+    pub db: Db,
+    pub theme: Theme,
+    pub launch: Launch,
+    /// Where user banks live, so `b` on Home lists them however the app was launched.
+    pub banks_dir: PathBuf,
+}
+
 /// Runs the app until the learner quits.
-pub fn run(
-    bank: Bank,
-    bank_name: &str,
-    db: Db,
-    theme: Theme,
-    launch: Launch,
-    banks_dir: Option<PathBuf>,
-) -> Result<()> {
+pub fn run(opts: RunOptions) -> Result<()> {
+    let RunOptions { bank, bank_name, db, theme, launch, banks_dir } = opts;
     let (tx, rx) = mpsc::channel::<AppEvent>();
 
     // Signals first, so a SIGTERM during start-up still restores the terminal.
@@ -94,13 +100,15 @@ pub fn run(
     let result = (|| -> Result<()> {
         let size = terminal.size()?;
         let now = clock::now_ms();
-        let mut ctx = Ctx::new(bank, bank_name, db, theme, now, now as u64, Rect::new(0, 0, size.width, size.height));
-        ctx.banks_dir = banks_dir;
         let live_tx = tx.clone();
-        ctx.live_observer = Some(std::sync::Arc::new(move |e| {
-            let _ = live_tx.send(AppEvent::Server(e));
-        }));
-        let mut app = App::new(ctx);
+        let env = Env {
+            banks_dir,
+            size: Rect::new(0, 0, size.width, size.height),
+            live_observer: Some(std::sync::Arc::new(move |e| {
+                let _ = live_tx.send(AppEvent::Server(e));
+            })),
+        };
+        let mut app = App::new(Ctx::new(bank, &bank_name, db, theme, now, now as u64, env));
         app.launch(launch);
 
         let in_tx = tx.clone();

@@ -9,5 +9,6 @@ pub mod ui;
 pub mod widgets;
 
 mod event;
+mod screen;
 
-pub use event::{Launch, run};
+pub use event::{Launch, RunOptions, run};

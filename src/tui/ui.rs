@@ -59,15 +59,18 @@ pub fn render(frame: &mut Frame, app: &App) {
     }
 }
 
+/// The overlay's title names the keys that close it; `App::on_action` closes it on exactly those.
+pub const HELP_TITLE: &str = " Keys (? or Esc closes) ";
+
 fn render_help(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.ctx.theme;
     let lines: Vec<Line> = keymap::bindings(app.context())
         .iter()
-        .map(|b| Line::from(vec![Span::styled(format!("{:>10}  ", b.label), theme.accent), Span::raw(b.help)]))
+        .map(|b| Line::from(vec![Span::styled(format!("{:>10}  ", b.label), theme.accent), Span::raw(b.help())]))
         .collect();
     let h = (lines.len() as u16 + 2).min(area.height);
     let w = 44.min(area.width);
     let popup = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
     frame.render_widget(Clear, popup);
-    frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Keys (any key closes) ")), popup);
+    frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(HELP_TITLE)), popup);
 }

@@ -210,3 +210,38 @@ fn sigterm_restores_the_terminal() {
     let modes = std::fs::read_to_string(&marker).expect("stty output");
     assert!(modes.contains(" icanon") && modes.contains(" echo "), "{modes}");
 }
+
+/// Copies a bank directory (a few small files) for a test.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn home_lists_user_banks_after_launching_into_practice() {
+    if !tmux_or_skip("home_lists_user_banks_after_launching_into_practice") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("banks.db");
+    // A user bank where `gatewise bank import --out` puts them: banks/ beside the database.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal");
+    copy_dir(&fixture, &dir.path().join("banks/mini"));
+    let cmd = format!("{}{} --db {} practice; sleep 30", sandbox.shell_prefix(), bin(), db.display());
+    let t = Tmux::start("gatewise-e2e-banks", &cmd, 120, 30);
+    t.wait_for("Question 1 of");
+    t.send(&["Escape"]);
+    t.wait_for("Progress");
+    t.send(&["b"]);
+    let s = t.wait_for("Enter study this bank");
+    assert!(s.contains("banks/mini"), "the user bank is listed:\n{s}");
+    t.send(&["q"]);
+}

@@ -37,5 +37,6 @@ mod stats_json;
 mod store;
 mod tui;
 mod tui_flows;
+mod tui_intent;
 mod tui_options;
 mod tui_polish;

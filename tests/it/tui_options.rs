@@ -6,7 +6,7 @@ use gatewise::bank::{Bank, ContentSource, LevelChoice};
 use gatewise::store::Db;
 use gatewise::study::exam::ExamSpec;
 use gatewise::tui::Launch;
-use gatewise::tui::app::{App, Ctx, Screen};
+use gatewise::tui::app::{App, Ctx, Env, Screen};
 use gatewise::tui::theme::{Theme, ThemeName};
 use ratatui::layout::Rect;
 
@@ -33,7 +33,8 @@ fn ten_option_bank(dir: &std::path::Path) -> Bank {
 
 fn app(bank: Bank) -> App {
     let db = Db::open_in_memory().expect("db");
-    App::new(Ctx::new(bank, "many", db, Theme::new(ThemeName::Dark, false), NOW, 7, Rect::new(0, 0, 120, 40)))
+    let env = Env { banks_dir: "no-user-banks".into(), size: Rect::new(0, 0, 120, 40), live_observer: None };
+    App::new(Ctx::new(bank, "many", db, Theme::new(ThemeName::Dark, false), NOW, 7, env))
 }
 
 fn letter(display: usize) -> String {
@@ -48,7 +49,7 @@ fn letters_past_f_answer_practice_questions() {
     for _ in 0..2 {
         let Screen::Practice(p) = a.screen() else { panic!("practising") };
         let q = a.ctx.bank.question(p.session.current().expect("a question")).expect("in the bank").clone();
-        let order = p.presented.as_ref().expect("presented").order.clone();
+        let order = p.session.presented().expect("presented").order.clone();
         // j is the tenth option where there is one, and "down" where there is not.
         keys(&mut a, "j");
         let Screen::Practice(p) = a.screen() else { panic!("practising") };
@@ -64,7 +65,7 @@ fn letters_past_f_answer_practice_questions() {
         }
         key(&mut a, KeyCode::Enter);
         let Screen::Practice(p) = a.screen() else { panic!("practising") };
-        let feedback = p.feedback.as_ref().expect("graded");
+        let feedback = p.session.feedback().expect("graded");
         assert!(feedback.grade.correct, "{} answered with {:?}", q.id, right);
         key(&mut a, KeyCode::Enter);
     }
@@ -76,10 +77,10 @@ fn letters_past_f_answer_exam_questions() {
     let mut a = app(ten_option_bank(tmp.path()));
     a.launch(Launch::Exam { spec: ExamSpec::custom(2, 10, vec![]), seed: Some(3) });
     let Screen::Exam(e) = a.screen() else { panic!("exam: {:?}", a.ctx.status) };
-    assert_eq!(e.items.len(), 2);
+    assert_eq!(e.session.items().len(), 2);
     for pos in 0..2 {
         let Screen::Exam(e) = a.screen() else { panic!("exam") };
-        let item = &e.items[pos];
+        let item = &e.session.items()[pos];
         let q = a.ctx.bank.question(&item.question_id).expect("in the bank").clone();
         let order = item.order.clone();
         // Every display position from g on, each by its letter; the answer keeps the last one (or
@@ -87,12 +88,17 @@ fn letters_past_f_answer_exam_questions() {
         let last = order.len() - 1;
         keys(&mut a, &letter(last));
         let Screen::Exam(e) = a.screen() else { panic!("exam") };
-        assert_eq!(e.items[pos].answer, Some(vec![order[last]]), "{}: the last letter picks the last option", q.id);
+        assert_eq!(
+            e.session.items()[pos].answer,
+            Some(vec![order[last]]),
+            "{}: the last letter picks the last option",
+            q.id
+        );
         keys(&mut a, "g");
         let Screen::Exam(e) = a.screen() else { panic!("exam") };
         let mut want = if q.options.len() == 10 { vec![order[6]] } else { vec![order[6], order[last]] };
         want.sort_unstable();
-        assert_eq!(e.items[pos].answer, Some(want), "{}: g picks the seventh option", q.id);
+        assert_eq!(e.session.items()[pos].answer, Some(want), "{}: g picks the seventh option", q.id);
         key(&mut a, KeyCode::Right);
     }
 }

@@ -6,7 +6,7 @@ use gatewise::study::exam::ExamSpec;
 use gatewise::tui::Launch;
 use gatewise::tui::app::{App, Screen};
 
-use crate::tui::{app, draw, key, keys, seed_history};
+use crate::tui::{app, draw, home_figures, key, keys, seed_history};
 
 const NOW: i64 = 1_795_625_162_000; // 2026-11-25T16:46:02Z
 const DAY: i64 = 86_400_000;
@@ -28,7 +28,7 @@ fn sit(a: &mut App, spec: ExamSpec, seed: u64, answered: usize) {
     key(a, KeyCode::Enter);
     assert!(matches!(a.screen(), Screen::Results(_)), "submitted");
     key(a, KeyCode::Esc);
-    a.ctx.refresh();
+    a.reveal();
 }
 
 fn review_page(w: u16, h: u16, page: usize, exams: bool) -> App {
@@ -41,7 +41,7 @@ fn review_page(w: u16, h: u16, page: usize, exams: bool) -> App {
         sit(&mut a, ExamSpec::quick(), 4, 16);
     }
     a.ctx.db.set_setting("exam_date", "2026-12-20").expect("date");
-    a.ctx.refresh();
+    a.reveal();
     while !matches!(a.screen(), Screen::Home(_)) {
         key(&mut a, KeyCode::Esc);
     }
@@ -119,7 +119,7 @@ fn home_last_exam_is_the_last_mock_not_a_custom_one() {
     let mut a = app(120, 40);
     sit(&mut a, ExamSpec::quick(), 1, 0);
     sit(&mut a, ExamSpec::custom(2, 3, Vec::new()), 2, 2);
-    let r = a.ctx.last_exam.clone().expect("last mock");
+    let r = home_figures(&a).last_exam.clone().expect("last mock");
     assert_eq!(r.total, 20);
 }
 
@@ -296,7 +296,7 @@ fn home_suggests_what_next_for_each_state() {
             while !matches!(a.screen(), Screen::Home(_)) {
                 key(&mut a, KeyCode::Esc);
             }
-            a.ctx.refresh();
+            a.reveal();
             let screen = draw(&a, w, h);
             insta::assert_snapshot!(format!("home_next_{name}_{w}x{h}"), screen);
             // The Progress pane only (right of the 46-column menu), so wrapped lines read whole.

@@ -18,9 +18,7 @@ pub struct BankPicker {
 impl BankPicker {
     pub fn new(ctx: &Ctx) -> BankPicker {
         let mut banks = vec![("builtin".to_string(), None)];
-        if let Some(dir) = &ctx.banks_dir {
-            banks.extend(list(dir).into_iter().map(|b| (b.name, Some(b.dir))));
-        }
+        banks.extend(list(&ctx.env.banks_dir).into_iter().map(|b| (b.name, Some(b.dir))));
         let selected = banks.iter().position(|(n, _)| *n == ctx.bank_name).unwrap_or(0);
         BankPicker { banks, selected }
     }
@@ -29,7 +27,7 @@ impl BankPicker {
         match action {
             Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Down => self.selected = (self.selected + 1).min(self.banks.len() - 1),
-            Action::Open => {
+            Action::UseBank => {
                 let (name, dir) = &self.banks[self.selected];
                 let source = dir.clone().map_or(ContentSource::Embedded, ContentSource::Dir);
                 match Bank::load(&source) {
@@ -47,7 +45,7 @@ impl BankPicker {
                     Err(e) => ctx.status = Some(e.to_string().lines().next().unwrap_or_default().to_string()),
                 }
             }
-            _ => {}
+            _ => return Nav::Ignored,
         }
         Nav::Stay
     }
@@ -68,9 +66,7 @@ impl BankPicker {
                 ]))
             })
             .collect();
-        let hint = ctx.banks_dir.as_ref().map_or_else(String::new, |d| {
-            format!(" Add banks with `gatewise bank import … --out {}/NAME` ", d.display())
-        });
+        let hint = format!(" Add banks with `gatewise bank import … --out {}/NAME` ", ctx.env.banks_dir.display());
         let mut ls = ListState::default().with_selected(Some(self.selected));
         frame.render_stateful_widget(
             List::new(items)

@@ -1,17 +1,83 @@
-//! Home: the menu and progress at a glance.
+//! Home: the menu and progress at a glance; Home loads its own figures, and again whenever it
+//! is shown after another screen (which may have changed them).
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
+use crate::study::exam::ExamResult;
+use crate::study::next::{State, Suggestion};
+use crate::study::stats::{self, Glance};
 use crate::text::plural;
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
 use crate::tui::screens::{banks, exam, lab, practice, review, study};
 
-#[derive(Debug, Default)]
+/// Progress at a glance, as Home shows it.
+#[derive(Debug)]
+pub struct Figures {
+    pub glance: Glance,
+    pub notes_read: usize,
+    /// The latest mock exam's result (custom exams of a few questions are left out).
+    pub last_exam: Option<ExamResult>,
+    /// The one suggestion of what to do next.
+    pub next: Suggestion,
+    /// Questions of this bank due for review now.
+    pub due_now: usize,
+    /// Answered and total questions of an unfinished exam, if there is one.
+    pub unfinished_exam: Option<(usize, usize)>,
+}
+
+impl Figures {
+    /// Reads the figures from the store; a failed read shows in the status line and leaves
+    /// that figure at its empty value.
+    pub fn load(ctx: &mut Ctx) -> Figures {
+        let mut status = None;
+        let glance = match (
+            ok(&mut status, ctx.db.question_stats(&ctx.bank_name)),
+            ok(&mut status, ctx.db.daily_stats(&ctx.bank_name, 0)),
+        ) {
+            (Some(q), Some(d)) => stats::glance(&ctx.bank, &q, &d, ctx.now),
+            _ => Glance::default(),
+        };
+        let due_now = ok(&mut status, ctx.db.due_cards(&ctx.bank_name, ctx.now))
+            .map_or(0, |cards| cards.iter().filter(|c| ctx.bank.question(&c.question_id).is_some()).count());
+        let mocks = ok(&mut status, crate::progress::mock_results(&ctx.db, &ctx.bank_name)).unwrap_or_default();
+        let unfinished_exam = ok(&mut status, ctx.db.in_progress_exam(&ctx.bank_name))
+            .flatten()
+            .map(|e| (e.items.iter().filter(|i| i.answer.is_some()).count(), e.items.len()));
+        let notes_read = ok(&mut status, ctx.db.notes_read(&ctx.bank_name)).map_or(0, |ids| ids.len());
+        let home =
+            State { unfinished_exam, due_now, seen: glance.seen, mocks_taken: mocks.len(), ..Default::default() };
+        let next =
+            crate::progress::what_next(&ctx.db, &ctx.bank, &ctx.bank_name, ctx.scheduler.as_ref(), ctx.now, home);
+        let next = ok(&mut status, next).unwrap_or(Suggestion::Start);
+        if status.is_some() {
+            ctx.status = status;
+        }
+        Figures { glance, notes_read, last_exam: mocks.into_iter().next(), next, due_now, unfinished_exam }
+    }
+}
+
+/// The value of a read, or `None` with the error kept for the status line.
+fn ok<T, E: std::fmt::Display>(status: &mut Option<String>, read: Result<T, E>) -> Option<T> {
+    read.map_err(|e| *status = Some(e.to_string())).ok()
+}
+
+#[derive(Debug)]
 pub struct Home {
     pub selected: usize,
+    pub figures: Figures,
+}
+
+impl Home {
+    pub fn new(ctx: &mut Ctx) -> Home {
+        Home { selected: 0, figures: Figures::load(ctx) }
+    }
+
+    pub fn reload(&mut self, ctx: &mut Ctx) {
+        self.figures = Figures::load(ctx);
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,20 +101,22 @@ pub fn update(state: &mut Home, ctx: &mut Ctx, action: Action) -> Nav {
     match action {
         Action::Up => state.selected = state.selected.saturating_sub(1),
         Action::Down => state.selected = (state.selected + 1).min(ENTRIES.len() - 1),
-        Action::Pick(i) if i < ENTRIES.len() => {
+        Action::OpenEntry(i) if i < ENTRIES.len() => {
             state.selected = i;
             return open(ENTRIES[i].0, ctx);
         }
         Action::Open => return open(ENTRIES[state.selected].0, ctx),
-        Action::Filter => return Nav::Push(Screen::Banks(banks::BankPicker::new(ctx))),
-        _ => {}
+        Action::SwitchBank => return Nav::Push(Screen::Banks(banks::BankPicker::new(ctx))),
+        // Home is the bottom of the stack: there is nothing to go back to.
+        Action::Back => {}
+        _ => return Nav::Ignored,
     }
     Nav::Stay
 }
 
 fn open(entry: Entry, ctx: &mut Ctx) -> Nav {
     match entry {
-        Entry::Study => Nav::Push(Screen::Study(study::StudyList::default())),
+        Entry::Study => Nav::Push(Screen::Study(study::StudyList::new(ctx))),
         Entry::Practice => Nav::Push(Screen::Setup(practice::Setup::new(ctx))),
         Entry::Exam => Nav::Push(Screen::ExamStart(exam::ExamStart::new(ctx))),
         Entry::Review => Nav::Push(Screen::Review(Box::new(review::Review::new(ctx)))),
@@ -94,13 +162,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &Home, ctx: &Ctx) {
         &mut ls,
     );
 
-    let g = &ctx.glance;
+    let f = &state.figures;
+    let g = &f.glance;
     let pct = |n: usize| (n * 100).checked_div(g.total).unwrap_or(0);
     let accuracy = g
         .accuracy()
         .map_or_else(|| "no answers yet".to_string(), |a| format!("{a:.0}% of {}", plural(g.answered, "answer")));
     let lines = vec![
-        Line::from(vec![Span::styled("Next: ", t.heading), Span::styled(ctx.next.text(), t.accent)]),
+        Line::from(vec![Span::styled("Next: ", t.heading), Span::styled(f.next.text(), t.accent)]),
         Line::default(),
         Line::from(vec![
             Span::styled("Questions seen   ", t.muted),
@@ -113,8 +182,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &Home, ctx: &Ctx) {
         Line::from(vec![Span::styled("Accuracy         ", t.muted), Span::raw(accuracy)]),
         Line::from(vec![
             Span::styled("Reviews due      ", t.muted),
-            if ctx.due_now > 0 {
-                Span::styled(format!("{} now (Practice → Due for review)", ctx.due_now), t.warn)
+            if f.due_now > 0 {
+                Span::styled(format!("{} now (Practice → Due for review)", f.due_now), t.warn)
             } else {
                 Span::raw("none now")
             },
@@ -122,11 +191,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &Home, ctx: &Ctx) {
         Line::from(vec![Span::styled("Study streak     ", t.muted), Span::raw(plural(g.streak, "day"))]),
         Line::from(vec![
             Span::styled("Notes read       ", t.muted),
-            Span::raw(format!("{} of {}", ctx.notes_read.len(), ctx.bank.notes.len())),
+            Span::raw(format!("{} of {}", f.notes_read, ctx.bank.notes.len())),
         ]),
         Line::from(vec![
             Span::styled("Last exam        ", t.muted),
-            match &ctx.last_exam {
+            match &f.last_exam {
                 Some(r) => Span::styled(
                     format!(
                         "{} of {} · est. {} · {}",
@@ -140,7 +209,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &Home, ctx: &Ctx) {
                 None => Span::raw("none yet"),
             },
         ]),
-        match ctx.unfinished_exam {
+        match f.unfinished_exam {
             Some((a, n)) => {
                 Line::from(Span::styled(format!("Unfinished exam: {a} of {n} answered — open Exam to resume."), t.warn))
             }

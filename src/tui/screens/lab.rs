@@ -7,7 +7,7 @@ mod view;
 pub use list::LabList;
 pub use view::{body_lines, copyable_command};
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -21,6 +21,7 @@ use crate::tui::app::{Ctx, Nav};
 use crate::tui::keymap::Context;
 use crate::tui::markdown::wrap_spans;
 use crate::tui::screens::practice;
+use crate::tui::widgets::text_input::{Edit, TextInput};
 
 /// Objectives met in a scenario, from stored (scenario, objective) pairs.
 fn met_in(done: &[(String, String)], s: &Scenario) -> Vec<&'static str> {
@@ -54,10 +55,9 @@ pub struct LabScreen {
     pub headers: Vec<(String, String)>,
     pub body: String,
     pub pane: Pane,
-    pub editing: Option<(Field, String)>,
+    /// The composer field being typed, if any.
+    pub editing: Option<(Field, TextInput)>,
     pub hints: bool,
-    /// A count typed after `F`, fired on the next update.
-    pub pending_fire: usize,
     /// The loopback server, while live mode is on; curl's requests arrive as events.
     pub live: Option<ServerHandle>,
     /// The curl command to try while live, shown whole in the response pane.
@@ -91,18 +91,13 @@ impl LabScreen {
             live_curl: None,
             pane_scroll: 0,
             max_pane_scroll: std::cell::Cell::new(0),
-            pending_fire: 0,
         };
         l.load_preset(0);
         Ok(l)
     }
 
     pub fn context(&self) -> Context {
-        Context::Lab
-    }
-
-    pub fn typing(&self) -> bool {
-        self.editing.is_some()
+        if self.editing.is_some() { Context::TextEntry } else { Context::Lab }
     }
 
     fn load_preset(&mut self, i: usize) {
@@ -171,7 +166,7 @@ impl LabScreen {
                 return;
             }
         };
-        match server::spawn(gateway, ServeOptions::default(), ctx.live_observer.clone()) {
+        match server::spawn(gateway, ServeOptions::default(), ctx.env.live_observer.clone()) {
             Ok(handle) => {
                 let addr = handle.local_addr;
                 let example = handle.with_gateway(|g| server::curl_examples(g, addr, ServerClock::System.now()));
@@ -212,23 +207,21 @@ impl LabScreen {
         }
     }
 
-    pub fn on_text_key(&mut self, key: KeyEvent) {
-        let Some((field, text)) = &mut self.editing else { return };
-        match key.code {
-            KeyCode::Char(c) => text.push(c),
-            KeyCode::Backspace => {
-                text.pop();
-            }
-            KeyCode::Esc => self.editing = None,
-            KeyCode::Enter => {
-                let (field, text) = (*field, text.clone());
+    /// A key for the composer field being typed; `None` when no field is being typed.
+    pub fn on_text(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Option<Nav> {
+        let (field, input) = self.editing.as_mut()?;
+        match input.handle(key) {
+            Edit::Changed | Edit::Unchanged => {}
+            Edit::Cancel => self.editing = None,
+            Edit::Submit => {
+                let (field, text) = (*field, input.text().to_string());
                 self.editing = None;
                 match field {
                     Field::Path => self.path = if text.starts_with('/') { text } else { format!("/{text}") },
                     Field::Body => self.body = text,
                     Field::Count => match text.trim().parse::<usize>() {
-                        Ok(n) if (1..=MAX_FIRE).contains(&n) => self.pending_fire = n,
-                        _ => self.pending_fire = 0,
+                        Ok(n) if (1..=MAX_FIRE).contains(&n) => self.send(ctx, n),
+                        _ => ctx.status = Some(format!("Fire how many: a number from 1 to {MAX_FIRE}, not {text:?}.")),
                     },
                     Field::Header => match text.split_once(':') {
                         Some((k, v)) => {
@@ -246,27 +239,19 @@ impl LabScreen {
                     },
                 }
             }
-            _ => {}
         }
-    }
-
-    /// Fires the count typed after `F`, if any (text keys cannot reach the store themselves).
-    pub fn fire_pending(&mut self, ctx: &mut Ctx) {
-        let n = std::mem::take(&mut self.pending_fire);
-        if n > 0 {
-            self.send(ctx, n);
-        }
+        Some(Nav::Stay)
     }
 
     pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
         let s = self.lab.scenario;
         match action {
-            Action::Open | Action::Submit => self.send(ctx, 1),
-            Action::Fire => self.send(ctx, BURST),
-            Action::FireN => self.editing = Some((Field::Count, String::new())),
-            Action::Next => self.load_preset((self.preset + 1) % s.presets.len()),
-            Action::Prev => self.load_preset((self.preset + s.presets.len() - 1) % s.presets.len()),
-            Action::SwitchTab => {
+            Action::Send => self.send(ctx, 1),
+            Action::FireBurst => self.send(ctx, BURST),
+            Action::FireCount => self.editing = Some((Field::Count, TextInput::new(""))),
+            Action::NextPreset => self.load_preset((self.preset + 1) % s.presets.len()),
+            Action::PrevPreset => self.load_preset((self.preset + s.presets.len() - 1) % s.presets.len()),
+            Action::NextPane => {
                 let i = PANES.iter().position(|p| *p == self.pane).unwrap_or(0);
                 self.pane = PANES[(i + 1) % PANES.len()];
                 self.pane_scroll = 0;
@@ -275,20 +260,20 @@ impl LabScreen {
             Action::Down => self.pane_scroll = (self.pane_scroll + 1).min(self.max_pane_scroll.get()),
             Action::PageUp => self.pane_scroll = self.pane_scroll.saturating_sub(5),
             Action::PageDown => self.pane_scroll = (self.pane_scroll + 5).min(self.max_pane_scroll.get()),
-            Action::Toggle => {
+            Action::CycleMethod => {
                 let i = METHODS.iter().position(|m| *m == self.method).map_or(0, |i| (i + 1) % METHODS.len());
                 self.method = METHODS[i].to_string();
             }
-            Action::Search => self.editing = Some((Field::Path, self.path.clone())),
-            Action::Flag => self.editing = Some((Field::Header, String::new())),
-            Action::Filter => self.editing = Some((Field::Body, self.body.clone())),
+            Action::EditPath => self.editing = Some((Field::Path, TextInput::new(&self.path))),
+            Action::SetHeader => self.editing = Some((Field::Header, TextInput::new(""))),
+            Action::EditBody => self.editing = Some((Field::Body, TextInput::new(&self.body))),
             Action::ClockSecond => self.lab.advance(1_000),
             Action::ClockMinute => self.lab.advance(60_000),
             Action::ClockMidnight => self.lab.to_midnight(),
-            Action::ReviewList if self.live.is_some() => {
+            Action::SwitchStage if self.live.is_some() => {
                 ctx.status = Some("Turn live mode off (L) before switching stage or API type.".into());
             }
-            Action::ReviewList => {
+            Action::SwitchStage => {
                 if s.variants.len() > 1 {
                     let v = (self.lab.variant + 1) % s.variants.len();
                     if let Err(e) = self.lab.set_variant(v) {
@@ -300,13 +285,13 @@ impl LabScreen {
                     ctx.status = Some("This scenario has one API definition.".into());
                 }
             }
-            Action::Confidence => self.hints = !self.hints,
-            Action::Live => self.toggle_live(ctx),
-            Action::Drill => {
+            Action::ToggleHints => self.hints = !self.hints,
+            Action::ToggleLive => self.toggle_live(ctx),
+            Action::AskQuestions => {
                 let ids = s.questions.iter().map(|q| (*q).to_string()).collect();
                 return practice::start_drill(ctx, &format!("lab: {}", s.title), ids);
             }
-            _ => {}
+            _ => return Nav::Ignored,
         }
         Nav::Stay
     }
@@ -354,14 +339,16 @@ impl LabScreen {
                 Span::styled(live, t.warn),
             ]),
         ];
-        if let Some((field, text)) = &self.editing {
+        if let Some((field, input)) = &self.editing {
             let what = match field {
                 Field::Path => "path",
                 Field::Header => "header (Name: value; Name alone removes it)",
                 Field::Body => "body",
                 Field::Count => "fire how many requests (1–1000)",
             };
-            comp[1] = Line::from(Span::styled(format!("{what}: {text}▏  (Enter keeps, Esc cancels)"), t.warn));
+            const KEYS: &str = "  (Enter keeps, Esc cancels)";
+            let room = usize::from(composer.width.saturating_sub(2)).saturating_sub(what.len() + 2 + KEYS.len());
+            comp[1] = Line::from(Span::styled(format!("{what}: {}{KEYS}", input.view(room.max(12))), t.warn));
         }
         frame.render_widget(Paragraph::new(comp).block(Block::bordered().title(" Request ")), composer);
 

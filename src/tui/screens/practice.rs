@@ -109,7 +109,7 @@ impl Practice {
         let Some(q) = self.question(ctx).cloned() else { return self.finish(ctx) };
         if let Some(chosen) = self.session.feedback().map(|f| f.chosen.clone()) {
             match action {
-                Action::Next | Action::Submit | Action::Open => {
+                Action::Continue => {
                     let now = ctx.now;
                     if !self.session.advance(&ctx.bank, now, &mut ctx.rng) {
                         return self.finish(ctx);
@@ -134,11 +134,11 @@ impl Practice {
             return Nav::Stay;
         }
         match action {
-            Action::Pick(i) => self.pick(&q, i),
+            Action::Choose(i) => self.pick(&q, i),
             Action::Up => self.cursor = self.cursor.saturating_sub(1),
             Action::Down => self.cursor = (self.cursor + 1).min(q.options.len().saturating_sub(1)),
-            Action::Toggle => self.pick(&q, self.cursor),
-            Action::Confidence => {
+            Action::ToggleHighlighted => self.pick(&q, self.cursor),
+            Action::MarkConfidence => {
                 self.confidence = match self.confidence {
                     None => Some(1),
                     Some(c) if c < 3 => Some(c + 1),
@@ -147,7 +147,7 @@ impl Practice {
             }
             Action::PageDown => self.scroll = self.scroll.saturating_add(5),
             Action::PageUp => self.scroll = self.scroll.saturating_sub(5),
-            Action::Submit => self.submit(ctx),
+            Action::SubmitAnswer => self.submit(ctx),
             Action::Back => return self.finish(ctx),
             _ => {}
         }
@@ -176,7 +176,6 @@ impl Practice {
             }
         };
         let Some(summary) = summary else { return Nav::Pop };
-        ctx.refresh();
         Nav::Replace(Screen::Summary(SummaryView { summary, filter }))
     }
 

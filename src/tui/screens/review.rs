@@ -2,7 +2,7 @@
 //! heatmap, reviews due, confidence calibration, and the most-missed questions to drill.
 use std::cell::Cell;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -16,6 +16,7 @@ use crate::tui::app::{Ctx, Nav, Screen};
 use crate::tui::keymap::Context;
 use crate::tui::screens::practice;
 use crate::tui::screens::study::NoteView;
+use crate::tui::widgets::text_input::{Edit, TextInput};
 
 mod beliefs;
 pub mod charts;
@@ -35,7 +36,7 @@ pub struct Review {
     /// Beliefs the learner's answers have shown (the Misconceptions page).
     pub beliefs: Vec<BeliefStatus>,
     /// The exam date being typed, when the learner is setting it.
-    pub typing: Option<String>,
+    pub typing: Option<TextInput>,
     /// How far the Overview or Mastery page is scrolled (short terminals).
     pub scroll: u16,
     /// How far the current page can scroll, as last drawn.
@@ -57,8 +58,8 @@ impl Review {
         r
     }
 
+    /// Re-reads the dashboard (after a drill, or a changed date or retention).
     pub fn reload(&mut self, ctx: &mut Ctx) {
-        ctx.refresh();
         match crate::progress::load_dashboard(&ctx.db, &ctx.bank, &ctx.bank_name, ctx.scheduler.as_ref(), ctx.now) {
             Ok(d) => {
                 self.beliefs = d.misconceptions.clone();
@@ -76,32 +77,30 @@ impl Review {
     }
 
     pub fn context(&self) -> Context {
-        Context::Review
+        if self.typing.is_some() { Context::TextEntry } else { Context::Review }
     }
 
-    pub fn on_text_key(&mut self, key: KeyEvent, ctx: &mut Ctx) {
-        let Some(text) = &mut self.typing else { return };
-        match key.code {
-            KeyCode::Char(c) if c.is_ascii_digit() || c == '-' => text.push(c),
-            KeyCode::Backspace => {
-                text.pop();
-            }
-            KeyCode::Esc => self.typing = None,
-            KeyCode::Enter => {
-                let text = text.clone();
+    /// A key for the exam date being typed; `None` when no date is being typed.
+    pub fn on_text(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Option<Nav> {
+        let input = self.typing.as_mut()?;
+        match input.handle(key) {
+            Edit::Changed | Edit::Unchanged => {}
+            Edit::Cancel => self.typing = None,
+            Edit::Submit => {
+                let text = input.text().to_string();
                 self.typing = None;
                 match crate::settings::set_exam_date(&mut ctx.db, &text, ctx.now) {
-                    Ok(_) => {}
+                    Ok(_) => ctx.load_settings(),
                     Err(crate::settings::SettingError::Invalid(e)) => {
                         ctx.status = Some(format!("Exam date: {e}."));
-                        return;
+                        return Some(Nav::Stay);
                     }
                     Err(e) => ctx.status = Some(e.to_string()),
                 }
                 self.reload(ctx);
             }
-            _ => {}
         }
+        Some(Nav::Stay)
     }
 
     pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
@@ -112,9 +111,9 @@ impl Review {
         };
         let scrolls = self.page == OVERVIEW_PAGE || self.page == MASTERY_PAGE;
         match action {
-            Action::SwitchTab | Action::Next => self.go_to((self.page + 1) % PAGES.len()),
-            Action::Prev => self.go_to((self.page + PAGES.len() - 1) % PAGES.len()),
-            Action::Pick(i) if i < PAGES.len() => self.go_to(i),
+            Action::NextPage => self.go_to((self.page + 1) % PAGES.len()),
+            Action::PrevPage => self.go_to((self.page + PAGES.len() - 1) % PAGES.len()),
+            Action::GoToPage(i) if i < PAGES.len() => self.go_to(i),
             Action::Up | Action::PageUp if scrolls => {
                 let step = if action == Action::PageUp { 10 } else { 1 };
                 self.scroll = self.scroll.saturating_sub(step);
@@ -125,24 +124,24 @@ impl Review {
             }
             Action::Up => self.sel = self.sel.saturating_sub(1),
             Action::Down => self.sel = (self.sel + 1).min(rows.saturating_sub(1)),
-            Action::Open if self.page == BELIEFS_PAGE => {
+            Action::DrillSelected if self.page == BELIEFS_PAGE => {
                 if let Some(b) = self.beliefs.get(self.sel) {
                     let view = NoteView::open_at(ctx, &b.note, Some(&b.heading));
                     return Nav::Push(Screen::Note(view));
                 }
             }
-            Action::Drill if self.page == BELIEFS_PAGE => {
+            Action::DrillAll if self.page == BELIEFS_PAGE => {
                 if let Some(b) = self.beliefs.get(self.sel) {
                     let label = format!("drill: {}", b.id);
                     return practice::start_drill(ctx, &label, b.questions.clone());
                 }
             }
-            Action::Open if self.page == MISSED_PAGE => {
+            Action::DrillSelected if self.page == MISSED_PAGE => {
                 if let Some(m) = self.data.as_ref().and_then(|d| d.most_missed.get(self.sel)) {
                     return practice::start_drill(ctx, "drill: one missed question", vec![m.question_id.clone()]);
                 }
             }
-            Action::Drill => {
+            Action::DrillAll => {
                 let ids: Vec<String> = self
                     .data
                     .as_ref()
@@ -154,17 +153,23 @@ impl Review {
                     return practice::start_drill(ctx, "drill: most missed", ids);
                 }
             }
-            Action::Search => self.typing = Some(String::new()),
-            Action::Toggle | Action::Filter => {
-                // Space raises, `-`… is typed only while setting the date; retention cycles in 0.05 steps.
+            Action::SetExamDate => {
+                self.typing = Some(TextInput::new("").accepting(|c| c.is_ascii_digit() || c == '-'));
+            }
+            Action::CycleRetention => {
+                // Retention cycles up in 0.05 steps, back to the lowest after the highest.
                 let r = ctx.srs.retention + 0.05;
                 let r = if r > RETENTION_MAX + 1e-9 { RETENTION_MIN } else { r };
                 match crate::settings::set_retention(&mut ctx.db, r) {
-                    Ok(_) => self.reload(ctx),
+                    Ok(_) => {
+                        ctx.load_settings();
+                        self.reload(ctx);
+                    }
                     Err(e) => ctx.status = Some(e.to_string()),
                 }
             }
-            _ => {}
+            Action::PageUp | Action::PageDown | Action::DrillSelected => {}
+            _ => return Nav::Ignored,
         }
         Nav::Stay
     }
@@ -182,7 +187,7 @@ impl Review {
         };
         match self.page {
             OVERVIEW_PAGE => {
-                self.max_scroll.set(overview::render(frame, body, ctx, d, self.typing.as_deref(), self.scroll))
+                self.max_scroll.set(overview::render(frame, body, ctx, d, self.typing.as_ref(), self.scroll))
             }
             1 => charts::render(frame, body, ctx, d),
             MASTERY_PAGE => self.max_scroll.set(mastery::render(frame, body, ctx, d, self.scroll)),

@@ -1,2 +1,3 @@
 //! Drawing pieces shared by several screens.
 pub mod question;
+pub mod text_input;

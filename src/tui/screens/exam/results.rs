@@ -74,18 +74,17 @@ impl Results {
             Action::Down => self.sel = (self.sel + 1).min(last),
             Action::PageUp => self.sel = self.sel.saturating_sub(10),
             Action::PageDown => self.sel = (self.sel + 10).min(last),
-            Action::Filter => {
+            Action::CycleFilter => {
                 self.filter = self.filter.next();
                 self.sel = 0;
             }
-            Action::Open => {
+            Action::OpenQuestion => {
                 if let Some(&i) = visible.get(self.sel) {
                     self.detail = Some(i);
                     self.scroll = 0;
                 }
             }
-            Action::Back => return Nav::Pop,
-            _ => {}
+            _ => return Nav::Ignored,
         }
         Nav::Stay
     }

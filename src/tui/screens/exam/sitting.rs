@@ -111,22 +111,22 @@ impl ExamScreen {
         let pos = self.session.pos();
         match self.view {
             View::Question => match action {
-                Action::Pick(i) => self.pick(ctx, i),
-                Action::Toggle => self.pick(ctx, self.cursor),
+                Action::Choose(i) => self.pick(ctx, i),
+                Action::ToggleHighlighted => self.pick(ctx, self.cursor),
                 Action::Up => self.cursor = self.cursor.saturating_sub(1),
                 Action::Down => {
                     let opts = self.session.current().order.len();
                     self.cursor = (self.cursor + 1).min(opts.saturating_sub(1));
                 }
-                Action::Next => self.go(ctx, pos + 1),
-                Action::Prev => self.go(ctx, pos.saturating_sub(1)),
+                Action::NextQuestion => self.go(ctx, pos + 1),
+                Action::PrevQuestion => self.go(ctx, pos.saturating_sub(1)),
                 Action::Flag => {
                     if let Err(e) = self.session.toggle_flag(&mut ctx.db, ctx.now) {
                         not_saved(ctx, e);
                     }
                 }
-                Action::ReviewList => self.view = View::Review(pos),
-                Action::Finish => self.view = View::Confirm,
+                Action::OpenReviewList => self.view = View::Review(pos),
+                Action::SubmitExam => self.view = View::Confirm,
                 Action::Back => {
                     self.suspend(ctx);
                     ctx.status = Some("Exam paused and saved; the clock is stopped. Resume from Exam on Home, or `gatewise exam --resume`.".into());
@@ -139,11 +139,11 @@ impl ExamScreen {
                 Action::Down => self.view = View::Review((sel + 1).min(n - 1)),
                 Action::PageUp => self.view = View::Review(sel.saturating_sub(10)),
                 Action::PageDown => self.view = View::Review((sel + 10).min(n - 1)),
-                Action::Open => {
+                Action::GoToQuestion => {
                     self.go(ctx, sel);
                     self.view = View::Question;
                 }
-                Action::Finish => self.view = View::Confirm,
+                Action::SubmitExam => self.view = View::Confirm,
                 Action::Back => {
                     self.view = View::Question;
                     return Nav::Stay;
@@ -151,7 +151,7 @@ impl ExamScreen {
                 _ => {}
             },
             View::Confirm => match action {
-                Action::Submit | Action::Open => return self.submit(ctx, false),
+                Action::ConfirmSubmit => return self.submit(ctx, false),
                 Action::Back => {
                     self.view = View::Question;
                     return Nav::Stay;
@@ -180,7 +180,6 @@ impl ExamScreen {
                 return Nav::Stay;
             }
         };
-        ctx.refresh();
         if time_up {
             ctx.status = Some("Time is up: the exam was submitted with the answers given.".into());
         }

@@ -62,8 +62,8 @@ impl ExamStart {
         match action {
             Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Down => self.selected = (self.selected + 1).min(n - 1),
-            Action::Toggle => self.unseen_first = !self.unseen_first,
-            Action::Open => {
+            Action::ToggleUnseenFirst => self.unseen_first = !self.unseen_first,
+            Action::Start => {
                 let offset = usize::from(self.resume.is_some());
                 if self.selected < offset
                     && let Some(row) = &self.resume
@@ -79,7 +79,7 @@ impl ExamStart {
                 let opened = ExamScreen::start(ctx, spec, seed).map(|s| Nav::Replace(Screen::Exam(Box::new(s))));
                 return Nav::or_status(ctx, opened);
             }
-            _ => {}
+            _ => return Nav::Ignored,
         }
         Nav::Stay
     }

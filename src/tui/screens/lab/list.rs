@@ -35,13 +35,13 @@ impl LabList {
         match action {
             Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Down => self.selected = (self.selected + 1).min(SCENARIOS.len() - 1),
-            Action::Open => {
+            Action::OpenScenario => {
                 if let Some(s) = SCENARIOS.get(self.selected) {
                     let opened = LabScreen::new(ctx, s).map(|l| Nav::Push(Screen::Lab(Box::new(l))));
                     return Nav::or_status(ctx, opened);
                 }
             }
-            _ => {}
+            _ => return Nav::Ignored,
         }
         Nav::Stay
     }

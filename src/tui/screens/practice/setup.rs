@@ -99,7 +99,7 @@ impl Setup {
             Action::Down => self.selected = (self.selected + 1).min(last),
             Action::PageUp => self.selected = self.selected.saturating_sub(10),
             Action::PageDown => self.selected = (self.selected + 10).min(last),
-            Action::Toggle => {
+            Action::ToggleTopic => {
                 if let Some((Row::Topic(t), _, _)) = self.rows.get(self.selected) {
                     if let Some(i) = self.chosen.iter().position(|c| c == t) {
                         self.chosen.remove(i);
@@ -108,7 +108,7 @@ impl Setup {
                     }
                 }
             }
-            Action::Filter => self.cram = !self.cram,
+            Action::ToggleCram => self.cram = !self.cram,
             Action::CycleLevel => {
                 self.level = match self.level {
                     LevelChoice::Exam => LevelChoice::Deep,
@@ -118,14 +118,14 @@ impl Setup {
                 let due = self.rows.first().map_or(0, |r| r.2);
                 self.fill_rows(ctx, due);
             }
-            Action::Open => {
+            Action::Start => {
                 let mode = if self.cram { Mode::Cram } else { Mode::Practice };
                 return match start_choice(ctx, self.choice(), mode) {
                     Some(p) => Nav::Replace(Screen::Practice(Box::new(p))),
                     None => Nav::Stay,
                 };
             }
-            _ => {}
+            _ => return Nav::Ignored,
         }
         Nav::Stay
     }

@@ -10,6 +10,7 @@ use crate::study::dashboard::Dashboard;
 use crate::text::{confidence_label, plural};
 use crate::tui::app::Ctx;
 use crate::tui::markdown::wrap_spans;
+use crate::tui::widgets::text_input::TextInput;
 
 /// The heatmap's height: seven weekday rows, the legend and the borders.
 const HEAT_HEIGHT: u16 = 10;
@@ -18,7 +19,7 @@ const CALIBRATION_HEIGHT: u16 = 5;
 
 /// The left pane's lines: score, domains, the plan (before the long formula, so it shows
 /// without scrolling), then how the estimate is made.
-pub fn readiness_lines(d: &Dashboard, ctx: &Ctx, typing: Option<&str>, w: usize) -> Vec<Line<'static>> {
+pub fn readiness_lines(d: &Dashboard, ctx: &Ctx, typing: Option<&TextInput>, w: usize) -> Vec<Line<'static>> {
     let t = &ctx.theme;
     let r = &d.readiness;
     let mut lines = vec![Line::from(vec![
@@ -37,8 +38,10 @@ pub fn readiness_lines(d: &Dashboard, ctx: &Ctx, typing: Option<&str>, w: usize)
     }
     lines.push(Line::default());
     match (typing, &d.plan) {
-        (Some(text), _) => {
-            lines.push(Line::from(Span::styled(format!("Exam date (YYYY-MM-DD, empty clears): {text}▏"), t.accent)))
+        (Some(input), _) => {
+            const ASK: &str = "Exam date (YYYY-MM-DD, empty clears): ";
+            let shown = input.view(w.saturating_sub(ASK.len()).max(12));
+            lines.push(Line::from(Span::styled(format!("{ASK}{shown}"), t.accent)))
         }
         (None, Some(p)) => {
             for l in p.describe().lines() {
@@ -71,7 +74,7 @@ pub fn readiness_lines(d: &Dashboard, ctx: &Ctx, typing: Option<&str>, w: usize)
 }
 
 /// Draws the page; returns how far the left pane can scroll.
-pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx, d: &Dashboard, typing: Option<&str>, scroll: u16) -> u16 {
+pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx, d: &Dashboard, typing: Option<&TextInput>, scroll: u16) -> u16 {
     let t = &ctx.theme;
     let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
     let w = usize::from(left.width.saturating_sub(2));

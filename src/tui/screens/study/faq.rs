@@ -1,16 +1,17 @@
 //! The FAQ tab: entries that expand in place, search with `/`, `n`/`N` and `g`/`G` as in the
 //! note reader, and source links wrapped (a URL has no spaces to break at, so it is cut by
 //! width) instead of running off the edge.
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{Search, StudyList};
+use super::StudyList;
 use crate::bank::Bank;
 use crate::tui::app::{Ctx, Nav};
 use crate::tui::markdown;
+use crate::tui::widgets::text_input::Edit;
 
 /// Pieces of `text` of at most `width` characters (a URL cut where the edge falls).
 pub fn chunks(text: &str, width: usize) -> Vec<String> {
@@ -37,10 +38,6 @@ pub fn matching(bank: &Bank, query: &str) -> Vec<usize> {
 }
 
 impl StudyList {
-    pub fn typing(&self) -> bool {
-        self.faq_tab && self.faq_search.typing
-    }
-
     pub(super) fn faq_go(&mut self, i: usize) -> Nav {
         self.faq_sel = i;
         self.faq_nudge = 0;
@@ -66,27 +63,23 @@ impl StudyList {
         }
     }
 
-    pub fn on_text_key(&mut self, key: KeyEvent, ctx: &Ctx) {
+    /// A key for the FAQ search being typed; `None` when no search is being typed.
+    pub fn on_text(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Option<Nav> {
+        if !self.faq_tab {
+            return None;
+        }
         let s = &mut self.faq_search;
-        match key.code {
-            KeyCode::Enter => {
-                s.typing = false;
+        match s.on_text(key)? {
+            Edit::Changed => s.matches = matching(&ctx.bank, &s.query),
+            Edit::Submit => {
                 s.matches = matching(&ctx.bank, &s.query);
                 // The first match at or after the selected entry.
                 s.current = s.matches.iter().position(|&i| i >= self.faq_sel).unwrap_or(0);
                 self.open_current_match();
             }
-            KeyCode::Esc => *s = Search::default(),
-            KeyCode::Backspace => {
-                s.query.pop();
-                s.matches = matching(&ctx.bank, &s.query);
-            }
-            KeyCode::Char(c) => {
-                s.query.push(c);
-                s.matches = matching(&ctx.bank, &s.query);
-            }
-            _ => {}
+            Edit::Cancel | Edit::Unchanged => {}
         }
+        Some(Nav::Stay)
     }
 
     pub(super) fn render_faq(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
@@ -142,8 +135,9 @@ impl StudyList {
         let scroll = (auto as isize + self.faq_nudge).clamp(0, max as isize) as usize;
         let entries = crate::text::plural_as(ctx.bank.faq.len(), "entry", "entries");
         let s = &self.faq_search;
-        let title = if s.typing {
-            format!(" FAQ · /{}▏ {} ", s.query, crate::text::plural(s.matches.len(), "match"))
+        let title = if s.input.is_some() {
+            let room = usize::from(area.width.saturating_sub(30));
+            format!(" FAQ · /{} {} ", s.shown(room), crate::text::plural(s.matches.len(), "match"))
         } else if !s.query.is_empty() {
             match s.matches.len() {
                 0 => format!(" FAQ · /{} — no match ", s.query),

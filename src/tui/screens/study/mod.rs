@@ -2,7 +2,7 @@
 use crate::text::plural;
 use std::collections::HashSet;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
@@ -16,11 +16,14 @@ use crate::tui::markdown::{self, line_text};
 use crate::tui::screens::lab::LabScreen;
 use crate::tui::screens::practice;
 use crate::tui::ui::body_area;
+use crate::tui::widgets::text_input::{Edit, TextInput};
 
 mod faq;
 
 #[derive(Debug, Default)]
 pub struct StudyList {
+    /// Notes of this bank read to their end (the list's marks), read when the list is shown.
+    pub notes_read: HashSet<String>,
     pub faq_tab: bool,
     pub note_sel: usize,
     pub faq_sel: usize,
@@ -33,8 +36,26 @@ pub struct StudyList {
 }
 
 impl StudyList {
+    pub fn new(ctx: &mut Ctx) -> StudyList {
+        let mut s = StudyList::default();
+        s.reload(ctx);
+        s
+    }
+
+    /// Re-reads the read marks (a note just read shows its mark on return).
+    pub fn reload(&mut self, ctx: &mut Ctx) {
+        match ctx.db.notes_read(&ctx.bank_name) {
+            Ok(ids) => self.notes_read = ids.into_iter().collect(),
+            Err(e) => ctx.status = Some(e.to_string()),
+        }
+    }
+
     pub fn context(&self) -> Context {
-        if self.faq_tab { Context::Faq } else { Context::StudyList }
+        match (self.faq_tab, &self.faq_search.input) {
+            (true, Some(_)) => Context::TextEntry,
+            (true, None) => Context::Faq,
+            (false, _) => Context::StudyList,
+        }
     }
 
     pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
@@ -43,7 +64,7 @@ impl StudyList {
                 Action::Top => return self.faq_go(0),
                 Action::Bottom => return self.faq_go(ctx.bank.faq.len().saturating_sub(1)),
                 Action::Search => {
-                    self.faq_search = Search { typing: true, ..Search::default() };
+                    self.faq_search = Search::typing();
                     return Nav::Stay;
                 }
                 Action::SearchNext => return self.faq_next(1),
@@ -56,7 +77,7 @@ impl StudyList {
                     self.faq_nudge -= 10;
                     return Nav::Stay;
                 }
-                Action::Up | Action::Down | Action::Toggle => self.faq_nudge = 0,
+                Action::Up | Action::Down | Action::ToggleEntry => self.faq_nudge = 0,
                 _ => {}
             }
         }
@@ -71,23 +92,26 @@ impl StudyList {
             Action::Down => *sel = (*sel + 1).min(last),
             Action::PageUp => *sel = sel.saturating_sub(10),
             Action::PageDown => *sel = (*sel + 10).min(last),
-            Action::SwitchTab => self.faq_tab = !self.faq_tab,
-            Action::Toggle if self.faq_tab && !self.expanded.remove(&self.faq_sel) => {
-                self.expanded.insert(self.faq_sel);
+            Action::ShowFaq => self.faq_tab = true,
+            Action::ShowNotes => self.faq_tab = false,
+            Action::ToggleEntry => {
+                if !self.expanded.remove(&self.faq_sel) {
+                    self.expanded.insert(self.faq_sel);
+                }
             }
-            Action::Open if !self.faq_tab => {
+            Action::ReadNote => {
                 if let Some(note) = ctx.bank.notes.get(self.note_sel) {
                     let id = note.id.clone();
                     return Nav::Push(Screen::Note(NoteView::open(ctx, &id)));
                 }
             }
-            Action::PractiseTopic if !self.faq_tab => {
+            Action::PractiseTopic => {
                 if let Some(note) = ctx.bank.notes.get(self.note_sel) {
                     let topic = note.topic.clone();
                     return practice::start_topic(ctx, &topic);
                 }
             }
-            _ => {}
+            _ => return Nav::Ignored,
         }
         Nav::Stay
     }
@@ -111,7 +135,7 @@ impl StudyList {
             .notes
             .iter()
             .map(|n| {
-                let read = ctx.notes_read.contains(&n.id);
+                let read = self.notes_read.contains(&n.id);
                 let (exam, _) = practice_counts(ctx, &n.topic);
                 ListItem::new(Line::from(vec![
                     Span::styled(if read { "✓ " } else { "· " }, if read { t.good } else { t.muted }),
@@ -123,7 +147,7 @@ impl StudyList {
                 ]))
             })
             .collect();
-        let read = ctx.notes_read.len();
+        let read = ctx.bank.notes.iter().filter(|n| self.notes_read.contains(&n.id)).count();
         let mut ls = ListState::default().with_selected(Some(self.note_sel));
         frame.render_stateful_widget(
             List::new(items)
@@ -137,14 +161,46 @@ impl StudyList {
 
 #[derive(Debug, Default)]
 pub struct Search {
-    pub typing: bool,
+    /// The query being typed; `None` once it is done (Enter) or before `/`.
+    pub input: Option<TextInput>,
     pub query: String,
     pub matches: Vec<usize>,
     pub current: usize,
 }
 
+impl Search {
+    /// A new search, its query being typed.
+    pub fn typing() -> Search {
+        Search { input: Some(TextInput::new("")), ..Search::default() }
+    }
+
+    /// A key for the query being typed: what it did, or `None` when no query is being typed.
+    /// The query follows the text as it is typed, so matches show while typing.
+    pub fn on_text(&mut self, key: KeyEvent) -> Option<Edit> {
+        let input = self.input.as_mut()?;
+        let edit = input.handle(key);
+        match edit {
+            Edit::Changed => self.query = input.text().to_string(),
+            Edit::Submit => self.input = None,
+            Edit::Cancel => *self = Search::default(),
+            Edit::Unchanged => {}
+        }
+        Some(edit)
+    }
+
+    /// The query as shown: with the cursor while it is typed, within `width` columns.
+    pub fn shown(&self, width: usize) -> String {
+        match &self.input {
+            Some(i) => i.view(width),
+            None => self.query.clone(),
+        }
+    }
+}
+
 pub struct NoteView {
     pub id: String,
+    /// Whether the note counts as read (its end has been on screen).
+    pub read: bool,
     pub scroll: usize,
     pub lines: Vec<Line<'static>>,
     pub width: u16,
@@ -159,7 +215,15 @@ fn text_area(size: Rect) -> Rect {
 
 impl NoteView {
     pub fn open(ctx: &mut Ctx, id: &str) -> NoteView {
-        let mut v = NoteView { id: id.to_string(), scroll: 0, lines: Vec::new(), width: 0, search: Search::default() };
+        let read = match ctx.db.notes_read(&ctx.bank_name) {
+            Ok(ids) => ids.iter().any(|r| r == id),
+            Err(e) => {
+                ctx.status = Some(e.to_string());
+                false
+            }
+        };
+        let mut v =
+            NoteView { id: id.to_string(), read, scroll: 0, lines: Vec::new(), width: 0, search: Search::default() };
         v.relayout(ctx);
         v.mark_if_seen(ctx);
         v
@@ -177,18 +241,18 @@ impl NoteView {
         v
     }
 
-    pub fn typing(&self) -> bool {
-        self.search.typing
+    pub fn context(&self) -> Context {
+        if self.search.input.is_some() { Context::TextEntry } else { Context::Note }
     }
 
     /// Lays the note out for the current width (parsed once per note, wrapped once per width).
     pub fn relayout(&mut self, ctx: &mut Ctx) {
         // Below the minimum size nothing is drawn, so nothing is laid out: wrapping a large note
         // at width 1 would take memory and time for a screen nobody sees.
-        if ctx.size.width < crate::tui::app::MIN_WIDTH || ctx.size.height < crate::tui::app::MIN_HEIGHT {
+        if ctx.env.size.width < crate::tui::app::MIN_WIDTH || ctx.env.size.height < crate::tui::app::MIN_HEIGHT {
             return;
         }
-        let width = text_area(ctx.size).width.max(1);
+        let width = text_area(ctx.env.size).width.max(1);
         if width == self.width && !self.lines.is_empty() {
             return;
         }
@@ -227,7 +291,7 @@ impl NoteView {
     }
 
     fn page(ctx: &Ctx) -> usize {
-        usize::from(text_area(ctx.size).height.max(1))
+        usize::from(text_area(ctx.env.size).height.max(1))
     }
 
     fn max_scroll(&self, ctx: &Ctx) -> usize {
@@ -235,12 +299,10 @@ impl NoteView {
     }
 
     /// A note counts as read once its last line has been on screen.
-    fn mark_if_seen(&self, ctx: &mut Ctx) {
-        if self.scroll >= self.max_scroll(ctx) && !ctx.notes_read.contains(&self.id) {
+    fn mark_if_seen(&mut self, ctx: &mut Ctx) {
+        if self.scroll >= self.max_scroll(ctx) && !self.read {
             match ctx.db.mark_note_read(&ctx.bank_name, &self.id, ctx.now) {
-                Ok(()) => {
-                    ctx.notes_read.insert(self.id.clone());
-                }
+                Ok(()) => self.read = true,
                 Err(e) => ctx.status = Some(e.to_string()),
             }
         }
@@ -277,28 +339,21 @@ impl NoteView {
         }
     }
 
-    pub fn on_text_key(&mut self, key: KeyEvent, ctx: &Ctx) {
-        match key.code {
-            KeyCode::Enter => {
-                self.search.typing = false;
+    /// A key for the search being typed; `None` when no search is being typed.
+    pub fn on_text(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Option<Nav> {
+        match self.search.on_text(key)? {
+            Edit::Changed => self.find(),
+            Edit::Submit => {
                 self.find();
                 // Start from the first match at or below the current position.
                 self.search.current = self.search.matches.iter().position(|&l| l >= self.scroll).unwrap_or(0);
                 self.scroll_to_match(ctx);
+                self.mark_if_seen(ctx);
             }
-            KeyCode::Esc => {
-                self.search = Search::default();
-            }
-            KeyCode::Backspace => {
-                self.search.query.pop();
-                self.find();
-            }
-            KeyCode::Char(c) => {
-                self.search.query.push(c);
-                self.find();
-            }
-            _ => {}
+            Edit::Cancel => self.find(),
+            Edit::Unchanged => {}
         }
+        Some(Nav::Stay)
     }
 
     pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
@@ -312,9 +367,7 @@ impl NoteView {
             Action::PageDown => self.scroll = (self.scroll + page.saturating_sub(1)).min(max),
             Action::Top => self.scroll = 0,
             Action::Bottom => self.scroll = max,
-            Action::Search => {
-                self.search = Search { typing: true, ..Search::default() };
-            }
+            Action::Search => self.search = Search::typing(),
             Action::SearchNext => self.jump(ctx, true),
             Action::SearchPrev => self.jump(ctx, false),
             Action::PractiseTopic => {
@@ -322,7 +375,7 @@ impl NoteView {
                     return practice::start_topic(ctx, &topic);
                 }
             }
-            Action::Fire => {
+            Action::OpenLab => {
                 let scenario =
                     ctx.bank.note(&self.id).and_then(|n| n.lab.as_deref()).and_then(crate::lab::catalog::find);
                 match scenario {
@@ -333,7 +386,7 @@ impl NoteView {
                     None => ctx.status = Some("This note has no lab scenario.".into()),
                 }
             }
-            _ => {}
+            _ => return Nav::Ignored,
         }
         self.mark_if_seen(ctx);
         Nav::Stay
@@ -365,9 +418,10 @@ impl NoteView {
             if self.lines.is_empty() { 100 } else { (self.scroll + h).min(self.lines.len()) * 100 / self.lines.len() };
         let mut block =
             Block::bordered().title(format!(" {title} ")).title_bottom(Line::from(format!(" {pos}% ")).right_aligned());
-        if self.search.typing || !self.search.query.is_empty() {
-            let info = if self.search.typing {
-                format!(" /{}▏ ", self.search.query)
+        if self.search.input.is_some() || !self.search.query.is_empty() {
+            let room = usize::from(area.width.saturating_sub(12));
+            let info = if self.search.input.is_some() {
+                format!(" /{} ", self.search.shown(room))
             } else if self.search.matches.is_empty() {
                 format!(" /{} — no match ", self.search.query)
             } else {
