@@ -25,7 +25,8 @@ pub use validate::{Problem, SOURCE_HOSTS, Severity, check};
 #[derive(Debug, Clone, Default)]
 pub struct Bank {
     pub topics: Vec<Topic>,
-    pub questions: Vec<Question>,
+    /// Private: the id index below must stay in step with it (see [`Bank::questions`]).
+    questions: Vec<Question>,
     pub notes: Vec<Note>,
     pub faq: Vec<FaqEntry>,
     /// Empty for banks without a catalogue (imported banks).
@@ -34,6 +35,11 @@ pub struct Bank {
 }
 
 impl Bank {
+    /// The questions in file order. Read-only: the id index is built once with them.
+    pub fn questions(&self) -> &[Question] {
+        &self.questions
+    }
+
     fn new(
         mut topics: Vec<Topic>,
         questions: Vec<Question>,

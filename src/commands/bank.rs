@@ -37,14 +37,14 @@ pub fn check(source: &ContentSource) -> Result<ExitCode> {
     }
     crate::say!(
         "ok: {}, {}, {}, {} in {}{}",
-        plural(bank.questions.len(), "question"),
+        plural(bank.questions().len(), "question"),
         plural(bank.notes.len(), "note"),
         plural_as(bank.faq.len(), "FAQ entry", "FAQ entries"),
         plural(bank.topics.len(), "topic"),
         source.describe(),
         if warnings > 0 { format!(" ({})", plural(warnings, "warning")) } else { String::new() }
     )?;
-    crate::say!("{}", bank::quality::length_cue(&bank.questions).describe())?;
+    crate::say!("{}", bank::quality::length_cue(bank.questions()).describe())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -153,12 +153,17 @@ pub fn import(cli: &Cli, file: &Path, format: ImportFormat, out: Option<&Path>, 
 pub fn export(cli: &Cli, format: ExportFormat, out: Option<&Path>) -> Result<ExitCode> {
     let db = open_db(cli)?;
     let sel = select_bank(cli, Some(&db))?;
-    let text = bank::export::export(&sel.bank.questions, &sel.bank.topics, format, &sel.name);
+    let text = bank::export::export(sel.bank.questions(), &sel.bank.topics, format, &sel.name);
     match out {
         Some(path) => {
             crate::fsutil::write_atomic(path, text.as_bytes())
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("wrote {} from {} to {}", plural(sel.bank.questions.len(), "question"), sel.name, path.display());
+            eprintln!(
+                "wrote {} from {} to {}",
+                plural(sel.bank.questions().len(), "question"),
+                sel.name,
+                path.display()
+            );
         }
         None => write!(crate::term::stdout(), "{text}")?,
     }

@@ -184,7 +184,7 @@ pub fn dashboard(i: Inputs, s: &dyn Scheduler, now: Millis) -> Dashboard {
         correct: live.iter().map(|q| q.correct).sum(),
         seen: live.len(),
         mastered: live.iter().filter(|q| is_mastered(q)).count(),
-        total: bank.questions.len(),
+        total: bank.questions().len(),
         streak: streak(&days, today),
         accuracy_by_week: weeks
             .into_iter()
@@ -197,11 +197,11 @@ pub fn dashboard(i: Inputs, s: &dyn Scheduler, now: Millis) -> Dashboard {
             .collect(),
         mastery_by_domain: Domain::ALL
             .iter()
-            .map(|d| mastery(d.id(), d.title(), bank.questions.iter().filter(|q| q.domain == Some(*d)).collect()))
+            .map(|d| mastery(d.id(), d.title(), bank.questions().iter().filter(|q| q.domain == Some(*d)).collect()))
             .collect(),
         mastery_by_level: Level::ALL
             .iter()
-            .map(|l| mastery(l.id(), l.title(), bank.questions.iter().filter(|q| q.level == *l).collect()))
+            .map(|l| mastery(l.id(), l.title(), bank.questions().iter().filter(|q| q.level == *l).collect()))
             .collect(),
         exams: i.exams.iter().filter(|(spec, _)| is_mock(spec)).map(|(_, p)| p.clone()).collect(),
         custom_exams: i.exams.iter().filter(|(spec, _)| !is_mock(spec)).map(|(_, p)| p.clone()).collect(),

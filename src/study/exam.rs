@@ -227,7 +227,7 @@ pub fn draw(bank: &Bank, spec: &ExamSpec, seed: u64) -> Vec<Item> {
 /// The questions an exam could draw (exam level, its topics) and how many of them are in
 /// `seen`: what the start screen reports as "still unseen".
 pub fn unseen_count(bank: &Bank, spec: &ExamSpec, seen: &std::collections::HashSet<String>) -> (usize, usize) {
-    let pool: Vec<&Question> = bank.questions.iter().filter(|q| in_pool(q, spec)).collect();
+    let pool: Vec<&Question> = bank.questions().iter().filter(|q| in_pool(q, spec)).collect();
     (pool.iter().filter(|q| !seen.contains(&q.id)).count(), pool.len())
 }
 
@@ -246,7 +246,7 @@ pub fn draw_with_history(
 ) -> Vec<Item> {
     let mut rng = StdRng::seed_from_u64(seed);
     // Mock exams measure CLF-C02 depth: deep-dive questions never fill one.
-    let mut pool: Vec<&Question> = bank.questions.iter().filter(|q| in_pool(q, spec)).collect();
+    let mut pool: Vec<&Question> = bank.questions().iter().filter(|q| in_pool(q, spec)).collect();
     // A stable starting order, so the same seed gives the same exam whatever the file order.
     pool.sort_by(|a, b| a.id.cmp(&b.id));
     pool.shuffle(&mut rng);

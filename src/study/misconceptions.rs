@@ -64,7 +64,7 @@ pub struct BeliefStatus {
 /// Questions whose distractors carry each misconception id.
 pub fn tested_by(bank: &Bank) -> BTreeMap<&str, Vec<&str>> {
     let mut map: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for q in &bank.questions {
+    for q in bank.questions() {
         for o in q.options.iter().filter(|o| !o.correct) {
             if let Some(id) = &o.misconception {
                 let v = map.entry(id.as_str()).or_default();

@@ -50,7 +50,7 @@ pub fn plan(bank: &Bank, cards: &[SrsCard], settings: SrsSettings, now: Millis) 
     let exam_day = day_of(exam_at);
     let days_left = (exam_day - today).max(0);
     let seen: std::collections::HashSet<&str> = cards.iter().map(|c| c.question_id.as_str()).collect();
-    let unseen = bank.questions.iter().filter(|q| !seen.contains(q.id.as_str())).count();
+    let unseen = bank.questions().iter().filter(|q| !seen.contains(q.id.as_str())).count();
     let live: Vec<&SrsCard> = cards.iter().filter(|c| bank.question(&c.question_id).is_some()).collect();
     let due_now = live.iter().filter(|c| c.due <= now).count();
     let due_before_exam = live.iter().filter(|c| c.due > now && c.due < exam_at).count();

@@ -42,14 +42,14 @@ pub fn build_queue(bank: &Bank, filter: &Filter, level: LevelChoice, rng: &mut i
         return ids.iter().filter(|id| bank.question(id).is_some()).cloned().collect();
     }
     let mut ids: Vec<String> =
-        bank.questions.iter().filter(|q| filter.admits(q) && level.admits(q.level)).map(|q| q.id.clone()).collect();
+        bank.questions().iter().filter(|q| filter.admits(q) && level.admits(q.level)).map(|q| q.id.clone()).collect();
     ids.shuffle(rng);
     ids
 }
 
 /// How many questions a filter offers at a level (what a set-up screen shows next to it).
 pub fn count(bank: &Bank, filter: &Filter, level: LevelChoice) -> usize {
-    bank.questions.iter().filter(|q| filter.admits(q) && level.admits(q.level)).count()
+    bank.questions().iter().filter(|q| filter.admits(q) && level.admits(q.level)).count()
 }
 
 /// A practice choice as it is labelled and queued: deep dives and mixed levels say so in the

@@ -40,7 +40,7 @@ pub fn readiness(bank: &Bank, k: &Knowledge, s: &dyn Scheduler, now: Millis) -> 
     let mut domains = Vec::new();
     let mut predicted = 0.0;
     for d in Domain::ALL {
-        let qs: Vec<_> = bank.questions.iter().filter(|q| q.domain == Some(d) && q.level == Level::Exam).collect();
+        let qs: Vec<_> = bank.questions().iter().filter(|q| q.domain == Some(d) && q.level == Level::Exam).collect();
         let p = if qs.is_empty() {
             UNSEEN_PRIOR
         } else {

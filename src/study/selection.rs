@@ -115,7 +115,7 @@ pub fn domain_scores(bank: &Bank, k: &Knowledge, s: &dyn Scheduler, now: Millis)
     let mut v: Vec<AreaScore> = Domain::ALL
         .iter()
         .map(|d| {
-            let qs: Vec<&Question> = bank.questions.iter().filter(|q| q.domain == Some(*d)).collect();
+            let qs: Vec<&Question> = bank.questions().iter().filter(|q| q.domain == Some(*d)).collect();
             score_area(d.id(), d.title(), &qs, k, s, now)
         })
         .collect();
@@ -147,13 +147,13 @@ pub fn weak_queue(
 ) -> Vec<String> {
     let weakest: Vec<String> = topic_scores(bank, k, s, now).into_iter().take(3).map(|a| a.id).collect();
     let missed_tags: Vec<&str> = bank
-        .questions
+        .questions()
         .iter()
         .filter(|q| k.recent_accuracy(&q.id).is_some_and(|a| a < 1.0))
         .flat_map(|q| q.confusables())
         .collect();
     let mut pool: Vec<(&Question, f64)> = bank
-        .questions
+        .questions()
         .iter()
         .filter(|q| weakest.contains(&q.topic) || q.confusables().any(|t| missed_tags.contains(&t)))
         .map(|q| (q, k.predicted(&q.id, s, now)))

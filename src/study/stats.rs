@@ -45,7 +45,7 @@ pub fn glance(bank: &Bank, per_question: &[QuestionStat], daily: &[DailyStat], n
     Glance {
         seen: live.len(),
         mastered: live.iter().filter(|s| is_mastered(s)).count(),
-        total: bank.questions.len(),
+        total: bank.questions().len(),
         answered: live.iter().map(|s| s.answered).sum(),
         correct: live.iter().map(|s| s.correct).sum(),
         streak: streak(&days, day_of(now)),

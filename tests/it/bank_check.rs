@@ -23,7 +23,7 @@ const Q: &str = "questions/throttling.json";
 fn the_fixture_is_clean() {
     let (bank, problems) = bank::check(&fixture());
     assert!(problems.is_empty(), "{problems:?}");
-    assert_eq!(bank.questions.len(), 2);
+    assert_eq!(bank.questions().len(), 2);
     assert_eq!(bank.notes.len(), 1);
     assert_eq!(bank.faq.len(), 1);
 }

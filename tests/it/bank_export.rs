@@ -26,16 +26,16 @@ fn by_order(mut topics: Vec<Topic>) -> Vec<Topic> {
 #[test]
 fn every_bundled_question_round_trips_through_gift() {
     let bank = bundled();
-    let gift = export_gift(&bank.questions, &bank.topics);
+    let gift = export_gift(bank.questions(), &bank.topics);
     let back = reimport(&gift);
-    assert_eq!(back.questions.len(), bank.questions.len());
-    for (got, want) in back.questions.iter().zip(&bank.questions) {
+    assert_eq!(back.questions.len(), bank.questions().len());
+    for (got, want) in back.questions.iter().zip(bank.questions()) {
         // Misconception tags name the built-in catalogue, which an imported bank does not have.
         let mut want = want.clone();
         want.options.iter_mut().for_each(|o| o.misconception = None);
         assert_eq!(*got, want, "question {} changed in the round trip", want.id);
     }
-    assert!(bank.questions.iter().any(|q| q.level == Level::Deep), "levels are part of the round trip");
+    assert!(bank.questions().iter().any(|q| q.level == Level::Deep), "levels are part of the round trip");
     assert_eq!(by_order(back.topics), bank.topics, "topic ids, titles and order survive too");
 }
 
@@ -157,7 +157,7 @@ fn anki_records(text: &str) -> (Vec<&str>, Vec<csv::StringRecord>) {
 #[test]
 fn anki_export_has_the_headers_and_one_note_per_question() {
     let bank = bundled();
-    let text = export_anki(&bank.questions, "builtin");
+    let text = export_anki(bank.questions(), "builtin");
     let (headers, records) = anki_records(&text);
     // No `#columns:`: it maps by field name, and a non-English Anki names Basic's fields otherwise.
     assert_eq!(
@@ -191,9 +191,9 @@ fn anki_export_has_the_headers_and_one_note_per_question() {
         assert!(key.is_some_and(|k| ANKI_KEYS.contains(&k.as_str())), "{h} is not a header Anki reads");
     }
     assert!(text.starts_with(&format!("{}\n", headers.join("\n"))), "the exact header, first");
-    assert_eq!(records.len(), bank.questions.len());
-    assert_eq!(text.lines().count(), headers.len() + bank.questions.len(), "one line per note: no raw line breaks");
-    for (r, q) in records.iter().zip(&bank.questions) {
+    assert_eq!(records.len(), bank.questions().len());
+    assert_eq!(text.lines().count(), headers.len() + bank.questions().len(), "one line per note: no raw line breaks");
+    for (r, q) in records.iter().zip(bank.questions()) {
         assert_eq!(r.len(), 4, "{}", q.id);
         assert_eq!(&r[0], format!("gatewise-builtin-{}", q.id), "GUIDs name the bank: ids are unique per bank only");
         assert!(r[3].split(' ').any(|t| t == format!("topic::{}", q.topic)), "{}", &r[3]);
@@ -202,12 +202,12 @@ fn anki_export_has_the_headers_and_one_note_per_question() {
         assert!(!r[1].starts_with('"') && !r[2].starts_with('"'), "{}", q.id);
     }
 
-    for (r, q) in records.iter().zip(&bank.questions).filter(|(_, q)| q.kind == Kind::Multiple) {
+    for (r, q) in records.iter().zip(bank.questions()).filter(|(_, q)| q.kind == Kind::Multiple) {
         let choose = format!("choose {}", gatewise::bank::count_word(q.answer_count()).to_ascii_lowercase());
         assert_eq!(r[1].to_ascii_lowercase().matches(&choose).count(), 1, "says how many to pick once: {}", q.id);
     }
 
-    let i = bank.questions.iter().position(|q| q.id == "cch-001").expect("cch-001 exists");
+    let i = bank.questions().iter().position(|q| q.id == "cch-001").expect("cch-001 exists");
     let r = &records[i];
     assert!(r[1].contains("<br><br>A. HTTP API<br>B. REST API<br>"), "{}", &r[1]);
     assert!(r[2].starts_with("<b>Answer: B</b><br><br>Caching is a REST API feature"), "{}", &r[2]);
@@ -243,10 +243,10 @@ fn export_formats_by_name() {
     assert!("pdf".parse::<ExportFormat>().is_err());
     let bank = bundled();
     assert_eq!(
-        export(&bank.questions, &bank.topics, ExportFormat::Gift, "b"),
-        export_gift(&bank.questions, &bank.topics)
+        export(bank.questions(), &bank.topics, ExportFormat::Gift, "b"),
+        export_gift(bank.questions(), &bank.topics)
     );
-    assert_eq!(export(&bank.questions, &bank.topics, ExportFormat::Anki, "b"), export_anki(&bank.questions, "b"));
+    assert_eq!(export(bank.questions(), &bank.topics, ExportFormat::Anki, "b"), export_anki(bank.questions(), "b"));
 }
 
 /// Text made of GIFT's special characters among others, trimmed and not empty, as bank text is.

@@ -329,7 +329,7 @@ fn a_written_bank_passes_check_with_warnings_only_for_flagged_fields() {
 
     let files = bank::read_source(&ContentSource::Dir(out.clone())).expect("reads back");
     let (bank, problems) = bank::check(&files);
-    assert_eq!(bank.questions.len(), all.questions.len());
+    assert_eq!(bank.questions().len(), all.questions.len());
     assert!(problems.iter().all(|p| p.severity == Severity::Warning), "{problems:#?}");
     assert!(problems.iter().all(|p| p.message.contains("(flagged as missing by import)")), "{problems:#?}");
     // One warning for each flagged field: no source, no overall explanation, each empty option.
@@ -412,7 +412,7 @@ fn note_links_are_dropped_from_a_written_bank() {
     got.questions[0].notes = vec!["throttling".into()];
     write_bank(&out, &got).expect("writes though the note does not exist there");
     let bank = bank::Bank::load(&ContentSource::Dir(out)).expect("loads");
-    assert!(bank.questions.iter().all(|q| q.notes.is_empty()));
+    assert!(bank.questions().iter().all(|q| q.notes.is_empty()));
 }
 
 /// The first fenced block under a `#### <title>` heading of questions/README.md.

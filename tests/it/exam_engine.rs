@@ -103,8 +103,8 @@ fn item_for(b: &Bank, id: &str, answer: Option<Vec<usize>>) -> Item {
 #[test]
 fn scoring_single_multiple_all_or_nothing_and_unanswered() {
     let b = bank();
-    let single = b.questions.iter().find(|q| q.kind == Kind::Single).expect("single");
-    let multi = b.questions.iter().find(|q| q.kind == Kind::Multiple).expect("multiple");
+    let single = b.questions().iter().find(|q| q.kind == Kind::Single).expect("single");
+    let multi = b.questions().iter().find(|q| q.kind == Kind::Multiple).expect("multiple");
     let key_m = multi.correct_indices();
     let wrong_s = (0..single.options.len()).find(|i| !single.options[*i].correct).expect("a wrong option");
     let items = vec![
@@ -132,7 +132,7 @@ fn scoring_single_multiple_all_or_nothing_and_unanswered() {
 #[test]
 fn a_question_removed_from_the_bank_is_not_scored() {
     let b = bank();
-    let q = &b.questions[0];
+    let q = &b.questions()[0];
     let mut items = vec![item_for(&b, &q.id, Some(q.correct_indices()))];
     items.push(Item { question_id: "gone-001".into(), order: vec![0, 1, 2, 3], answer: Some(vec![0]), flagged: false });
     let r = score(&b, &items, 0);

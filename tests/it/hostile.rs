@@ -126,7 +126,7 @@ fn a_damaged_stored_exam_is_refused_alike_and_a_bad_option_order_is_not_shown() 
     let spec = serde_json::to_string(&gatewise::study::exam::ExamSpec::quick()).expect("spec");
     assert!(restore(&spec, vec![]).expect_err("empty").contains("no questions"));
     let bank = gatewise::bank::Bank::load(&gatewise::bank::ContentSource::Embedded).expect("bank");
-    let q = bank.questions.iter().find(|q| q.options.len() == 4).expect("4 options");
+    let q = bank.questions().iter().find(|q| q.options.len() == 4).expect("4 options");
     let item = |order: Vec<usize>| Item { question_id: q.id.clone(), order, answer: None, flagged: false };
     assert!(item(vec![2, 0, 3, 1]).fits(q));
     assert!(!item(vec![0, 1, 2, 3, 0, 1, 2]).fits(q), "seven entries for four options");

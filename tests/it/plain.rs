@@ -52,7 +52,7 @@ fn practise_one(
 #[test]
 fn practice_grades_stores_and_reports_with_a_fake_clock() {
     let bank = Bank::load(&ContentSource::Embedded).expect("bank");
-    let q = bank.questions.iter().find(|q| q.kind == gatewise::bank::Kind::Single).expect("single").clone();
+    let q = bank.questions().iter().find(|q| q.kind == gatewise::bank::Kind::Single).expect("single").clone();
     let rng = StdRng::seed_from_u64(9);
     // The letter of the right option, as the session will shuffle it.
     let order = Presented::new(&q, &mut rng.clone()).order;
@@ -177,7 +177,7 @@ fn an_exam_answer_typed_after_time_is_up_does_not_count() {
 fn plain_practice_names_the_belief_a_wrong_answer_shows_in_the_apps_words() {
     let bank = Bank::load(&ContentSource::Embedded).expect("bank");
     let q = bank
-        .questions
+        .questions()
         .iter()
         .find(|q| q.kind == gatewise::bank::Kind::Single && q.options.iter().any(|o| o.misconception.is_some()))
         .expect("a single-answer question with a tagged distractor")

@@ -108,7 +108,7 @@ fn readiness_with_nothing_seen_is_the_prior_and_a_miss_lowers_it() {
     let r = readiness(&bank, &Knowledge::new(&[], &[]), &s, NOW);
     assert!(close(r.predicted, UNSEEN_PRIOR));
     assert_eq!(r.scaled, 550);
-    let id = bank.questions.iter().find(|q| q.level == gatewise::bank::Level::Exam).expect("q").id.clone();
+    let id = bank.questions().iter().find(|q| q.level == gatewise::bank::Level::Exam).expect("q").id.clone();
     let u = update_for_answer(&s, None, &id, Rating::Again, NOW, SrsSettings::default());
     let stats = vec![stat(&id, &[false])];
     let cards = vec![u.card];

@@ -164,7 +164,7 @@ fn after_a_kill_the_exam_resumes_with_answers_flags_position_and_at_most_the_sav
 #[test]
 fn practice_refuses_the_wrong_number_of_picks_without_storing_and_stores_before_feedback() {
     let mut w = World::new();
-    let q = w.bank.questions.iter().find(|q| q.kind == Kind::Multiple).expect("multiple").clone();
+    let q = w.bank.questions().iter().find(|q| q.kind == Kind::Multiple).expect("multiple").clone();
     let choice = PracticeChoice::Pick(Filter::Ids("one".into(), vec![q.id.clone()]), LevelChoice::Exam);
     let mut rng = StdRng::seed_from_u64(3);
     let mut p = PracticeSession::start(&mut w.services(), choice, Mode::Practice, T0, &mut rng).expect("start");

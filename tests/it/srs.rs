@@ -133,7 +133,7 @@ proptest! {
         let mut now = T0;
         for (q, right, cram) in history {
             now += DAY_MS / 3;
-            let id = b.questions[q].id.clone();
+            let id = b.questions()[q].id.clone();
             let before = (db.srs_cards("builtin").expect("cards"), db.review_log("builtin").expect("log"));
             let r = answer(&mut db, &b, &id, right, if cram { Mode::Cram } else { Mode::Practice }, now);
             if cram {
@@ -151,7 +151,7 @@ proptest! {
 fn every_answer_is_in_the_review_log_and_leeches_are_marked() {
     let b = bank();
     let mut db = Db::open_in_memory().expect("db");
-    let id = b.questions[0].id.clone();
+    let id = b.questions()[0].id.clone();
     let mut now = T0;
     let mut last = answer(&mut db, &b, &id, true, Mode::Practice, now);
     for _ in 0..LEECH_LAPSES {
@@ -170,7 +170,7 @@ fn every_answer_is_in_the_review_log_and_leeches_are_marked() {
 fn the_due_queue_is_most_overdue_first_and_skips_removed_questions() {
     let b = bank();
     let mut db = Db::open_in_memory().expect("db");
-    let (a, c) = (b.questions[0].id.clone(), b.questions[1].id.clone());
+    let (a, c) = (b.questions()[0].id.clone(), b.questions()[1].id.clone());
     answer(&mut db, &b, &a, true, Mode::Practice, T0);
     answer(&mut db, &b, &c, false, Mode::Practice, T0 + 1000);
     let mut cards = db.srs_cards("builtin").expect("cards");
@@ -190,7 +190,7 @@ fn weak_areas_come_from_the_weakest_topics_and_interleave_look_alikes() {
     let mut db = Db::open_in_memory().expect("db");
     // Miss every caching question; get every security question right.
     let mut now = T0;
-    for q in b.questions.iter().filter(|q| q.topic == "caching" || q.topic == "security") {
+    for q in b.questions().iter().filter(|q| q.topic == "caching" || q.topic == "security") {
         now += 1000;
         answer(&mut db, &b, &q.id.clone(), q.topic == "security", Mode::Practice, now);
     }
@@ -215,7 +215,7 @@ fn weak_areas_come_from_the_weakest_topics_and_interleave_look_alikes() {
 fn interleaving_alternates_confusable_groups() {
     let b = bank();
     let tagged: Vec<&gatewise::bank::Question> = b
-        .questions
+        .questions()
         .iter()
         .filter(|q| q.confusables().next().is_some_and(|t| t == "alb" || t == "cloudfront"))
         .collect();
@@ -229,5 +229,5 @@ fn interleaving_alternates_confusable_groups() {
         .collect();
     assert_ne!(first[0], first[1]);
     assert_ne!(first[1], first[2]);
-    assert!(b.questions.iter().any(|q| q.kind == Kind::Multiple));
+    assert!(b.questions().iter().any(|q| q.kind == Kind::Multiple));
 }

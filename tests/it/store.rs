@@ -462,7 +462,7 @@ fn a_card_changed_by_another_instance_mid_answer_is_not_overwritten() {
     let dir = tempfile::tempdir().expect("dir");
     let path = db_in(dir.path());
     let bank = Bank::load(&ContentSource::Embedded).expect("bank");
-    let q = bank.questions[0].clone();
+    let q = bank.questions()[0].clone();
     let right = q.correct_indices();
     let answer = move |db: &mut Db, at: i64| {
         let a = Answer {
@@ -489,7 +489,7 @@ fn a_card_changed_by_another_instance_mid_answer_is_not_overwritten() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     other.execute_batch("COMMIT").expect("other commits");
     let db = worker.join().expect("worker");
-    let card = db.srs_card("builtin", &bank.questions[0].id).expect("read").expect("card");
+    let card = db.srs_card("builtin", &bank.questions()[0].id).expect("read").expect("card");
     assert_eq!(card.reps, 3, "one review here, one by the other instance, one more here");
 }
 

@@ -184,7 +184,7 @@ pub(crate) fn seed_history(a: &mut App) {
     use gatewise::progress::{Answer, record};
     use gatewise::store::Mode;
     use gatewise::study::scheduler::{Fsrs, SrsSettings};
-    let ids: Vec<String> = a.ctx.bank.questions.iter().take(12).map(|q| q.id.clone()).collect();
+    let ids: Vec<String> = a.ctx.bank.questions().iter().take(12).map(|q| q.id.clone()).collect();
     for day in 0..21i64 {
         for (i, id) in ids.iter().enumerate() {
             if (i as i64 + day) % 3 != 0 {

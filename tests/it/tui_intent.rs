@@ -174,7 +174,7 @@ fn the_bank_picker_has_its_own_keys_and_switching_reloads_home() {
     assert!(matches!(a.screen(), Screen::Home(_)));
     assert_eq!(a.ctx.bank_name, "minimal");
     let total = home_figures(&a).glance.total;
-    assert_eq!(total, a.ctx.bank.questions.len(), "Home counts the new bank's questions");
+    assert_eq!(total, a.ctx.bank.questions().len(), "Home counts the new bank's questions");
     assert_ne!(total, total_before);
     assert!(draw(&a, 100, 30).contains("Bank minimal"));
 }

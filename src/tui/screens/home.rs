@@ -222,7 +222,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &Home, ctx: &Ctx) {
             format!(
                 "Bank {}: {} on {}, {}, {} (b switches).",
                 ctx.bank_name,
-                plural(ctx.bank.questions.len(), "question"),
+                plural(ctx.bank.questions().len(), "question"),
                 plural(ctx.bank.topics.len(), "topic"),
                 plural(ctx.bank.notes.len(), "note"),
                 crate::text::plural_as(ctx.bank.faq.len(), "FAQ entry", "FAQ entries")

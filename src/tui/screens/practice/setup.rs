@@ -70,7 +70,7 @@ impl Setup {
             (
                 Row::Weak,
                 "Weak areas, with look-alike services interleaved".to_string(),
-                crate::study::selection::WEAK_SESSION.min(bank.questions.len()),
+                crate::study::selection::WEAK_SESSION.min(bank.questions().len()),
             ),
             (Row::Mixed, "Mixed: every topic".to_string(), n(Filter::Mixed)),
             (
