@@ -29,7 +29,7 @@ pub fn find(dir: &Path, name: &str) -> Option<PathBuf> {
 }
 
 /// The name progress is kept under for a bank read with `--content DIR`.
-pub fn name_of_dir(dir: &Path) -> String {
+pub(crate) fn name_of_dir(dir: &Path) -> String {
     let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     let base = canonical.file_name().and_then(|n| n.to_str()).unwrap_or("content");
     if base == "builtin" { "dir-builtin".to_string() } else { base.to_string() }

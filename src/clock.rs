@@ -3,7 +3,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Milliseconds since the Unix epoch. `GATEWISE_NOW_MS` pins it, for reproducible demos and
 /// tests of the commands that report on time (streaks, plans, due reviews).
-pub fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     if let Some(pinned) = std::env::var("GATEWISE_NOW_MS").ok().and_then(|v| v.parse().ok()) {
         return pinned;
     }
@@ -11,7 +11,7 @@ pub fn now_ms() -> i64 {
 }
 
 /// `YYYYMMDDTHHMMSSZ` for a Unix time in milliseconds (UTC), for backup file names.
-pub fn stamp(ms: i64) -> String {
+pub(crate) fn stamp(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);
@@ -29,7 +29,7 @@ pub fn duration(ms: i64) -> String {
 }
 
 /// `YYYY-MM-DD HH:MM` (UTC) for a Unix time in milliseconds.
-pub fn datetime(ms: i64) -> String {
+pub(crate) fn datetime(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     let rem = secs.rem_euclid(86_400);
@@ -37,7 +37,7 @@ pub fn datetime(ms: i64) -> String {
 }
 
 /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400);
@@ -48,7 +48,7 @@ pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 }
 
 /// Parses `YYYY-MM-DD` into days since 1970-01-01; `None` for anything else or an impossible date.
-pub fn parse_date(s: &str) -> Option<i64> {
+pub(crate) fn parse_date(s: &str) -> Option<i64> {
     let mut parts = s.trim().splitn(3, '-');
     let y: i64 = parts.next()?.parse().ok()?;
     let m: u32 = parts.next()?.parse().ok()?;
@@ -68,7 +68,7 @@ pub fn date(days: i64) -> String {
 }
 
 /// Year, month, day of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

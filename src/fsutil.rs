@@ -5,13 +5,12 @@ use std::io::Write;
 use std::path::Path;
 
 /// Size caps on what gatewise reads whole (documented in the README).
-pub const MAX_PROGRESS_IMPORT: u64 = 256 * 1024 * 1024;
-pub const MAX_API_DEFINITION: u64 = 4 * 1024 * 1024;
-pub const MAX_BANK_IMPORT: u64 = 50 * 1024 * 1024;
+pub(crate) const MAX_PROGRESS_IMPORT: u64 = 256 * 1024 * 1024;
+pub(crate) const MAX_API_DEFINITION: u64 = 4 * 1024 * 1024;
 
 /// Reads a text file whole, refusing one over `cap` bytes (checked while reading, so `/dev/zero`
 /// or a growing file is stopped too) and naming the line and byte of invalid UTF-8.
-pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<String, String> {
+pub(crate) fn read_capped(path: &Path, cap: u64, what: &str) -> Result<String, String> {
     use std::io::Read;
     let shown = path.display();
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
@@ -27,7 +26,7 @@ pub fn read_capped(path: &Path, cap: u64, what: &str) -> Result<String, String> 
     })
 }
 
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new().prefix(".gatewise-").suffix(".tmp").tempfile_in(dir)?;
     tmp.write_all(bytes)?;

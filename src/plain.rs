@@ -47,7 +47,7 @@ pub struct Parsed {
 }
 
 /// Parses "B", "a c", "1,3", "B!" or "A,C?"; `None` if anything is not an option letter or number.
-pub fn parse_answer(line: &str, options: usize) -> Option<Parsed> {
+pub(crate) fn parse_answer(line: &str, options: usize) -> Option<Parsed> {
     let t = line.trim();
     let (body, confidence) = match t.chars().last() {
         Some('!') => (&t[..t.len() - 1], Some(3)),

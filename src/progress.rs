@@ -59,7 +59,7 @@ pub fn load_dashboard(
 
 /// Mock exams' results (see `is_mock`), newest first, for Home's "Last exam"; custom exams of
 /// a few questions are not a measure of readiness.
-pub fn mock_results(db: &Db, bank_name: &str) -> Result<Vec<ExamResult>, StoreError> {
+pub(crate) fn mock_results(db: &Db, bank_name: &str) -> Result<Vec<ExamResult>, StoreError> {
     Ok(db
         .exam_results_newest_first(bank_name)?
         .into_iter()
@@ -71,12 +71,12 @@ pub fn mock_results(db: &Db, bank_name: &str) -> Result<Vec<ExamResult>, StoreEr
 }
 
 /// Questions of a bank answered at least once (for drawing an exam unseen-first).
-pub fn seen_ids(db: &Db, bank_name: &str) -> Result<std::collections::HashSet<String>, StoreError> {
+pub(crate) fn seen_ids(db: &Db, bank_name: &str) -> Result<std::collections::HashSet<String>, StoreError> {
     Ok(db.question_stats(bank_name)?.into_iter().map(|s| s.question_id).collect())
 }
 
 /// Home's "what next" from the stored state.
-pub fn what_next(
+pub(crate) fn what_next(
     db: &Db,
     bank: &Bank,
     bank_name: &str,
@@ -101,7 +101,12 @@ pub fn what_next(
 }
 
 /// The beliefs this learner's answers have shown, active ones first.
-pub fn load_beliefs(db: &Db, bank: &Bank, bank_name: &str, now: Millis) -> Result<Vec<BeliefStatus>, StoreError> {
+pub(crate) fn load_beliefs(
+    db: &Db,
+    bank: &Bank,
+    bank_name: &str,
+    now: Millis,
+) -> Result<Vec<BeliefStatus>, StoreError> {
     let slips: Vec<Slip> = db
         .misconception_slips(bank_name)?
         .into_iter()
@@ -223,7 +228,7 @@ pub fn exam_items(rows: &[ExamItemRow]) -> Vec<Item> {
         .collect()
 }
 
-pub fn exam_rows(items: &[Item]) -> Vec<ExamItemRow> {
+pub(crate) fn exam_rows(items: &[Item]) -> Vec<ExamItemRow> {
     items
         .iter()
         .map(|i| ExamItemRow {

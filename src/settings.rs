@@ -27,7 +27,7 @@ pub fn srs(db: &Db) -> Result<SrsSettings, StoreError> {
 
 /// Sets the exam date from what the learner typed (`YYYY-MM-DD`, after today); empty text or
 /// `none` clears it. Returns the stored date.
-pub fn set_exam_date(db: &mut Db, text: &str, now: Millis) -> Result<Option<String>, SettingError> {
+pub(crate) fn set_exam_date(db: &mut Db, text: &str, now: Millis) -> Result<Option<String>, SettingError> {
     let text = text.trim();
     if text.is_empty() || text == "none" {
         db.remove_setting(EXAM_DATE)?;
@@ -39,7 +39,7 @@ pub fn set_exam_date(db: &mut Db, text: &str, now: Millis) -> Result<Option<Stri
 }
 
 /// Sets the retention target, kept within the scheduler's range; returns the value stored.
-pub fn set_retention(db: &mut Db, retention: f64) -> Result<f64, StoreError> {
+pub(crate) fn set_retention(db: &mut Db, retention: f64) -> Result<f64, StoreError> {
     let r = clamp_retention(retention);
     db.set_setting(RETENTION, &format!("{r:.2}"))?;
     Ok(r)
@@ -61,7 +61,7 @@ pub fn theme(db: &Db) -> Result<Option<Look>, StoreError> {
     })
 }
 
-pub fn set_theme(db: &mut Db, look: Look) -> Result<(), StoreError> {
+pub(crate) fn set_theme(db: &mut Db, look: Look) -> Result<(), StoreError> {
     db.set_setting(THEME, if look == Look::Light { "light" } else { "dark" })
 }
 
@@ -70,6 +70,6 @@ pub fn bank(db: &Db) -> Result<Option<String>, StoreError> {
     db.setting(BANK)
 }
 
-pub fn set_bank(db: &mut Db, name: &str) -> Result<(), StoreError> {
+pub(crate) fn set_bank(db: &mut Db, name: &str) -> Result<(), StoreError> {
     db.set_setting(BANK, name)
 }

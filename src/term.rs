@@ -19,7 +19,7 @@ pub fn clean(text: &str) -> Cow<'_, str> {
 }
 
 /// The first control character a text holds (other than newline and tab), for validators.
-pub fn first_control(text: &str) -> Option<char> {
+pub(crate) fn first_control(text: &str) -> Option<char> {
     text.chars().find(|&c| unsafe_char(c))
 }
 

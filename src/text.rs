@@ -27,21 +27,21 @@ pub fn plural<N: Count>(n: N, word: &str) -> String {
 }
 
 /// The same for a word whose plural is not "-s": `plural_as(n, "entry", "entries")`.
-pub fn plural_as<N: Count>(n: N, one: &str, many: &str) -> String {
+pub(crate) fn plural_as<N: Count>(n: N, one: &str, many: &str) -> String {
     format!("{} {}", n.show(), if n.is_one() { one } else { many })
 }
 
 /// The confidence levels as the learner marks them (1, 2, 3 in storage).
-pub const CONFIDENCE: [&str; 3] = ["unsure", "fairly sure", "sure"];
+pub(crate) const CONFIDENCE: [&str; 3] = ["unsure", "fairly sure", "sure"];
 
 /// The name of a stored confidence level; unknown values are named as such, not guessed.
-pub fn confidence_label(level: u8) -> &'static str {
+pub(crate) fn confidence_label(level: u8) -> &'static str {
     CONFIDENCE.get(usize::from(level).wrapping_sub(1)).copied().unwrap_or("unknown")
 }
 
 /// Text with its first letter in capitals (errors are written lower-case so they read well
 /// after a colon).
-pub fn capitalise(text: &str) -> String {
+pub(crate) fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
@@ -50,7 +50,7 @@ pub fn capitalise(text: &str) -> String {
 }
 
 /// A message as a sentence on its own: capitalised, ending in a full stop.
-pub fn sentence(text: &str) -> String {
+pub(crate) fn sentence(text: &str) -> String {
     let s = capitalise(text.trim_end());
     if s.ends_with(['.', '!', '?']) { s } else { s + "." }
 }

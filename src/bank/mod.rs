@@ -78,16 +78,11 @@ impl Bank {
         self.topics.iter().find(|t| t.id == id)
     }
 
-    pub fn topic_title<'a>(&'a self, id: &'a str) -> &'a str {
+    pub(crate) fn topic_title<'a>(&'a self, id: &'a str) -> &'a str {
         self.topic(id).map_or(id, |t| t.title.as_str())
     }
 
     pub fn questions_in_topic<'a>(&'a self, topic: &'a str) -> impl Iterator<Item = &'a Question> + 'a {
         self.questions.iter().filter(move |q| q.topic == topic)
-    }
-
-    /// Questions that point at a note, or share its topic.
-    pub fn questions_for_note<'a>(&'a self, note: &'a Note) -> impl Iterator<Item = &'a Question> + 'a {
-        self.questions.iter().filter(move |q| q.notes.contains(&note.id) || q.topic == note.topic)
     }
 }

@@ -12,7 +12,7 @@ pub const MAX_MULTI_LONGEST: f64 = 0.20;
 pub const RATIO_RANGE: (f64, f64) = (0.85, 1.15);
 pub const MAX_LONGEST_STRATEGY: f64 = 0.40;
 /// Two stems whose word trigrams overlap more than this (Jaccard) are near-duplicates.
-pub const NEAR_DUPLICATE: f64 = 0.8;
+pub(crate) const NEAR_DUPLICATE: f64 = 0.8;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LengthCue {

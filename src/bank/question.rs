@@ -44,7 +44,7 @@ impl Domain {
         }
     }
 
-    pub fn from_id(id: &str) -> Option<Domain> {
+    pub(crate) fn from_id(id: &str) -> Option<Domain> {
         Domain::ALL.into_iter().find(|d| d.id() == id)
     }
 }
@@ -92,15 +92,6 @@ impl LevelChoice {
             LevelChoice::Exam => level == Level::Exam,
             LevelChoice::Deep => level == Level::Deep,
             LevelChoice::All => true,
-        }
-    }
-
-    pub fn from_id(id: &str) -> Option<LevelChoice> {
-        match id {
-            "exam" => Some(LevelChoice::Exam),
-            "deep" => Some(LevelChoice::Deep),
-            "all" => Some(LevelChoice::All),
-            _ => None,
         }
     }
 }

@@ -32,7 +32,7 @@ pub struct BankStats {
     pub misconception_tagged: BTreeMap<String, f64>,
 }
 
-pub fn bank_stats(bank: &Bank) -> BankStats {
+pub(crate) fn bank_stats(bank: &Bank) -> BankStats {
     let mut by_topic: BTreeMap<String, usize> = bank.topics.iter().map(|t| (t.id.clone(), 0)).collect();
     let mut by_domain: BTreeMap<String, usize> = super::Domain::ALL.iter().map(|d| (d.id().to_string(), 0)).collect();
     let mut by_difficulty: BTreeMap<String, usize> = (1..=3).map(|d| (d.to_string(), 0)).collect();
@@ -77,7 +77,7 @@ pub fn bank_stats(bank: &Bank) -> BankStats {
 
 impl BankStats {
     /// A human-readable table.
-    pub fn to_text(&self, bank: &Bank) -> String {
+    pub(crate) fn to_text(&self, bank: &Bank) -> String {
         use crate::text::{plural, plural_as};
         let mut s = format!(
             "{} ({} single, {} multiple response), {}, {}, {}\n\nBy topic:\n",

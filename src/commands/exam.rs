@@ -35,7 +35,7 @@ pub fn run(cli: &Cli, args: &ExamArgs) -> Result<ExitCode> {
 }
 
 /// The exam the flags ask for: --full, --questions/--minutes, else the quick exam.
-pub fn spec_from(args: &ExamArgs) -> ExamSpec {
+pub(crate) fn spec_from(args: &ExamArgs) -> ExamSpec {
     let spec = match (args.full, args.questions, args.minutes) {
         (true, _, _) => ExamSpec { topics: args.topics.clone(), ..ExamSpec::full() },
         (false, Some(n), Some(m)) => ExamSpec::custom(usize::from(n), m, args.topics.clone()),

@@ -21,7 +21,7 @@ use crate::tui::Launch;
 use crate::tui::theme::{Theme, ThemeName};
 
 /// The name progress is kept under for the bundled bank.
-pub const BUILTIN: &str = "builtin";
+pub(crate) const BUILTIN: &str = "builtin";
 
 /// `--theme` (remembered as the setting), else the stored setting, else dark; NO_COLOR
 /// (non-empty) turns colour off.
@@ -58,7 +58,7 @@ pub struct Selected {
 
 /// `--content DIR`, else `--bank NAME`, else the bank last chosen in the app (when a database is
 /// open), else the built-in one.
-pub fn select_bank(cli: &Cli, db: Option<&Db>) -> Result<Selected> {
+pub(crate) fn select_bank(cli: &Cli, db: Option<&Db>) -> Result<Selected> {
     if let Some(dir) = &cli.content {
         return Ok(Selected {
             bank: Bank::load(&ContentSource::Dir(dir.clone()))?,
@@ -92,7 +92,7 @@ pub fn select_bank(cli: &Cli, db: Option<&Db>) -> Result<Selected> {
 
 /// Opens the terminal app on `launch`; every launch knows where user banks live, so `b` on
 /// Home lists them after `gatewise practice` or `gatewise exam` too.
-pub fn run_tui(cli: &Cli, db: Db, sel: Selected, theme: Theme, launch: Launch) -> Result<()> {
+pub(crate) fn run_tui(cli: &Cli, db: Db, sel: Selected, theme: Theme, launch: Launch) -> Result<()> {
     let banks_dir = crate::paths::banks_dir(&db_path(cli)?);
     crate::tui::run(crate::tui::RunOptions { bank: sel.bank, bank_name: sel.name, db, theme, launch, banks_dir })
 }
@@ -164,7 +164,7 @@ pub fn db_path(cli: &Cli) -> Result<PathBuf> {
     }
 }
 
-pub fn open_db(cli: &Cli) -> Result<Db> {
+pub(crate) fn open_db(cli: &Cli) -> Result<Db> {
     let path = db_path(cli)?;
     if cli.db.is_none()
         && let Some(dir) = path.parent()

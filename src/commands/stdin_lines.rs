@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::plain::{LineSource, Waited, read_capped_line};
 
 /// How often an idle exam stores its clock: at most this much is lost to SIGKILL.
-pub const TICK: Duration = Duration::from_secs(2);
+pub(crate) const TICK: Duration = Duration::from_secs(2);
 const POLL: Duration = Duration::from_millis(200);
 
 pub struct StdinLines {

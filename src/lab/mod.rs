@@ -120,7 +120,7 @@ pub struct LabError {
 
 /// A scenario variant's checked API definition and the stage it runs on: the one way a scenario
 /// becomes a gateway, for the Lab (virtual and live) and `gateway serve --scenario`.
-pub fn definition_for(s: &Scenario, v: usize) -> Result<(ApiDefinition, &'static str), LabError> {
+pub(crate) fn definition_for(s: &Scenario, v: usize) -> Result<(ApiDefinition, &'static str), LabError> {
     let variant = s.variants.get(v).ok_or_else(|| LabError { scenario: s.id, message: format!("no variant {v}") })?;
     let def = check_definition(variant.json).map_err(|problems| LabError {
         scenario: s.id,
@@ -130,7 +130,7 @@ pub fn definition_for(s: &Scenario, v: usize) -> Result<(ApiDefinition, &'static
 }
 
 /// The gateway a scenario variant runs on.
-pub fn gateway_for(s: &Scenario, v: usize) -> Result<Gateway, LabError> {
+pub(crate) fn gateway_for(s: &Scenario, v: usize) -> Result<Gateway, LabError> {
     let (def, stage) = definition_for(s, v)?;
     Gateway::new(def, stage).map_err(|e| LabError { scenario: s.id, message: e.to_string() })
 }

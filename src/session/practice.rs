@@ -95,9 +95,6 @@ impl PracticeSession {
     pub fn answered(&self) -> usize {
         self.core.answered.len()
     }
-    pub fn is_finished(&self) -> bool {
-        self.core.is_finished()
-    }
     /// The id of the question being asked, if any.
     pub fn current(&self) -> Option<&str> {
         self.core.current()

@@ -1,5 +1,5 @@
 //! Answer attempts, practice sessions, and the roll-ups the statistics read.
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use serde::Serialize;
 
 use super::{Db, Result};
@@ -106,7 +106,7 @@ impl Db {
     }
 
     /// Starts a practice (or cram, or lab) session and returns its id.
-    pub fn start_session(&mut self, bank: &str, mode: Mode, filter: &str, at: i64) -> Result<i64> {
+    pub(crate) fn start_session(&mut self, bank: &str, mode: Mode, filter: &str, at: i64) -> Result<i64> {
         self.ensure_same_file()?;
         self.conn
             .execute(
@@ -117,7 +117,7 @@ impl Db {
         Ok(self.conn.last_insert_rowid())
     }
 
-    pub fn end_session(&mut self, id: i64, at: i64) -> Result<()> {
+    pub(crate) fn end_session(&mut self, id: i64, at: i64) -> Result<()> {
         self.ensure_same_file()?;
         self.conn.execute("UPDATE sessions SET ended_at = ?2 WHERE id = ?1", params![id, at]).map_err(self.err())?;
         Ok(())
@@ -187,17 +187,5 @@ impl Db {
                 })
             },
         )
-    }
-
-    /// The last attempt on a question, if any.
-    pub fn last_attempt_at(&self, bank: &str, question_id: &str) -> Result<Option<i64>> {
-        self.conn
-            .query_row(
-                "SELECT last_at FROM question_stats WHERE bank = ?1 AND question_id = ?2",
-                params![bank, question_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(self.err())
     }
 }

@@ -221,7 +221,7 @@ impl Db {
 
     /// The spec and result of every submitted exam with a result, newest first (the caller
     /// decides which kind of exam it wants; specs are owned by `study::exam`).
-    pub fn exam_results_newest_first(&self, bank: &str) -> Result<Vec<(String, String)>> {
+    pub(crate) fn exam_results_newest_first(&self, bank: &str) -> Result<Vec<(String, String)>> {
         let sql = "SELECT spec, result FROM exams WHERE bank = ?1 AND state = 'submitted' AND result IS NOT NULL
                    ORDER BY submitted_at DESC, id DESC";
         self.rows(sql, [bank], |r| Ok((r.get(0)?, r.get(1)?)))

@@ -22,7 +22,7 @@ impl Db {
         Ok(())
     }
 
-    pub fn remove_setting(&mut self, key: &str) -> Result<()> {
+    pub(crate) fn remove_setting(&mut self, key: &str) -> Result<()> {
         self.ensure_same_file()?;
         self.conn.execute("DELETE FROM settings WHERE key = ?1", [key]).map_err(self.err())?;
         Ok(())

@@ -75,7 +75,7 @@ fn identity(path: &Path) -> Option<(u64, u64)> {
 }
 
 /// Claims the database file exclusively for `progress reset`; refused while any session holds it.
-pub fn lock_for_reset(path: &Path) -> Result<Option<std::fs::File>> {
+pub(crate) fn lock_for_reset(path: &Path) -> Result<Option<std::fs::File>> {
     let shown = path.display().to_string();
     let file = match std::fs::File::options().read(true).open(path) {
         Ok(f) => f,
@@ -283,7 +283,7 @@ fn classify(path: &str, e: rusqlite::Error) -> StoreError {
 
 /// Moves a database (and its WAL side files) aside as `NAME.bak-<stamp>`; returns the new path.
 /// Used by `gatewise progress reset`, so nothing is ever deleted.
-pub fn move_aside(path: &Path, stamp: &str) -> std::io::Result<Option<PathBuf>> {
+pub(crate) fn move_aside(path: &Path, stamp: &str) -> std::io::Result<Option<PathBuf>> {
     if !path.exists() {
         return Ok(None);
     }

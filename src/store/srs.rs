@@ -125,7 +125,7 @@ impl Db {
     }
 
     /// Cards due at or before `until`, most overdue first.
-    pub fn due_cards(&self, bank: &str, until: i64) -> Result<Vec<SrsCard>> {
+    pub(crate) fn due_cards(&self, bank: &str, until: i64) -> Result<Vec<SrsCard>> {
         self.rows(&format!("{CARD_COLS} WHERE bank = ?1 AND due <= ?2 ORDER BY due"), params![bank, until], card_from)
     }
 

@@ -11,14 +11,14 @@ use super::readiness::{Readiness, readiness};
 use super::records::{DailyStat, QuestionStat, SrsCard};
 use super::scheduler::{LEECH_LAPSES, Scheduler};
 use super::selection::{AreaScore, Knowledge, domain_scores, topic_scores};
-use super::stats::{DAY_MS, day_of, is_mastered, streak};
+use super::stats::{day_of, is_mastered, streak};
 use crate::bank::{Bank, Domain, Level};
 use crate::clock::date;
 
 /// Weeks of history in the accuracy chart, days in the heatmap, days of reviews ahead.
-pub const WEEKS: i64 = 12;
-pub const HEATMAP_DAYS: i64 = 84;
-pub const DUE_DAYS: usize = 14;
+pub(crate) const WEEKS: i64 = 12;
+pub(crate) const HEATMAP_DAYS: i64 = 84;
+pub(crate) const DUE_DAYS: usize = 14;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Week {
@@ -48,13 +48,13 @@ pub struct ExamPoint {
 
 /// The fewest questions an exam needs to count as a mock (the quick exam's 20): fewer
 /// questions say too little to plot beside a 65-question score.
-pub const MOCK_MIN_QUESTIONS: usize = 20;
+pub(crate) const MOCK_MIN_QUESTIONS: usize = 20;
 
 /// Whether an exam counts in the mock-exam trend and as Home's "Last exam": at least
 /// `MOCK_MIN_QUESTIONS` drawn from every topic, so by the CLF-C02 domain weights (the full
 /// and quick mocks, or a custom exam of that shape). Smaller or topic-limited exams are listed
 /// apart.
-pub fn is_mock(spec: &ExamSpec) -> bool {
+pub(crate) fn is_mock(spec: &ExamSpec) -> bool {
     spec.questions >= MOCK_MIN_QUESTIONS && spec.topics.is_empty()
 }
 
@@ -229,14 +229,10 @@ pub fn dashboard(i: Inputs, s: &dyn Scheduler, now: Millis) -> Dashboard {
     }
 }
 
-/// Start of the UTC day a time falls in.
-pub fn day_start(t: Millis) -> Millis {
-    day_of(t) * DAY_MS
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::study::stats::DAY_MS;
     use crate::bank::ContentSource;
     use crate::study::scheduler::Fsrs;
 

@@ -137,7 +137,7 @@ pub fn accepts(q: &Question, picks: usize) -> bool {
 /// The answer after choosing option `file_idx` on a question answered `current` so far: a single
 /// answer replaces, a multiple response toggles. `None` when the pick is refused (a multiple
 /// response already has as many picks as it asks for: unpick one first).
-pub fn toggle_pick(q: &Question, current: &[usize], file_idx: usize) -> Option<Vec<usize>> {
+pub(crate) fn toggle_pick(q: &Question, current: &[usize], file_idx: usize) -> Option<Vec<usize>> {
     let mut chosen = current.to_vec();
     match q.kind {
         crate::bank::Kind::Single => chosen = vec![file_idx],
@@ -294,7 +294,7 @@ pub struct Clock {
 }
 
 /// Minutes-left marks at which the exam screen warns.
-pub const WARNINGS_MIN: [u32; 3] = [30, 15, 5];
+pub(crate) const WARNINGS_MIN: [u32; 3] = [30, 15, 5];
 
 impl Clock {
     pub fn new(limit_ms: i64, banked_ms: i64) -> Clock {
@@ -343,7 +343,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn percent(&self) -> f64 {
+    pub(crate) fn percent(&self) -> f64 {
         if self.total == 0 { 0.0 } else { 100.0 * self.correct as f64 / self.total as f64 }
     }
 }
@@ -364,10 +364,10 @@ pub struct ExamResult {
     pub item_correct: Vec<bool>,
 }
 
-pub const PASS_MARK: u32 = 700;
+pub(crate) const PASS_MARK: u32 = 700;
 
 /// How the scaled score is estimated, shown beside every result.
-pub const SCALED_NOTE: &str = "AWS does not publish how raw scores convert to the 100–1000 scale (it equates scores \
+pub(crate) const SCALED_NOTE: &str = "AWS does not publish how raw scores convert to the 100–1000 scale (it equates scores \
 across exam forms). gatewise estimates it on a straight line, 100 + 900 × fraction correct, so 700 is about 67% \
 correct here. Treat it as a rough guide, not a prediction.";
 

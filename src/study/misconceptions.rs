@@ -10,8 +10,8 @@ use super::stats::DAY_MS;
 use crate::bank::{Bank, Misconception, Question};
 
 /// A belief shown at least this often within [`ACTIVE_WINDOW_MS`] counts as a weak area.
-pub const ACTIVE_TIMES: usize = 2;
-pub const ACTIVE_WINDOW_MS: Millis = 7 * DAY_MS;
+pub(crate) const ACTIVE_TIMES: usize = 2;
+pub(crate) const ACTIVE_WINDOW_MS: Millis = 7 * DAY_MS;
 
 /// The misconception ids of the distractors among `chosen` (file indices), in option order,
 /// each once. A right answer shows none.
@@ -62,7 +62,7 @@ pub struct BeliefStatus {
 }
 
 /// Questions whose distractors carry each misconception id.
-pub fn tested_by(bank: &Bank) -> BTreeMap<&str, Vec<&str>> {
+pub(crate) fn tested_by(bank: &Bank) -> BTreeMap<&str, Vec<&str>> {
     let mut map: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for q in bank.questions() {
         for o in q.options.iter().filter(|o| !o.correct) {

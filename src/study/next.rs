@@ -22,7 +22,7 @@ pub struct State {
 }
 
 /// Questions seen before a first mock is worth sitting: about a quick mock's worth.
-pub const SEEN_BEFORE_FIRST_MOCK: usize = 20;
+pub(crate) const SEEN_BEFORE_FIRST_MOCK: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Suggestion {
@@ -37,7 +37,7 @@ pub enum Suggestion {
 /// An unfinished exam first (its clock is waiting), then due reviews (they decay), then a
 /// first mock once there is something to measure, then the exam-date target, then the
 /// weakest topic; a learner with no answers yet is pointed at the notes.
-pub fn suggest(s: &State) -> Suggestion {
+pub(crate) fn suggest(s: &State) -> Suggestion {
     if let Some((answered, total)) = s.unfinished_exam {
         return Suggestion::FinishExam { answered, total };
     }

@@ -9,7 +9,7 @@ use crate::bank::Bank;
 use crate::clock::{date, parse_date};
 
 /// Settings from their stored text: retention (clamped) and the exam date.
-pub fn settings_from(retention: Option<&str>, exam_date: Option<&str>) -> SrsSettings {
+pub(crate) fn settings_from(retention: Option<&str>, exam_date: Option<&str>) -> SrsSettings {
     let retention = retention.and_then(|r| r.parse().ok()).map_or(RETENTION_DEFAULT, clamp_retention);
     let exam_at = exam_date.and_then(parse_date).map(|d| d * DAY_MS);
     SrsSettings { retention, exam_at }
@@ -17,7 +17,7 @@ pub fn settings_from(retention: Option<&str>, exam_date: Option<&str>) -> SrsSet
 
 /// Checks an exam date typed by the learner: `YYYY-MM-DD`, after today (UTC). Returns the
 /// normalised date to store.
-pub fn parse_exam_date(text: &str, now: Millis) -> Result<String, String> {
+pub(crate) fn parse_exam_date(text: &str, now: Millis) -> Result<String, String> {
     let Some(day) = parse_date(text) else {
         return Err(format!("{text:?} is not a date in the form YYYY-MM-DD"));
     };

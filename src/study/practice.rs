@@ -37,7 +37,7 @@ impl Filter {
 
 /// The questions a filter selects at the chosen level, shuffled (except `Ids`, which keeps its
 /// order and ignores the level: those questions were picked one by one).
-pub fn build_queue(bank: &Bank, filter: &Filter, level: LevelChoice, rng: &mut impl Rng) -> Vec<String> {
+pub(crate) fn build_queue(bank: &Bank, filter: &Filter, level: LevelChoice, rng: &mut impl Rng) -> Vec<String> {
     if let Filter::Ids(_, ids) = filter {
         return ids.iter().filter(|id| bank.question(id).is_some()).cloned().collect();
     }
@@ -79,7 +79,7 @@ impl Presented {
     }
 
     /// File indices of the options chosen at these display positions.
-    pub fn to_file_indices(&self, display: &[usize]) -> Vec<usize> {
+    pub(crate) fn to_file_indices(&self, display: &[usize]) -> Vec<usize> {
         let mut v: Vec<usize> = display.iter().filter_map(|&d| self.order.get(d).copied()).collect();
         v.sort_unstable();
         v
@@ -107,7 +107,7 @@ pub fn grade(q: &Question, chosen: &[usize]) -> Grade {
 
 /// Whether a selection can be submitted: one option for single answer, exactly the stated
 /// number for multiple response (the exam does not accept more or fewer).
-pub fn ready_to_submit(q: &Question, selected: usize) -> bool {
+pub(crate) fn ready_to_submit(q: &Question, selected: usize) -> bool {
     match q.kind {
         Kind::Single => selected == 1,
         Kind::Multiple => selected == q.answer_count(),
@@ -143,7 +143,7 @@ impl Session {
         self.queue.get(self.pos).map(String::as_str)
     }
 
-    pub fn is_finished(&self) -> bool {
+    pub(crate) fn is_finished(&self) -> bool {
         self.pos >= self.queue.len()
     }
 
@@ -194,7 +194,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn percent(&self) -> f64 {
+    pub(crate) fn percent(&self) -> f64 {
         if self.answered == 0 { 0.0 } else { 100.0 * self.correct as f64 / self.answered as f64 }
     }
 }

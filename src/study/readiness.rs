@@ -28,12 +28,12 @@ pub struct Readiness {
     pub caveat: &'static str,
 }
 
-pub const FORMULA: &str = "Each question's chance = (right + ½) ÷ (answers + 1) over its last 5 answers, \
+pub(crate) const FORMULA: &str = "Each question's chance = (right + ½) ÷ (answers + 1) over its last 5 answers, \
 times its FSRS recall a day or more after the last review; a question never seen counts at 50%, one just missed \
 at 25% or less. Each domain's chance is the mean over its exam-level questions (deep dives do not count); the \
 estimate is the sum of domain chances weighted 24/30/34/12% as on CLF-C02, shown as 100 + 900 × chance.";
 
-pub const CAVEAT: &str = "This is not a prediction of your real score: it only knows this bank's API Gateway \
+pub(crate) const CAVEAT: &str = "This is not a prediction of your real score: it only knows this bank's API Gateway \
 questions, while the real exam covers all of AWS.";
 
 pub fn readiness(bank: &Bank, k: &Knowledge, s: &dyn Scheduler, now: Millis) -> Readiness {

@@ -16,7 +16,7 @@ pub enum Rating {
 }
 
 /// An answer counts as quick when it took at most this long.
-pub const QUICK_SECONDS: f64 = 20.0;
+pub(crate) const QUICK_SECONDS: f64 = 20.0;
 
 /// The rating an answer earns: wrong → Again; right but unsure (confidence 1) → Hard;
 /// right, sure (confidence 3) and quick (≤ 20 s) → Easy; any other right answer → Good.
@@ -54,11 +54,11 @@ impl Card {
 }
 
 /// Desired retention: the probability of recall the schedule aims for when a card comes due.
-pub const RETENTION_DEFAULT: f64 = 0.90;
-pub const RETENTION_MIN: f64 = 0.70;
-pub const RETENTION_MAX: f64 = 0.97;
+pub(crate) const RETENTION_DEFAULT: f64 = 0.90;
+pub(crate) const RETENTION_MIN: f64 = 0.70;
+pub(crate) const RETENTION_MAX: f64 = 0.97;
 
-pub fn clamp_retention(r: f64) -> f64 {
+pub(crate) fn clamp_retention(r: f64) -> f64 {
     if r.is_finite() { r.clamp(RETENTION_MIN, RETENTION_MAX) } else { RETENTION_DEFAULT }
 }
 

@@ -15,12 +15,12 @@ use crate::bank::{Bank, Domain, Question};
 pub const UNSEEN_PRIOR: f64 = 0.5;
 
 /// How many recent answers count as "recent accuracy".
-pub const RECENT: u32 = 5;
+pub(crate) const RECENT: u32 = 5;
 
 /// Recall is read at least this long after the last review. Right after an answer, FSRS says
 /// 100% (the feedback has just shown the right option, even after a miss), which is the screen
 /// talking, not memory; an exam is at the earliest tomorrow.
-pub const RECALL_HORIZON_MS: Millis = super::stats::DAY_MS;
+pub(crate) const RECALL_HORIZON_MS: Millis = super::stats::DAY_MS;
 
 /// The smoothed accuracy of `right` answers out of `n`: (right + ½) / (n + 1), a prior of half
 /// an answer right and half wrong, so one miss reads 25% and no answers read the 50% prior.
@@ -111,7 +111,7 @@ pub fn topic_scores(bank: &Bank, k: &Knowledge, s: &dyn Scheduler, now: Millis) 
 }
 
 /// Domains, weakest first.
-pub fn domain_scores(bank: &Bank, k: &Knowledge, s: &dyn Scheduler, now: Millis) -> Vec<AreaScore> {
+pub(crate) fn domain_scores(bank: &Bank, k: &Knowledge, s: &dyn Scheduler, now: Millis) -> Vec<AreaScore> {
     let mut v: Vec<AreaScore> = Domain::ALL
         .iter()
         .map(|d| {
@@ -125,7 +125,7 @@ pub fn domain_scores(bank: &Bank, k: &Knowledge, s: &dyn Scheduler, now: Millis)
 
 /// Questions due for review at `now`, most overdue first, skipping any no longer in the bank.
 /// How many questions a weak-areas session has (the app and plain mode alike).
-pub const WEAK_SESSION: usize = 20;
+pub(crate) const WEAK_SESSION: usize = 20;
 
 pub fn due_queue(bank: &Bank, cards: &[SrsCard], now: Millis) -> Vec<String> {
     let mut due: Vec<&SrsCard> =

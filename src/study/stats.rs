@@ -10,12 +10,12 @@ use crate::bank::Bank;
 pub const DAY_MS: i64 = 86_400_000;
 
 /// Days since the Unix epoch (UTC) of a time.
-pub fn day_of(t: Millis) -> i64 {
+pub(crate) fn day_of(t: Millis) -> i64 {
     t.div_euclid(DAY_MS)
 }
 
 /// A question counts as mastered once its last three answers were all right.
-pub fn is_mastered(s: &QuestionStat) -> bool {
+pub(crate) fn is_mastered(s: &QuestionStat) -> bool {
     s.answered >= 3 && s.recent & 0b111 == 0b111
 }
 
@@ -33,7 +33,7 @@ pub struct Glance {
 }
 
 impl Glance {
-    pub fn accuracy(&self) -> Option<f64> {
+    pub(crate) fn accuracy(&self) -> Option<f64> {
         (self.answered > 0).then(|| 100.0 * self.correct as f64 / self.answered as f64)
     }
 }

@@ -20,9 +20,8 @@ use crate::bank::Bank;
 use crate::progress;
 use crate::session::Services;
 use crate::store::Db;
-use crate::store::SrsUpdate;
 use crate::study::Millis;
-use crate::study::scheduler::{Fsrs, Rating, Scheduler, SrsSettings, update_for_answer};
+use crate::study::scheduler::{Fsrs, Scheduler, SrsSettings};
 
 pub use super::screen::{Nav, Screen};
 
@@ -82,7 +81,7 @@ impl Ctx {
     }
 
     /// As [`Self::services`], with the app's seeded RNG beside them (shuffling options).
-    pub fn services_and_rng(&mut self) -> (Services<'_>, &mut StdRng) {
+    pub(crate) fn services_and_rng(&mut self) -> (Services<'_>, &mut StdRng) {
         let s = Services {
             db: &mut self.db,
             bank: &self.bank,
@@ -94,7 +93,7 @@ impl Ctx {
     }
 
     /// Re-reads the scheduler settings (the retention) from the store.
-    pub fn load_settings(&mut self) {
+    pub(crate) fn load_settings(&mut self) {
         match crate::settings::srs(&self.db) {
             Ok(s) => self.srs = s,
             Err(e) => self.status = Some(e.to_string()),
@@ -102,20 +101,14 @@ impl Ctx {
     }
 
     /// Studies another bank from now on; progress is kept per bank name.
-    pub fn switch_bank(&mut self, bank: Bank, name: &str) {
+    pub(crate) fn switch_bank(&mut self, bank: Bank, name: &str) {
         self.bank = bank;
         self.bank_name = name.to_string();
         self.docs.clear();
     }
 
-    /// The stored update an answer makes to its card (not for cram).
-    pub fn srs_update(&self, question_id: &str, rating: Rating) -> Result<SrsUpdate, crate::store::StoreError> {
-        let prev = self.db.srs_card(&self.bank_name, question_id)?;
-        Ok(update_for_answer(self.scheduler.as_ref(), prev.as_ref(), question_id, rating, self.now, self.srs))
-    }
-
     /// A note parsed once and kept: Markdown is not re-parsed per frame.
-    pub fn doc(&mut self, note_id: &str) -> Option<&Document> {
+    pub(crate) fn doc(&mut self, note_id: &str) -> Option<&Document> {
         if !self.docs.contains_key(note_id) {
             let body = self.bank.note(note_id)?.body.clone();
             self.docs.insert(note_id.to_string(), markdown::parse(&body, &self.theme));
@@ -132,8 +125,8 @@ pub struct App {
 }
 
 /// The smallest terminal the app draws in; below it, it says so instead.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 20;
+pub(crate) const MIN_WIDTH: u16 = 60;
+pub(crate) const MIN_HEIGHT: u16 = 20;
 
 impl App {
     pub fn new(mut ctx: Ctx) -> App {
@@ -215,7 +208,7 @@ impl App {
         }
     }
 
-    pub fn on_action(&mut self, action: Action) {
+    pub(crate) fn on_action(&mut self, action: Action) {
         self.ctx.status = None;
         if self.help {
             // The overlay closes with the key its title names, `?`, or with Esc; `q` still quits.

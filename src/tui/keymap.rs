@@ -228,7 +228,7 @@ const TEXT_ENTRY: &[Binding] = &[
 
 /// The bindings of a context, most specific first; navigation and common keys last (while
 /// text is typed, only the global ones: `q` or `j` are text there).
-pub fn bindings(ctx: Context) -> Vec<Binding> {
+pub(crate) fn bindings(ctx: Context) -> Vec<Binding> {
     let specific: &[Binding] = match ctx {
         Context::TextEntry => return TEXT_ENTRY.iter().chain(GLOBAL.iter()).copied().collect(),
         Context::Home => HOME,
@@ -279,7 +279,7 @@ fn find(table: &[Binding], key: KeyEvent) -> Option<Action> {
 }
 
 /// The action for a key that works everywhere, even while text is typed (Ctrl-C).
-pub fn global(key: KeyEvent) -> Option<Action> {
+pub(crate) fn global(key: KeyEvent) -> Option<Action> {
     find(&GLOBAL, key)
 }
 
@@ -287,7 +287,7 @@ pub fn global(key: KeyEvent) -> Option<Action> {
 /// `options` is how many options the question on screen has (0 where there is none): an option
 /// key past them does nothing, and `j` picks the tenth option where there is one (else it moves
 /// down).
-pub fn lookup(ctx: Context, key: KeyEvent, options: usize) -> Option<Action> {
+pub(crate) fn lookup(ctx: Context, key: KeyEvent, options: usize) -> Option<Action> {
     if matches!(ctx, Context::Question | Context::Exam)
         && normalize(key) == (C('j'), KeyModifiers::NONE)
         && options >= 10
@@ -301,7 +301,7 @@ pub fn lookup(ctx: Context, key: KeyEvent, options: usize) -> Option<Action> {
 }
 
 /// The one-line help bar for a context.
-pub fn help_bar(ctx: Context) -> String {
+pub(crate) fn help_bar(ctx: Context) -> String {
     bindings(ctx).iter().filter(|b| b.bar).map(|b| format!("{} {}", b.label, b.help())).collect::<Vec<_>>().join("  ")
 }
 

@@ -38,7 +38,7 @@ pub enum Nav {
 impl Nav {
     /// Where opening a screen leads: `opened` if the screen could be built, otherwise stay and
     /// show why in the status line.
-    pub fn or_status(ctx: &mut Ctx, opened: Result<Nav, String>) -> Nav {
+    pub(crate) fn or_status(ctx: &mut Ctx, opened: Result<Nav, String>) -> Nav {
         opened.unwrap_or_else(|e| {
             ctx.status = Some(e);
             Nav::Stay
@@ -100,7 +100,7 @@ impl Screen {
 
     /// A key for the screen's open text field (its context is `TextEntry`); `None` when no
     /// field is open.
-    pub fn on_text(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Option<Nav> {
+    pub(crate) fn on_text(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Option<Nav> {
         match self {
             Screen::Note(n) => n.on_text(ctx, key),
             Screen::Study(s) => s.on_text(ctx, key),

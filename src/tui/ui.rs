@@ -9,7 +9,7 @@ use super::keymap;
 use super::screens::{home, practice};
 
 /// The area screens draw in: everything but the title and help bars.
-pub fn body_area(size: Rect) -> Rect {
+pub(crate) fn body_area(size: Rect) -> Rect {
     let [_, body, _] = Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(size);
     body
 }
@@ -60,7 +60,7 @@ pub fn render(frame: &mut Frame, app: &App) {
 }
 
 /// The overlay's title names the keys that close it; `App::on_action` closes it on exactly those.
-pub const HELP_TITLE: &str = " Keys (? or Esc closes) ";
+pub(crate) const HELP_TITLE: &str = " Keys (? or Esc closes) ";
 
 fn render_help(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.ctx.theme;

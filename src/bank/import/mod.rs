@@ -30,10 +30,10 @@ pub use write::{WriteError, write_bank};
 pub(crate) use rules::{slug, topic_from_name};
 
 /// The difficulty given to questions whose source does not say: 2, "apply", the middle of the scale.
-pub const DEFAULT_DIFFICULTY: u8 = 2;
+pub(crate) const DEFAULT_DIFFICULTY: u8 = 2;
 /// Files larger than this are refused before they are read: a question bank is text, and even a very
 /// large one is a few megabytes.
-pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportFormat {
@@ -108,7 +108,7 @@ pub enum ProblemKind {
 }
 
 /// Reason for an item that breaks the format's or the bank's rules.
-pub const INVALID: &str = "invalid question";
+pub(crate) const INVALID: &str = "invalid question";
 
 /// One problem in the source. `line` is 1-based; 0 means the problem is with the options, not the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,7 +137,7 @@ impl ImportProblem {
         ImportProblem { line, message: message.into(), kind: ProblemKind::Warning }
     }
 
-    pub fn is_warning(&self) -> bool {
+    pub(crate) fn is_warning(&self) -> bool {
         self.kind == ProblemKind::Warning
     }
 }
@@ -209,7 +209,7 @@ pub fn import(text: &str, format: ImportFormat, opts: &ImportOptions) -> Result<
 
 /// Decodes a file's bytes, or says where the first byte that is not UTF-8 is: its line and its byte
 /// offset in the file, so it can be found with a hex editor.
-pub fn decode(bytes: &[u8]) -> Result<&str, ImportProblem> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<&str, ImportProblem> {
     std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
         let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;

@@ -13,7 +13,7 @@ use super::{Bank, FaqEntry, Misconception, MissingField, Note, Question, Topic, 
 use items::{check_faq, check_misconceptions, check_question, check_text};
 
 /// A note is read on a screen; one this large is a mistake, and laying it out would stall the app.
-pub const MAX_NOTE_BYTES: usize = 256 * 1024;
+pub(crate) const MAX_NOTE_BYTES: usize = 256 * 1024;
 
 /// Hosts a source URL may point at: AWS's own documentation and product pages.
 pub const SOURCE_HOSTS: [&str; 3] = ["docs.aws.amazon.com", "aws.amazon.com", "d1.awsstatic.com"];

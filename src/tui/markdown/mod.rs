@@ -295,7 +295,7 @@ pub fn parse(markdown: &str, theme: &Theme) -> Document {
 }
 
 /// Greedy word wrap of styled spans into rows of at most `width` columns.
-pub fn wrap_spans(
+pub(crate) fn wrap_spans(
     first: &[Span<'static>],
     rest: &[Span<'static>],
     spans: &[Span<'static>],
@@ -404,7 +404,7 @@ impl Document {
 }
 
 /// Plain text of a line, for search.
-pub fn line_text(line: &Line) -> String {
+pub(crate) fn line_text(line: &Line) -> String {
     line.spans.iter().map(|s| s.content.as_ref()).collect()
 }
 

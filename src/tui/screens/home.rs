@@ -75,7 +75,7 @@ impl Home {
         Home { selected: 0, figures: Figures::load(ctx) }
     }
 
-    pub fn reload(&mut self, ctx: &mut Ctx) {
+    pub(crate) fn reload(&mut self, ctx: &mut Ctx) {
         self.figures = Figures::load(ctx);
     }
 }
@@ -89,7 +89,7 @@ pub enum Entry {
     Lab,
 }
 
-pub const ENTRIES: [(Entry, &str, &str); 5] = [
+pub(crate) const ENTRIES: [(Entry, &str, &str); 5] = [
     (Entry::Study, "Study", "concept notes and the FAQ"),
     (Entry::Practice, "Practice", "scenario questions with explanations"),
     (Entry::Exam, "Exam", "timed mock exams in the CLF-C02 format"),
@@ -130,7 +130,7 @@ fn menu_area(area: Rect) -> Rect {
 }
 
 /// The menu entry under a mouse click, if any.
-pub fn item_at(area: Rect, col: u16, row: u16) -> Option<usize> {
+pub(crate) fn item_at(area: Rect, col: u16, row: u16) -> Option<usize> {
     let menu = menu_area(area);
     let inner = Rect::new(menu.x + 1, menu.y + 1, menu.width.saturating_sub(2), menu.height.saturating_sub(2));
     if col < inner.x || col >= inner.right() || row < inner.y {

@@ -69,9 +69,9 @@ pub struct LabScreen {
 
 const METHODS: [&str; 6] = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
 /// Requests sent by one "fire".
-pub const BURST: usize = 10;
+pub(crate) const BURST: usize = 10;
 /// The most one typed "fire N" sends.
-pub const MAX_FIRE: usize = 1000;
+pub(crate) const MAX_FIRE: usize = 1000;
 
 impl LabScreen {
     pub fn new(ctx: &Ctx, s: &'static Scenario) -> Result<LabScreen, String> {
@@ -134,7 +134,7 @@ impl LabScreen {
     }
 
     /// Stores objectives just met and says so.
-    pub fn store_met(&mut self, ctx: &mut Ctx, newly: &[&'static str]) {
+    pub(crate) fn store_met(&mut self, ctx: &mut Ctx, newly: &[&'static str]) {
         for id in newly {
             if let Err(e) = ctx.db.complete_lab_objective(self.lab.scenario.id, id, ctx.now) {
                 ctx.status = Some(e.to_string());
@@ -208,7 +208,7 @@ impl LabScreen {
     }
 
     /// A key for the composer field being typed; `None` when no field is being typed.
-    pub fn on_text(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Option<Nav> {
+    pub(crate) fn on_text(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Option<Nav> {
         let (field, input) = self.editing.as_mut()?;
         match input.handle(key) {
             Edit::Changed | Edit::Unchanged => {}

@@ -21,7 +21,7 @@ mod setup;
 pub use setup::Setup;
 
 /// Starts a drill on exactly these questions (most missed, from Review).
-pub fn start_drill(ctx: &mut Ctx, label: &str, ids: Vec<String>) -> Nav {
+pub(crate) fn start_drill(ctx: &mut Ctx, label: &str, ids: Vec<String>) -> Nav {
     match start(ctx, Filter::Ids(label.to_string(), ids), Mode::Practice) {
         Some(p) => Nav::Push(Screen::Practice(Box::new(p))),
         None => Nav::Stay,
@@ -29,7 +29,7 @@ pub fn start_drill(ctx: &mut Ctx, label: &str, ids: Vec<String>) -> Nav {
 }
 
 /// Starts a session on one topic (from Study).
-pub fn start_topic(ctx: &mut Ctx, topic: &str) -> Nav {
+pub(crate) fn start_topic(ctx: &mut Ctx, topic: &str) -> Nav {
     match start(ctx, Filter::Topics(vec![topic.to_string()]), Mode::Practice) {
         Some(p) => Nav::Push(Screen::Practice(Box::new(p))),
         None => Nav::Stay,
@@ -40,12 +40,12 @@ pub fn start(ctx: &mut Ctx, filter: Filter, mode: Mode) -> Option<Practice> {
     start_at(ctx, filter, LevelChoice::Exam, mode)
 }
 
-pub fn start_at(ctx: &mut Ctx, filter: Filter, level: LevelChoice, mode: Mode) -> Option<Practice> {
+pub(crate) fn start_at(ctx: &mut Ctx, filter: Filter, level: LevelChoice, mode: Mode) -> Option<Practice> {
     start_choice(ctx, PracticeChoice::Pick(filter, level), mode)
 }
 
 /// Starts what a learner chose, through the same session plain mode uses.
-pub fn start_choice(ctx: &mut Ctx, choice: PracticeChoice, mode: Mode) -> Option<Practice> {
+pub(crate) fn start_choice(ctx: &mut Ctx, choice: PracticeChoice, mode: Mode) -> Option<Practice> {
     let now = ctx.now;
     let (mut services, rng) = ctx.services_and_rng();
     match PracticeSession::start(&mut services, choice, mode, now, rng) {
@@ -80,7 +80,7 @@ impl Practice {
     }
 
     /// How many options the question on screen has, for the keys that pick them.
-    pub fn option_count(&self, ctx: &Ctx) -> usize {
+    pub(crate) fn option_count(&self, ctx: &Ctx) -> usize {
         self.question(ctx).map_or(0, |q| q.options.len())
     }
 
@@ -243,7 +243,7 @@ impl Practice {
     }
 
     /// The option (display position) under a mouse click, if any.
-    pub fn option_at(&self, ctx: &Ctx, area: Rect, col: u16, row: u16) -> Option<usize> {
+    pub(crate) fn option_at(&self, ctx: &Ctx, area: Rect, col: u16, row: u16) -> Option<usize> {
         if self.session.feedback().is_some() {
             return None;
         }
@@ -268,7 +268,7 @@ impl Practice {
     }
 }
 
-pub fn render_summary(frame: &mut Frame, area: Rect, s: &SummaryView, ctx: &Ctx) {
+pub(crate) fn render_summary(frame: &mut Frame, area: Rect, s: &SummaryView, ctx: &Ctx) {
     let t = &ctx.theme;
     let sm = &s.summary;
     let mins = (sm.seconds / 60.0).floor();

@@ -23,7 +23,7 @@ pub mod charts;
 mod mastery;
 mod overview;
 
-pub const PAGES: [&str; 5] = ["Overview", "Progress", "Mastery", "Most missed", "Misconceptions"];
+pub(crate) const PAGES: [&str; 5] = ["Overview", "Progress", "Mastery", "Most missed", "Misconceptions"];
 const OVERVIEW_PAGE: usize = 0;
 const MASTERY_PAGE: usize = 2;
 const MISSED_PAGE: usize = 3;
@@ -59,7 +59,7 @@ impl Review {
     }
 
     /// Re-reads the dashboard (after a drill, or a changed date or retention).
-    pub fn reload(&mut self, ctx: &mut Ctx) {
+    pub(crate) fn reload(&mut self, ctx: &mut Ctx) {
         match crate::progress::load_dashboard(&ctx.db, &ctx.bank, &ctx.bank_name, ctx.scheduler.as_ref(), ctx.now) {
             Ok(d) => {
                 self.beliefs = d.misconceptions.clone();
@@ -81,7 +81,7 @@ impl Review {
     }
 
     /// A key for the exam date being typed; `None` when no date is being typed.
-    pub fn on_text(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Option<Nav> {
+    pub(crate) fn on_text(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Option<Nav> {
         let input = self.typing.as_mut()?;
         match input.handle(key) {
             Edit::Changed | Edit::Unchanged => {}

@@ -8,7 +8,7 @@ use crate::tui::app::Ctx;
 use crate::tui::markdown::wrap_spans;
 
 /// A user bank's question may have up to 10 options.
-pub const LETTERS: [char; 10] = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'];
+pub(crate) const LETTERS: [char; 10] = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'];
 
 pub struct QuestionView<'a> {
     pub q: &'a Question,
@@ -143,20 +143,20 @@ pub fn lines(v: &QuestionView, ctx: &Ctx, width: u16) -> (Vec<Line<'static>>, Ve
 }
 
 /// The title of the note a question points at, or the first note on its topic.
-pub fn related_note<'a>(ctx: &'a Ctx, q: &Question) -> Option<&'a str> {
+pub(crate) fn related_note<'a>(ctx: &'a Ctx, q: &Question) -> Option<&'a str> {
     related_note_id(ctx, q).and_then(|id| ctx.bank.note(id)).map(|n| n.title.as_str())
 }
 
 /// Where `o` goes after an answer: the note section that corrects a belief the answer showed,
 /// else the related note from its top.
-pub fn note_target(ctx: &Ctx, q: &Question, chosen: &[usize]) -> Option<(String, Option<String>)> {
+pub(crate) fn note_target(ctx: &Ctx, q: &Question, chosen: &[usize]) -> Option<(String, Option<String>)> {
     if let Some(m) = misconceptions::entries(&ctx.bank, q, chosen).first() {
         return Some((m.note.clone(), Some(m.heading.clone())));
     }
     related_note_id(ctx, q).map(|id| (id.to_string(), None))
 }
 
-pub fn related_note_id<'a>(ctx: &'a Ctx, q: &Question) -> Option<&'a str> {
+pub(crate) fn related_note_id<'a>(ctx: &'a Ctx, q: &Question) -> Option<&'a str> {
     q.notes
         .iter()
         .find_map(|n| ctx.bank.note(n))

@@ -22,7 +22,7 @@ pub enum Edit {
 }
 
 /// The cursor as drawn.
-pub const CURSOR: char = '▏';
+pub(crate) const CURSOR: char = '▏';
 
 #[derive(Debug, Clone)]
 pub struct TextInput {
@@ -47,7 +47,7 @@ impl TextInput {
     }
 
     /// Takes only the characters `accepts` allows (the exam date: digits and `-`).
-    pub fn accepting(mut self, accepts: fn(char) -> bool) -> TextInput {
+    pub(crate) fn accepting(mut self, accepts: fn(char) -> bool) -> TextInput {
         self.accepts = accepts;
         self
     }
@@ -58,7 +58,8 @@ impl TextInput {
 
     /// The cursor's column: the display width of the text before it (a CJK character or an
     /// emoji takes two columns, a combining mark none).
-    pub fn cursor_column(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn cursor_column(&self) -> usize {
         self.text[..self.cursor].chars().map(width_of).sum()
     }
 

@@ -5,7 +5,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::clock_text;
-use crate::store::ExamRow;
 use crate::study::exam::{ExamResult, ExamSpec, Item, ReviewFilter, SCALED_NOTE};
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
@@ -27,13 +26,6 @@ pub struct Results {
 impl Results {
     pub fn new(id: i64, spec: ExamSpec, items: Vec<Item>, result: ExamResult) -> Results {
         Results { id, spec, items, result, filter: ReviewFilter::All, sel: 0, detail: None, scroll: 0 }
-    }
-
-    /// A stored, submitted exam.
-    pub fn from_row(row: &ExamRow) -> Option<Results> {
-        let spec = serde_json::from_str(&row.spec).ok()?;
-        let result = serde_json::from_str(row.result.as_deref()?).ok()?;
-        Some(Results::new(row.id, spec, crate::progress::exam_items(&row.items), result))
     }
 
     pub fn context(&self) -> Context {

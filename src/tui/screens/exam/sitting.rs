@@ -79,7 +79,7 @@ impl ExamScreen {
     }
 
     /// How many options the question on screen has, for the keys that pick them.
-    pub fn option_count(&self) -> usize {
+    pub(crate) fn option_count(&self) -> usize {
         self.session.current().order.len()
     }
 
@@ -164,7 +164,7 @@ impl ExamScreen {
 
     /// The app is closing (q, or SIGINT/SIGTERM/SIGHUP): stop the clock and store it, so no time
     /// is lost or given back.
-    pub fn suspend(&mut self, ctx: &mut Ctx) {
+    pub(crate) fn suspend(&mut self, ctx: &mut Ctx) {
         if let Err(e) = self.session.pause(&mut ctx.db, ctx.now) {
             not_saved(ctx, e);
         }

@@ -24,7 +24,7 @@ impl LabList {
         l
     }
 
-    pub fn reload(&mut self, ctx: &mut Ctx) {
+    pub(crate) fn reload(&mut self, ctx: &mut Ctx) {
         match ctx.db.lab_completions() {
             Ok(d) => self.done = d,
             Err(e) => ctx.status = Some(e.to_string()),

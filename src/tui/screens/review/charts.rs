@@ -16,7 +16,7 @@ const CHART_CHROME: u16 = 4;
 /// The tallest plot height that fits `rows` and puts the middle labels of 100/400/700/1000 on
 /// the very rows their values are drawn on: ratatui spaces labels by whole rows, so the plot
 /// height minus one must divide by three.
-pub fn aligned_plot_height(rows: u16) -> u16 {
+pub(crate) fn aligned_plot_height(rows: u16) -> u16 {
     let h = rows.saturating_sub(CHART_CHROME);
     if h < 4 { h } else { h - (h - 1) % 3 }
 }

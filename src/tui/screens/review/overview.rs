@@ -19,7 +19,7 @@ const CALIBRATION_HEIGHT: u16 = 5;
 
 /// The left pane's lines: score, domains, the plan (before the long formula, so it shows
 /// without scrolling), then how the estimate is made.
-pub fn readiness_lines(d: &Dashboard, ctx: &Ctx, typing: Option<&TextInput>, w: usize) -> Vec<Line<'static>> {
+pub(crate) fn readiness_lines(d: &Dashboard, ctx: &Ctx, typing: Option<&TextInput>, w: usize) -> Vec<Line<'static>> {
     let t = &ctx.theme;
     let r = &d.readiness;
     let mut lines = vec![Line::from(vec![

@@ -14,7 +14,7 @@ use crate::tui::markdown;
 use crate::tui::widgets::text_input::Edit;
 
 /// Pieces of `text` of at most `width` characters (a URL cut where the edge falls).
-pub fn chunks(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn chunks(text: &str, width: usize) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     chars.chunks(width.max(1)).map(|c| c.iter().collect()).collect()
 }
@@ -64,7 +64,7 @@ impl StudyList {
     }
 
     /// A key for the FAQ search being typed; `None` when no search is being typed.
-    pub fn on_text(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Option<Nav> {
+    pub(crate) fn on_text(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Option<Nav> {
         if !self.faq_tab {
             return None;
         }

@@ -43,7 +43,7 @@ impl StudyList {
     }
 
     /// Re-reads the read marks (a note just read shows its mark on return).
-    pub fn reload(&mut self, ctx: &mut Ctx) {
+    pub(crate) fn reload(&mut self, ctx: &mut Ctx) {
         match ctx.db.notes_read(&ctx.bank_name) {
             Ok(ids) => self.notes_read = ids.into_iter().collect(),
             Err(e) => ctx.status = Some(e.to_string()),
@@ -176,7 +176,7 @@ impl Search {
 
     /// A key for the query being typed: what it did, or `None` when no query is being typed.
     /// The query follows the text as it is typed, so matches show while typing.
-    pub fn on_text(&mut self, key: KeyEvent) -> Option<Edit> {
+    pub(crate) fn on_text(&mut self, key: KeyEvent) -> Option<Edit> {
         let input = self.input.as_mut()?;
         let edit = input.handle(key);
         match edit {
@@ -230,7 +230,7 @@ impl NoteView {
     }
 
     /// Opens a note scrolled to a heading (the section that corrects a misconception).
-    pub fn open_at(ctx: &mut Ctx, id: &str, heading: Option<&str>) -> NoteView {
+    pub(crate) fn open_at(ctx: &mut Ctx, id: &str, heading: Option<&str>) -> NoteView {
         let mut v = NoteView::open(ctx, id);
         if let Some(h) = heading
             && let Some(line) = v.lines.iter().position(|l| line_text(l).trim() == h)
@@ -246,7 +246,7 @@ impl NoteView {
     }
 
     /// Lays the note out for the current width (parsed once per note, wrapped once per width).
-    pub fn relayout(&mut self, ctx: &mut Ctx) {
+    pub(crate) fn relayout(&mut self, ctx: &mut Ctx) {
         // Below the minimum size nothing is drawn, so nothing is laid out: wrapping a large note
         // at width 1 would take memory and time for a screen nobody sees.
         if ctx.env.size.width < crate::tui::app::MIN_WIDTH || ctx.env.size.height < crate::tui::app::MIN_HEIGHT {
@@ -340,7 +340,7 @@ impl NoteView {
     }
 
     /// A key for the search being typed; `None` when no search is being typed.
-    pub fn on_text(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Option<Nav> {
+    pub(crate) fn on_text(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Option<Nav> {
         match self.search.on_text(key)? {
             Edit::Changed => self.find(),
             Edit::Submit => {
@@ -441,7 +441,7 @@ impl NoteView {
 
 /// What `p` practises for a topic (exam-level questions, as `practice::start_topic` draws them)
 /// and how many the topic has at every level.
-pub fn practice_counts(ctx: &Ctx, topic: &str) -> (usize, usize) {
+pub(crate) fn practice_counts(ctx: &Ctx, topic: &str) -> (usize, usize) {
     use crate::bank::LevelChoice;
     use crate::study::practice::{Filter, count};
     let filter = Filter::Topics(vec![topic.to_string()]);
