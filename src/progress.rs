@@ -301,3 +301,81 @@ pub fn submit_exam(
     db.submit_exam(exam_id, &json, elapsed_ms, &rows, now)?;
     Ok(result)
 }
+
+/// Progress at a glance, as Home shows it.
+#[derive(Debug, Default)]
+pub struct HomeFigures {
+    pub glance: crate::study::stats::Glance,
+    pub notes_read: usize,
+    /// The latest mock exam's result (custom exams of a few questions are left out).
+    pub last_exam: Option<ExamResult>,
+    /// The one suggestion of what to do next.
+    pub next: crate::study::next::Suggestion,
+    /// Questions of this bank due for review now (the same count the practice set-up shows).
+    pub due_now: usize,
+    /// Answered and total questions of an unfinished exam, if there is one.
+    pub unfinished_exam: Option<(usize, usize)>,
+}
+
+/// Home's figures. A failed read leaves that figure at its empty value and is returned beside
+/// them, so one unreadable table does not blank the screen.
+pub fn home_figures(
+    db: &Db,
+    bank: &Bank,
+    bank_name: &str,
+    s: &dyn Scheduler,
+    now: Millis,
+) -> (HomeFigures, Option<StoreError>) {
+    let mut err = None;
+    let glance = match (keep(&mut err, db.question_stats(bank_name)), keep(&mut err, db.daily_stats(bank_name, 0))) {
+        (Some(q), Some(d)) => crate::study::stats::glance(bank, &q, &d, now),
+        _ => Default::default(),
+    };
+    let due_now = keep(&mut err, due_now(db, bank, bank_name, now)).unwrap_or(0);
+    let mocks = keep(&mut err, mock_results(db, bank_name)).unwrap_or_default();
+    let unfinished_exam = keep(&mut err, db.in_progress_exam(bank_name))
+        .flatten()
+        .map(|e| (e.items.iter().filter(|i| i.answer.is_some()).count(), e.items.len()));
+    let notes_read = keep(&mut err, db.notes_read(bank_name)).map_or(0, |ids| ids.len());
+    let state = crate::study::next::State {
+        unfinished_exam,
+        due_now,
+        seen: glance.seen,
+        mocks_taken: mocks.len(),
+        ..Default::default()
+    };
+    let next = keep(&mut err, what_next(db, bank, bank_name, s, now, state)).unwrap_or_default();
+    let figures =
+        HomeFigures { glance, notes_read, last_exam: mocks.into_iter().next(), next, due_now, unfinished_exam };
+    (figures, err)
+}
+
+/// The value of a read, or `None` with its error kept.
+fn keep<T>(err: &mut Option<StoreError>, read: Result<T, StoreError>) -> Option<T> {
+    read.map_err(|e| *err = Some(e)).ok()
+}
+
+/// The unfinished exam of a bank, if there is one (what Home and `exam --resume` offer).
+pub fn unfinished_exam(db: &Db, bank_name: &str) -> Result<Option<ExamRow>, StoreError> {
+    db.in_progress_exam(bank_name)
+}
+
+/// The notes of a bank the learner has read.
+pub fn notes_read(db: &Db, bank_name: &str) -> Result<std::collections::HashSet<String>, StoreError> {
+    Ok(db.notes_read(bank_name)?.into_iter().collect())
+}
+
+/// Marks a note read (reaching its end).
+pub fn mark_note_read(db: &mut Db, bank_name: &str, note_id: &str, now: Millis) -> Result<(), StoreError> {
+    db.mark_note_read(bank_name, note_id, now)
+}
+
+/// Lab objectives met so far, as (scenario, objective) pairs.
+pub fn lab_completions(db: &Db) -> Result<Vec<(String, String)>, StoreError> {
+    db.lab_completions()
+}
+
+/// Stores a lab objective as met; whether it is newly met.
+pub fn complete_lab_objective(db: &mut Db, scenario: &str, objective: &str, now: Millis) -> Result<bool, StoreError> {
+    db.complete_lab_objective(scenario, objective, now)
+}

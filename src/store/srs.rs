@@ -124,11 +124,6 @@ impl Db {
         self.rows(&format!("{CARD_COLS} WHERE bank = ?1"), [bank], card_from)
     }
 
-    /// Cards due at or before `until`, most overdue first.
-    pub(crate) fn due_cards(&self, bank: &str, until: i64) -> Result<Vec<SrsCard>> {
-        self.rows(&format!("{CARD_COLS} WHERE bank = ?1 AND due <= ?2 ORDER BY due"), params![bank, until], card_from)
-    }
-
     pub fn review_log(&self, bank: &str) -> Result<Vec<ReviewEntry>> {
         self.rows(
             "SELECT question_id, rating, reviewed_at, elapsed_days, scheduled_days, stability, difficulty

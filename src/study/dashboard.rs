@@ -232,9 +232,9 @@ pub fn dashboard(i: Inputs, s: &dyn Scheduler, now: Millis) -> Dashboard {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::study::stats::DAY_MS;
     use crate::bank::ContentSource;
     use crate::study::scheduler::Fsrs;
+    use crate::study::stats::DAY_MS;
 
     #[test]
     fn only_full_sized_all_topic_exams_are_mocks() {

@@ -24,13 +24,25 @@ pub struct State {
 /// Questions seen before a first mock is worth sitting: about a quick mock's worth.
 pub(crate) const SEEN_BEFORE_FIRST_MOCK: usize = 20;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub enum Suggestion {
-    FinishExam { answered: usize, total: usize },
-    Reviews { due: usize },
+    FinishExam {
+        answered: usize,
+        total: usize,
+    },
+    Reviews {
+        due: usize,
+    },
     FirstMock,
-    ExamDate { days: i64, target: usize },
-    Weakest { topic: String, predicted: f64 },
+    ExamDate {
+        days: i64,
+        target: usize,
+    },
+    Weakest {
+        topic: String,
+        predicted: f64,
+    },
+    #[default]
     Start,
 }
 

@@ -163,7 +163,7 @@ impl App {
                     None => self.screens.push(Screen::Setup(practice::Setup::new(&self.ctx))),
                 }
             }
-            super::Launch::ResumeExam => match self.ctx.db.in_progress_exam(&self.ctx.bank_name) {
+            super::Launch::ResumeExam => match crate::progress::unfinished_exam(&self.ctx.db, &self.ctx.bank_name) {
                 Ok(Some(row)) => match exam::ExamScreen::resume(&mut self.ctx, &row) {
                     Ok(s) => self.screens.push(Screen::Exam(Box::new(s))),
                     Err(e) => self.ctx.status = Some(format!("Cannot resume the exam: {e}.")),

@@ -5,63 +5,22 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
-use crate::study::exam::ExamResult;
-use crate::study::next::{State, Suggestion};
-use crate::study::stats::{self, Glance};
 use crate::text::plural;
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
 use crate::tui::screens::{banks, exam, lab, practice, review, study};
 
-/// Progress at a glance, as Home shows it.
-#[derive(Debug)]
-pub struct Figures {
-    pub glance: Glance,
-    pub notes_read: usize,
-    /// The latest mock exam's result (custom exams of a few questions are left out).
-    pub last_exam: Option<ExamResult>,
-    /// The one suggestion of what to do next.
-    pub next: Suggestion,
-    /// Questions of this bank due for review now.
-    pub due_now: usize,
-    /// Answered and total questions of an unfinished exam, if there is one.
-    pub unfinished_exam: Option<(usize, usize)>,
-}
+/// Progress at a glance, as Home shows it (gathered by `progress`).
+pub type Figures = crate::progress::HomeFigures;
 
-impl Figures {
-    /// Reads the figures from the store; a failed read shows in the status line and leaves
-    /// that figure at its empty value.
-    pub fn load(ctx: &mut Ctx) -> Figures {
-        let mut status = None;
-        let glance = match (
-            ok(&mut status, ctx.db.question_stats(&ctx.bank_name)),
-            ok(&mut status, ctx.db.daily_stats(&ctx.bank_name, 0)),
-        ) {
-            (Some(q), Some(d)) => stats::glance(&ctx.bank, &q, &d, ctx.now),
-            _ => Glance::default(),
-        };
-        let due_now = ok(&mut status, ctx.db.due_cards(&ctx.bank_name, ctx.now))
-            .map_or(0, |cards| cards.iter().filter(|c| ctx.bank.question(&c.question_id).is_some()).count());
-        let mocks = ok(&mut status, crate::progress::mock_results(&ctx.db, &ctx.bank_name)).unwrap_or_default();
-        let unfinished_exam = ok(&mut status, ctx.db.in_progress_exam(&ctx.bank_name))
-            .flatten()
-            .map(|e| (e.items.iter().filter(|i| i.answer.is_some()).count(), e.items.len()));
-        let notes_read = ok(&mut status, ctx.db.notes_read(&ctx.bank_name)).map_or(0, |ids| ids.len());
-        let home =
-            State { unfinished_exam, due_now, seen: glance.seen, mocks_taken: mocks.len(), ..Default::default() };
-        let next =
-            crate::progress::what_next(&ctx.db, &ctx.bank, &ctx.bank_name, ctx.scheduler.as_ref(), ctx.now, home);
-        let next = ok(&mut status, next).unwrap_or(Suggestion::Start);
-        if status.is_some() {
-            ctx.status = status;
-        }
-        Figures { glance, notes_read, last_exam: mocks.into_iter().next(), next, due_now, unfinished_exam }
+/// Reads Home's figures; a failed read shows in the status line.
+fn load(ctx: &mut Ctx) -> Figures {
+    let (figures, err) =
+        crate::progress::home_figures(&ctx.db, &ctx.bank, &ctx.bank_name, ctx.scheduler.as_ref(), ctx.now);
+    if let Some(e) = err {
+        ctx.status = Some(e.to_string());
     }
-}
-
-/// The value of a read, or `None` with the error kept for the status line.
-fn ok<T, E: std::fmt::Display>(status: &mut Option<String>, read: Result<T, E>) -> Option<T> {
-    read.map_err(|e| *status = Some(e.to_string())).ok()
+    figures
 }
 
 #[derive(Debug)]
@@ -72,11 +31,11 @@ pub struct Home {
 
 impl Home {
     pub fn new(ctx: &mut Ctx) -> Home {
-        Home { selected: 0, figures: Figures::load(ctx) }
+        Home { selected: 0, figures: load(ctx) }
     }
 
     pub(crate) fn reload(&mut self, ctx: &mut Ctx) {
-        self.figures = Figures::load(ctx);
+        self.figures = load(ctx);
     }
 }
 

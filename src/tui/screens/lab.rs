@@ -75,7 +75,7 @@ pub(crate) const MAX_FIRE: usize = 1000;
 
 impl LabScreen {
     pub fn new(ctx: &Ctx, s: &'static Scenario) -> Result<LabScreen, String> {
-        let done = ctx.db.lab_completions().map_err(|e| e.to_string())?;
+        let done = crate::progress::lab_completions(&ctx.db).map_err(|e| e.to_string())?;
         let lab = LabSession::new(s, met_in(&done, s)).map_err(|e| e.to_string())?;
         let mut l = LabScreen {
             lab,
@@ -136,7 +136,7 @@ impl LabScreen {
     /// Stores objectives just met and says so.
     pub(crate) fn store_met(&mut self, ctx: &mut Ctx, newly: &[&'static str]) {
         for id in newly {
-            if let Err(e) = ctx.db.complete_lab_objective(self.lab.scenario.id, id, ctx.now) {
+            if let Err(e) = crate::progress::complete_lab_objective(&mut ctx.db, self.lab.scenario.id, id, ctx.now) {
                 ctx.status = Some(e.to_string());
                 return;
             }

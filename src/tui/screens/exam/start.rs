@@ -21,7 +21,7 @@ pub struct ExamStart {
 
 impl ExamStart {
     pub fn new(ctx: &mut Ctx) -> ExamStart {
-        let resume = match ctx.db.in_progress_exam(&ctx.bank_name) {
+        let resume = match crate::progress::unfinished_exam(&ctx.db, &ctx.bank_name) {
             Ok(r) => r,
             Err(e) => {
                 ctx.status = Some(e.to_string());

@@ -25,7 +25,7 @@ impl LabList {
     }
 
     pub(crate) fn reload(&mut self, ctx: &mut Ctx) {
-        match ctx.db.lab_completions() {
+        match crate::progress::lab_completions(&ctx.db) {
             Ok(d) => self.done = d,
             Err(e) => ctx.status = Some(e.to_string()),
         }

@@ -44,8 +44,8 @@ impl StudyList {
 
     /// Re-reads the read marks (a note just read shows its mark on return).
     pub(crate) fn reload(&mut self, ctx: &mut Ctx) {
-        match ctx.db.notes_read(&ctx.bank_name) {
-            Ok(ids) => self.notes_read = ids.into_iter().collect(),
+        match crate::progress::notes_read(&ctx.db, &ctx.bank_name) {
+            Ok(ids) => self.notes_read = ids,
             Err(e) => ctx.status = Some(e.to_string()),
         }
     }
@@ -215,8 +215,8 @@ fn text_area(size: Rect) -> Rect {
 
 impl NoteView {
     pub fn open(ctx: &mut Ctx, id: &str) -> NoteView {
-        let read = match ctx.db.notes_read(&ctx.bank_name) {
-            Ok(ids) => ids.iter().any(|r| r == id),
+        let read = match crate::progress::notes_read(&ctx.db, &ctx.bank_name) {
+            Ok(ids) => ids.contains(id),
             Err(e) => {
                 ctx.status = Some(e.to_string());
                 false
@@ -301,7 +301,7 @@ impl NoteView {
     /// A note counts as read once its last line has been on screen.
     fn mark_if_seen(&mut self, ctx: &mut Ctx) {
         if self.scroll >= self.max_scroll(ctx) && !self.read {
-            match ctx.db.mark_note_read(&ctx.bank_name, &self.id, ctx.now) {
+            match crate::progress::mark_note_read(&mut ctx.db, &ctx.bank_name, &self.id, ctx.now) {
                 Ok(()) => self.read = true,
                 Err(e) => ctx.status = Some(e.to_string()),
             }
