@@ -112,7 +112,6 @@ pub(super) fn read_sheet<C>(
     header: impl Fn(&::csv::StringRecord) -> Option<C>,
     row: impl Fn(&C, &::csv::StringRecord, usize) -> Result<Draft, ImportProblem>,
 ) -> Option<Parsed> {
-    let lines = LineIndex::new(text);
     // Flexible: templates pad their title blocks and empty rows to any width.
     let mut reader = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = reader.records();
@@ -125,6 +124,7 @@ pub(super) fn read_sheet<C>(
         }
     }
     let cols = cols?;
+    let lines = LineIndex::new(text);
     let mut out = Parsed::default();
     for result in records {
         match result {

@@ -152,7 +152,10 @@ mod tests {
         .expect("extended sheet, with the spaces the plugin's own export writes");
         assert_eq!((extended.width, extended.feedback), (14, Some(13)));
         let loose = header(" QuestionText ,answer 1,b,a").expect("any case, any order");
-        assert_eq!((loose.options, loose.answer1, loose.name, loose.answer2), (vec![('A', 3), ('B', 2)], 1, None, None));
+        assert_eq!(
+            (loose.options, loose.answer1, loose.name, loose.answer2),
+            (vec![('A', 3), ('B', 2)], 1, None, None)
+        );
     }
 
     #[test]
@@ -199,15 +202,19 @@ mod tests {
     }
 
     #[test]
-    fn two_answers_make_a_choose_two_question_and_html_becomes_text() {
+    fn two_answers_make_choose_two_html_becomes_text_and_quoted_line_breaks_stay() {
         let r = csv(&format!(
             "{HEAD}Pair,Which two are <b>4xx</b> codes?,429,403,500,504,b,A\n\
-             Three,Pick one,yes,no,,,b,\n"
+             Three,Pick one,yes,no,,,b,\n\
+             Lines,\"First line\nsecond line\",x,y,,,A,\n\
+             After,Read at its line?,x,y,,,Z,\n"
         ));
         let pair = &r.imported.questions[0];
         assert_eq!(pair.stem, "Which two are **4xx** codes?");
         assert_eq!((pair.kind, pair.choose, pair.correct_indices()), (Kind::Multiple, Some(2), vec![0, 1]));
         let two = &r.imported.questions[1];
         assert_eq!((two.options.len(), two.correct_indices()), (2, vec![1]), "empty C and D are left out");
+        assert_eq!(r.imported.questions[2].stem, "First line\nsecond line", "a quoted line break is text");
+        assert_eq!(r.skipped[0].to_string(), "line 6: `Answer 1` is `Z`, not an option letter A to D");
     }
 }
