@@ -40,6 +40,8 @@ fn each_real_file_imports_what_it_can_and_names_the_rest() {
         ("moodle-aiken_errors.txt", ImportFormat::Aiken, 2, &[("invalid question", 3)]),
         ("qas-aiken_1.txt", ImportFormat::Aiken, 4, &[("invalid question", 1)]),
         ("qas-kahoot.csv", ImportFormat::Csv, 4, &[("invalid question", 1)]),
+        ("gsharma-sample.csv", ImportFormat::Csv, 10, &[]),
+        ("gsharma-extended_sample.csv", ImportFormat::Csv, 10, &[]),
     ];
     let mut failed = Vec::new();
     for (file, format, imported, skipped) in cases {
@@ -137,4 +139,49 @@ fn other_real_files_field_by_field() {
         r.skipped[0].to_string(),
         "line 6: option 2 repeats the text of option 1; option 3 repeats the text of option 1; option 4 repeats the text of option 1"
     );
+}
+
+#[test]
+fn moodle_qformat_csv_sheets_field_by_field() {
+    for file in ["gsharma-sample.csv", "gsharma-extended_sample.csv"] {
+        let r = load(file, ImportFormat::Csv);
+        let prefix = file.trim_end_matches(".csv").replace('_', "-");
+        let q = |n: &str| {
+            let id = format!("{prefix}-question{n}");
+            r.imported.questions.iter().find(|q| q.id == id).unwrap_or_else(|| panic!("{file}: {id}"))
+        };
+        let dmesg = q("1");
+        let texts: Vec<&str> = dmesg.options.iter().map(|o| o.text.as_str()).collect();
+        assert_eq!(
+            (dmesg.stem.as_str(), texts.as_slice(), dmesg.kind, dmesg.correct_indices()),
+            (
+                "The dmesg command",
+                [
+                    "Shows user login logoff attempts",
+                    "Shows the syslog file for info messages",
+                    "kernel log messages",
+                    "Shows the daemon log messages"
+                ]
+                .as_slice(),
+                Kind::Single,
+                vec![2]
+            ),
+            "{file}: `Answer 1` is C, `Answer 2` empty"
+        );
+        assert!(dmesg.explanation.is_empty() && dmesg.domain.is_none(), "{file}: no generalfeedback column");
+        let mknod = q("2");
+        assert_eq!(mknod.stem, "The command \u{201c}mknod myfifo b 4 16\u{201d}", "{file}: curly quotes kept");
+        assert_eq!(
+            (mknod.kind, mknod.choose, mknod.correct_indices()),
+            (Kind::Multiple, Some(2), vec![0, 1]),
+            "{file}: `A,B` is a Choose TWO question"
+        );
+        assert_eq!(mknod.options[3].text, "None ,of the mentioned", "{file}: the quoted comma stays in the text");
+        let inode = q("7");
+        let texts: Vec<&str> = inode.options.iter().map(|o| o.text.as_str()).collect();
+        assert_eq!(texts, ["\u{2013}l", "\u{2013}o", "\u{2013}a", "\u{2013}i"], "{file}: en dashes kept");
+        assert_eq!(inode.correct_indices(), [3]);
+        assert_eq!(q("8").stem, "Find / -name \u{2018}*\u{2019} will");
+        assert!(r.warnings.is_empty(), "{file}: {:?}", r.warnings);
+    }
 }

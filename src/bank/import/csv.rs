@@ -1,6 +1,7 @@
 //! CSV (RFC 4180, read by the `csv` crate): one question per row under a header row naming the
-//! columns; the columns are documented in `questions/README.md`. A Kahoot-style quiz sheet is
-//! recognised by its header and read by `kahoot`.
+//! columns; the columns are documented in `questions/README.md`. Other quiz tools' sheets (Kahoot's,
+//! Moodle's `qformat_csv` plugin's) are recognised by their header row, found by [`read_sheet`], and
+//! read by `kahoot` and `moodle_csv`.
 use super::{Draft, DraftOption, ImportProblem, Parsed, topic_from_name};
 use crate::bank::Domain;
 
@@ -35,8 +36,8 @@ pub(super) fn parse(text: &str) -> Parsed {
     if text.trim().is_empty() {
         return out;
     }
-    if let Some(kahoot) = super::kahoot::parse(text) {
-        return kahoot;
+    if let Some(sheet) = super::moodle_csv::parse(text).or_else(|| super::kahoot::parse(text)) {
+        return sheet;
     }
     let lines = LineIndex::new(text);
     let mut reader = ::csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
@@ -78,7 +79,7 @@ pub(super) fn parse(text: &str) -> Parsed {
             Err(e) => {
                 let msg = match e.kind() {
                     ::csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                        format!("the row has {len} fields; the header has {expected_len}")
+                        field_count_problem(to_usize(*len), to_usize(*expected_len))
                     }
                     _ => e.to_string(),
                 };
@@ -87,6 +88,56 @@ pub(super) fn parse(text: &str) -> Parsed {
         }
     }
     out
+}
+
+/// A row with more or fewer fields than its header: most often a comma in a text that is not in
+/// double quotes, which shifts every cell after it.
+pub(super) fn field_count_problem(len: usize, header: usize) -> String {
+    let hint = if len > header { " (a comma in a text that is not in double quotes?)" } else { "" };
+    format!("the row has {len} fields; the header has {header}{hint}")
+}
+
+/// A header cell as the sheet readers compare it: trimmed, lower case, single spaces.
+pub(super) fn header_key(cell: &str) -> String {
+    cell.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Reads another quiz tool's sheet: the first of the top `search_rows` rows that `header` recognises
+/// is its header row, and every row under it that is not blank goes through `row` (given its line):
+/// a draft, or a problem that skips the row without one. `None` when no row is recognised, or a row above the header cannot be read: the text is
+/// then read as gatewise's own CSV, whose reader reports what is wrong with it.
+pub(super) fn read_sheet<C>(
+    text: &str,
+    search_rows: usize,
+    header: impl Fn(&::csv::StringRecord) -> Option<C>,
+    row: impl Fn(&C, &::csv::StringRecord, usize) -> Result<Draft, ImportProblem>,
+) -> Option<Parsed> {
+    // Flexible: templates pad their title blocks and empty rows to any width.
+    let mut reader = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let mut cols = None;
+    for result in records.by_ref().take(search_rows) {
+        let Ok(record) = result else { return None };
+        if let Some(c) = header(&record) {
+            cols = Some(c);
+            break;
+        }
+    }
+    let cols = cols?;
+    let lines = LineIndex::new(text);
+    let mut out = Parsed::default();
+    for result in records {
+        match result {
+            // Empty rows below the questions (`;;;;;;` in Kahoot's template, a spreadsheet's tail).
+            Ok(record) if record.iter().all(|c| c.trim().is_empty()) => {}
+            Ok(record) => match row(&cols, &record, lines.line(record.position())) {
+                Ok(draft) => out.drafts.push(draft),
+                Err(problem) => out.problems.push(problem),
+            },
+            Err(e) => out.problems.push(ImportProblem::new(lines.line(e.position()), e.to_string())),
+        }
+    }
+    Some(out)
 }
 
 fn to_usize(n: u64) -> usize {

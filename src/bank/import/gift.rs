@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::gift_answers::parse_answers;
-use super::text::{Converted, TextFormat, convert, split_format};
+use super::text::{TextFormat, split_format, to_bank_text};
 use super::{DeclaredTopic, Draft, ImportProblem, Parsed, topic_from_name};
 use crate::bank::validate::valid_id;
 use crate::bank::{Domain, Level};
@@ -304,11 +304,7 @@ pub(super) fn trim_toks(toks: &[Tok]) -> &[Tok] {
 /// become warnings on the question. Text with no marker is in `default`.
 pub(super) fn bank_text(raw: &str, default: TextFormat, line: usize, warnings: &mut Vec<ImportProblem>) -> String {
     let (format, text) = split_format(raw);
-    let Converted { text, missing_files } = convert(text, format.unwrap_or(default));
-    for f in missing_files {
-        warnings.push(ImportProblem::warning(line, format!("image `{f}` is not in the file; a placeholder names it")));
-    }
-    text
+    to_bank_text(text, format.unwrap_or(default), line, warnings)
 }
 
 fn parse_question(toks: &[Tok]) -> Result<Draft, ImportProblem> {

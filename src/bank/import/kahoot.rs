@@ -27,7 +27,7 @@ struct Columns {
 fn header_name(cell: &str) -> String {
     let cell = cell.split(" - ").next().unwrap_or(cell);
     let cell = cell.split(" – ").next().unwrap_or(cell);
-    cell.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    super::csv::header_key(cell)
 }
 
 /// `answer 3`, `answer3`, Blooket's `answer 3 (optional)`: the answer's number.
@@ -54,36 +54,9 @@ fn columns(row: &::csv::StringRecord) -> Option<Columns> {
     })
 }
 
-/// Reads `text` when it is a Kahoot-style sheet, `None` when no Kahoot header row is near its top
-/// (it is then read as gatewise's own CSV).
+/// Reads `text` when it is a Kahoot-style sheet, `None` when no Kahoot header row is near its top.
 pub(super) fn parse(text: &str) -> Option<Parsed> {
-    let lines = super::csv::LineIndex::new(text);
-    let mut reader = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let mut cols = None;
-    for result in records.by_ref().take(HEADER_SEARCH_ROWS) {
-        // A row the CSV reader cannot read is not a header; gatewise's own reader reports it.
-        let Ok(row) = result else { return None };
-        if let Some(c) = columns(&row) {
-            cols = Some(c);
-            break;
-        }
-    }
-    let cols = cols?;
-    let mut out = Parsed::default();
-    for result in records {
-        match result {
-            Ok(record) => {
-                // The template's empty rows below the questions (`;;;;;;`).
-                if record.iter().all(|c| c.trim().is_empty()) {
-                    continue;
-                }
-                out.drafts.push(row(&cols, &record, lines.line(record.position())));
-            }
-            Err(e) => out.problems.push(ImportProblem::new(lines.line(e.position()), e.to_string())),
-        }
-    }
-    Some(out)
+    super::csv::read_sheet(text, HEADER_SEARCH_ROWS, columns, |cols, record, line| Ok(row(cols, record, line)))
 }
 
 /// One question row: its answers in column order (empty ones left out) and the numbered ones right.

@@ -1,5 +1,6 @@
-//! `gatewise bank import`: turns a question file in another format (Moodle GIFT, Aiken, CSV, Markdown
-//! checkboxes) into native questions, and writes the result as a bank directory.
+//! `gatewise bank import`: turns a question file in another format (Moodle GIFT, Aiken, CSV with
+//! gatewise's columns or a Kahoot or Moodle `qformat_csv` sheet, Markdown checkboxes) into native
+//! questions, and writes the result as a bank directory.
 //!
 //! Each format module only parses: it turns its text into [`Draft`]s and reports what it cannot read.
 //! The rules every user bank shares (2 to 10 options, at least one correct, valid sources and ids) and
@@ -14,6 +15,7 @@ pub(in crate::bank) mod gift;
 mod gift_answers;
 mod kahoot;
 mod markdown;
+mod moodle_csv;
 mod rules;
 mod text;
 mod write;

@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 
 use regex_lite::Regex;
 
+use super::ImportProblem;
+
 /// Moodle's text formats. A GIFT text with no marker is `Moodle` ("auto-format"), which allows HTML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TextFormat {
@@ -171,6 +173,16 @@ pub(crate) fn convert(text: &str, format: TextFormat) -> Converted {
         TextFormat::Plain => text.trim().to_string(),
     };
     Converted { text, missing_files }
+}
+
+/// Text in `format` as bank text; each image it shows that is not in the file becomes a warning at
+/// `line`.
+pub(crate) fn to_bank_text(text: &str, format: TextFormat, line: usize, warnings: &mut Vec<ImportProblem>) -> String {
+    let Converted { text, missing_files } = convert(text, format);
+    for f in missing_files {
+        warnings.push(ImportProblem::warning(line, format!("image `{f}` is not in the file; a placeholder names it")));
+    }
+    text
 }
 
 /// Feedback that starts with the verdict the app prints before it ("Wrong: Wrong: ..."): the
