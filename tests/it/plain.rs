@@ -152,19 +152,8 @@ fn an_exam_answer_typed_after_time_is_up_does_not_count() {
         i += 1;
         t
     };
-    let mut out = Vec::new();
-    let mut p = Plain {
-        db: &mut db,
-        bank: &bank,
-        bank_name: "builtin",
-        scheduler: &Fsrs::default(),
-        settings: SrsSettings::default(),
-        input: "a\n".as_bytes(),
-        out: &mut out,
-        clock: &mut clock,
-    };
-    p.exam(None, gatewise::study::exam::ExamSpec::custom(2, 1, Vec::new()), 4).expect("exam");
-    let text = String::from_utf8(out).expect("utf8");
+    let text =
+        sit_plain_exam(&mut db, &bank, "a\n", &mut clock, gatewise::study::exam::ExamSpec::custom(2, 1, Vec::new()), 4);
     assert!(text.contains("Time is up"), "{text}");
     assert!(text.contains("Result: 0 of 2 correct"), "{text}");
     let hist = db.exam_history("builtin").expect("history");
@@ -283,21 +272,33 @@ fn plain_exam_keeps_one_pick_of_a_choose_two_as_incomplete_in_the_question_list_
         t += 1_000;
         t
     };
+    let text = sit_plain_exam(&mut db, &bank, &input, &mut clock, spec, 11);
+    assert!(text.contains(&format!("Kept as incomplete (1 of {need})")), "{text}");
+    assert!(text.contains(&format!("{:>3}  incomplete (1 of {need})", pos + 1)), "{text}");
+    assert!(text.contains("1 incomplete (fewer picks than asked)"), "{text}");
+    assert!(text.contains("Result: 0 of 65 correct"), "{text}");
+}
+
+/// Sits a plain-mode exam on in-memory input and a fake clock; returns what was printed.
+fn sit_plain_exam(
+    db: &mut Db,
+    bank: &Bank,
+    input: &str,
+    clock: &mut dyn FnMut() -> i64,
+    spec: gatewise::study::exam::ExamSpec,
+    seed: u64,
+) -> String {
     let mut out = Vec::new();
     let mut p = Plain {
-        db: &mut db,
-        bank: &bank,
+        db,
+        bank,
         bank_name: "builtin",
         scheduler: &Fsrs::default(),
         settings: SrsSettings::default(),
         input: input.as_bytes(),
         out: &mut out,
-        clock: &mut clock,
+        clock,
     };
-    p.exam(None, spec, 11).expect("exam");
-    let text = String::from_utf8(out).expect("utf8");
-    assert!(text.contains(&format!("Kept as incomplete (1 of {need})")), "{text}");
-    assert!(text.contains(&format!("{:>3}  incomplete (1 of {need})", pos + 1)), "{text}");
-    assert!(text.contains("1 incomplete (fewer picks than asked)"), "{text}");
-    assert!(text.contains("Result: 0 of 65 correct"), "{text}");
+    p.exam(None, spec, seed).expect("exam");
+    String::from_utf8(out).expect("utf8")
 }
