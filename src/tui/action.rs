@@ -41,4 +41,13 @@ pub enum Action {
     Live,
     /// Practice set-up: exam level, deep dives, or both.
     CycleLevel,
+    /// WebSocket Lab: the selected client connects (with its key and token, or without).
+    WsConnect,
+    WsConnectBare,
+    /// WebSocket Lab: the selected client closes its connection.
+    WsClose,
+    /// WebSocket Lab: the backend POSTs to the selected client's `@connections` URL.
+    WsCallback,
+    /// WebSocket Lab: the virtual clock moves 10 minutes.
+    ClockTenMinutes,
 }

@@ -167,6 +167,7 @@ pub enum Screen {
     LabList(lab::LabList),
     Banks(banks::BankPicker),
     Lab(Box<lab::LabScreen>),
+    LabWs(Box<lab::LabWsScreen>),
 }
 
 impl Screen {
@@ -185,6 +186,7 @@ impl Screen {
             Screen::LabList(_) => Context::LabList,
             Screen::Banks(_) => Context::LabList,
             Screen::Lab(l) => l.context(),
+            Screen::LabWs(l) => l.context(),
         }
     }
 
@@ -195,7 +197,7 @@ impl Screen {
             Screen::Setup(_) | Screen::Practice(_) | Screen::Summary(_) => "Practice",
             Screen::ExamStart(_) | Screen::Exam(_) | Screen::Results(_) => "Exam",
             Screen::Review(_) => "Review",
-            Screen::LabList(_) | Screen::Lab(_) => "Lab",
+            Screen::LabList(_) | Screen::Lab(_) | Screen::LabWs(_) => "Lab",
         }
     }
 }
@@ -353,6 +355,7 @@ impl App {
             Screen::LabList(s) => s.update(ctx, action),
             Screen::Banks(s) => s.update(ctx, action),
             Screen::Lab(s) => s.update(ctx, action),
+            Screen::LabWs(s) => s.update(ctx, action),
             Screen::Summary(_) => match action {
                 Action::Back | Action::Open | Action::Next => Nav::Pop,
                 _ => Nav::Stay,

@@ -24,6 +24,7 @@ pub enum Context {
     Review,
     LabList,
     Lab,
+    LabWs,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -145,6 +146,20 @@ const LAB: &[Binding] = &[
     b(&[C('H')], "H", "set header", Action::Flag, false),
     b(&[C('b')], "b", "edit body", Action::Filter, false),
 ];
+const LAB_WS: &[Binding] = &[
+    b(&[Tab], "Tab", "next client", Action::SwitchTab, true),
+    b(&[C('c')], "c", "connect", Action::WsConnect, true),
+    b(&[C('n')], "n", "connect without key/token", Action::WsConnectBare, false),
+    b(&[Enter], "Enter", "send preset", Action::Open, true),
+    b(&[KeyCode::Right], "→", "next preset", Action::Next, true),
+    b(&[KeyCode::Left], "←", "previous preset", Action::Prev, false),
+    b(&[C('x')], "x", "close", Action::WsClose, true),
+    b(&[C('p')], "p", "POST @connections", Action::WsCallback, true),
+    b(&[C('>')], ">", "+1 min", Action::ClockMinute, true),
+    b(&[C('T')], "T", "+10 min", Action::ClockTenMinutes, true),
+    b(&[C('h')], "h", "hints", Action::Confidence, true),
+    b(&[C('u')], "u", "questions", Action::Drill, true),
+];
 const RESULT_DETAIL: &[Binding] = &[b(&[C('o')], "o", "open related note", Action::OpenNote, true)];
 
 /// The bindings of a context, most specific first; navigation and common keys last.
@@ -167,6 +182,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
         Context::Review => REVIEW,
         Context::LabList => LAB_LIST,
         Context::Lab => LAB,
+        Context::LabWs => LAB_WS,
     };
     specific.iter().chain(NAV.iter()).chain(COMMON.iter()).copied().collect()
 }

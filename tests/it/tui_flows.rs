@@ -113,3 +113,35 @@ fn practice_due_from_the_cli_and_the_due_row_build_the_same_queue() {
     let Screen::Setup(s) = a.screen() else { panic!("set-up") };
     assert_eq!(s.choice(), gatewise::progress::PracticeChoice::Due, "the due row is selected first");
 }
+
+/// The WebSocket Lab from the Lab list: clients connect, chat, idle out; objectives are stored.
+#[test]
+fn the_websocket_lab_runs_a_chat_on_the_virtual_clock() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut a = app(w, h);
+        keys(&mut a, "5");
+        for _ in 0..30 {
+            key(&mut a, KeyCode::Down);
+        }
+        key(&mut a, KeyCode::Enter);
+        let Screen::LabWs(_) = a.screen() else { panic!("the last Lab entry is the WebSocket chat") };
+        keys(&mut a, "n");
+        keys(&mut a, "c");
+        key(&mut a, KeyCode::Tab);
+        keys(&mut a, "c");
+        key(&mut a, KeyCode::Tab);
+        key(&mut a, KeyCode::Tab);
+        key(&mut a, KeyCode::Enter);
+        let Screen::LabWs(l) = a.screen() else { panic!("ws lab") };
+        assert!(l.lab.met.contains(&"broadcast"), "{:?}", l.lab.met);
+        insta::assert_snapshot!(format!("lab_ws_{w}x{h}"), draw(&a, w, h));
+        keys(&mut a, "T");
+        let Screen::LabWs(l) = a.screen() else { panic!("ws lab") };
+        assert!(l.lab.clients.iter().all(|c| c.connection_id.is_none()), "10 idle minutes close both");
+        keys(&mut a, "p");
+        let done = a.ctx.db.lab_completions().expect("completions");
+        for o in ["no-token-401", "two-open", "routed", "broadcast", "idle-close", "gone-410"] {
+            assert!(done.contains(&("websocket-chat".to_string(), o.to_string())), "{o}: {done:?}");
+        }
+    }
+}

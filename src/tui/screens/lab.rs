@@ -3,8 +3,10 @@
 //! access log; objectives tick off as traces show them.
 mod list;
 mod view;
+mod ws;
 
 pub use list::LabList;
+pub use ws::LabWsScreen;
 pub use view::{body_lines, copyable_command};
 
 use crossterm::event::{KeyCode, KeyEvent};
