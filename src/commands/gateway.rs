@@ -8,7 +8,12 @@ pub fn check(file: &std::path::Path) -> Result<ExitCode> {
     let text = crate::fsutil::read_capped(file, crate::fsutil::MAX_API_DEFINITION, "an API definition")
         .map_err(anyhow::Error::msg)?;
     let checked = match parse(&text) {
-        Ok(Def::Rest(def)) => Ok((def.name, if def.api_type == crate::gateway::ApiType::Rest { "REST" } else { "HTTP" }, def.routes.len(), def.stages.len())),
+        Ok(Def::Rest(def)) => Ok((
+            def.name,
+            if def.api_type == crate::gateway::ApiType::Rest { "REST" } else { "HTTP" },
+            def.routes.len(),
+            def.stages.len(),
+        )),
         Ok(Def::Ws(def)) => Ok((def.name, "WEBSOCKET", def.routes.len(), def.stages.len())),
         Err(problems) => Err(problems),
     };

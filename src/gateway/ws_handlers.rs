@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use super::handlers::{Handlers, InvokeMode, Invocation};
+use super::handlers::{Handlers, Invocation, InvokeMode};
 
 /// Names usable as `integration.handler` on a WebSocket route.
 pub const WS_LAMBDA_HANDLERS: &[&str] = &["echo", "chat"];
@@ -71,7 +71,10 @@ impl WsHandlers {
                         .pointer("/queryStringParameters/name")
                         .and_then(Value::as_str)
                         .filter(|n| !n.is_empty())
-                        .map_or_else(|| format!("guest-{}", conn.get(..4).unwrap_or(conn.as_str())), |n| n.chars().take(32).collect());
+                        .map_or_else(
+                            || format!("guest-{}", conn.get(..4).unwrap_or(conn.as_str())),
+                            |n| n.chars().take(32).collect(),
+                        );
                     self.members.push((conn, name));
                     done(Ok(json!({"statusCode": 200})), Vec::new())
                 }
@@ -91,7 +94,8 @@ impl WsHandlers {
         let from = self.members.iter().find(|(c, _)| c == conn).map_or("someone", |(_, n)| n.as_str());
         if parsed.get("action").and_then(Value::as_str) != Some("sendmessage") {
             let names: Vec<&str> = self.members.iter().map(|(_, n)| n.as_str()).collect();
-            let help = json!({"you": from, "members": names, "hint": "send {\"action\":\"sendmessage\",\"message\":\"hi\"}"});
+            let help =
+                json!({"you": from, "members": names, "hint": "send {\"action\":\"sendmessage\",\"message\":\"hi\"}"});
             return done(Ok(reply(200, &help)), Vec::new());
         }
         let Some(text) = parsed.get("message").and_then(Value::as_str) else {

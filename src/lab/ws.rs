@@ -92,12 +92,12 @@ impl WsLabSession {
             scenario: scenario.id,
             message: p.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
         })?;
-        let gateway =
-            WsGateway::new(def, scenario.stage).map_err(|e| LabError { scenario: scenario.id, message: e.to_string() })?;
+        let gateway = WsGateway::new(def, scenario.stage)
+            .map_err(|e| LabError { scenario: scenario.id, message: e.to_string() })?;
         let clients = scenario
             .connect_query
             .iter()
-            .map(|(name, _)| VirtualClient { name: *name, connection_id: None, inbox: Vec::new(), closed: None })
+            .map(|(name, _)| VirtualClient { name, connection_id: None, inbox: Vec::new(), closed: None })
             .collect();
         Ok(Self {
             scenario,

@@ -14,7 +14,10 @@ pub static WS_SCENARIOS: &[WsScenario] = &[WsScenario {
     connect_query: &[("ann", "token=allow"), ("bob", "token=allow"), ("cy", "token=deny")],
     api_key: ("x-api-key", "chat-key-0123456789abcdef"),
     presets: &[
-        WsPreset { label: "chat message (route sendmessage)", body: r#"{"action":"sendmessage","message":"hello, room"}"# },
+        WsPreset {
+            label: "chat message (route sendmessage)",
+            body: r#"{"action":"sendmessage","message":"hello, room"}"#,
+        },
         WsPreset { label: "ping (two-way MOCK route)", body: r#"{"action":"ping"}"# },
         WsPreset { label: "plain text (not JSON: $default)", body: "is anyone there?" },
         WsPreset { label: "unknown action ($default)", body: r#"{"action":"dance"}"# },
@@ -48,7 +51,10 @@ pub static WS_SCENARIOS: &[WsScenario] = &[WsScenario {
             id: "broadcast",
             text: "Watch the chat Lambda POST to @connections and reach the other client",
             hint: "send a chat message while ann and bob are both connected",
-            check: WsCheck::All(&[WsCheck::Detail(Phase::IntegrationResponse, "POST @connections"), WsCheck::DeliveredToOther]),
+            check: WsCheck::All(&[
+                WsCheck::Detail(Phase::IntegrationResponse, "POST @connections"),
+                WsCheck::DeliveredToOther,
+            ]),
         },
         WsObjective {
             id: "default-route",

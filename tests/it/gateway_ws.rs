@@ -68,7 +68,10 @@ fn close_code(ws: &mut Ws) -> Option<u16> {
 fn http(server: &WsServerHandle, method: &str, path: &str, body: &[u8], host: &str) -> (u16, String, String) {
     let mut s = TcpStream::connect(server.local_addr).expect("tcp");
     s.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
-    let head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
     s.write_all(head.as_bytes()).expect("write");
     s.write_all(body).expect("write body");
     let mut out = Vec::new();
@@ -149,7 +152,8 @@ fn chat_broadcast_and_the_callback_api() {
     assert_eq!(s, 405);
     let (s, _, body) = http(&server, "POST", "/dev/@connections/x", &vec![b'a'; 128 * 1024 + 1], "localhost");
     assert_eq!(s, 410, "an unknown id is Gone before its size matters: {body}");
-    let (s, _, _) = http(&server, "POST", &format!("/dev/@connections/{ann_id}"), &vec![b'a'; 128 * 1024 + 1], "localhost");
+    let (s, _, _) =
+        http(&server, "POST", &format!("/dev/@connections/{ann_id}"), &vec![b'a'; 128 * 1024 + 1], "localhost");
     assert_eq!(s, 413);
 }
 
@@ -247,7 +251,8 @@ fn a_client_that_never_reads_is_disconnected() {
 fn a_definition_without_authorizer_or_key_accepts_anyone() {
     let open = r#"{"name":"echo","type":"WEBSOCKET","stages":[{"name":"dev"}],
         "routes":[{"routeKey":"$default","routeResponseSelectionExpression":"$default","integration":{"type":"AWS_PROXY","handler":"echo"}}]}"#;
-    let server = serve(WsGateway::new(check_ws_definition(open).expect("valid"), "dev").expect("gw"), ServeOptions::default());
+    let server =
+        serve(WsGateway::new(check_ws_definition(open).expect("valid"), "dev").expect("gw"), ServeOptions::default());
     let mut ws = client(&server, "", None).expect("connects");
     ws.send(Message::text("echo me")).expect("send");
     assert_eq!(text(&mut ws), "echo me");

@@ -95,7 +95,9 @@ fn messages_are_routed_by_the_selection_expression() {
     assert!(o.trace.step(Phase::Route).expect("route").detail.contains(r#"$request.body.action → "ping""#));
     let reply = sends(&o.effects);
     assert_eq!(reply, [(ann.as_str(), format!(r#"{{"pong": "{ann}", "route": "ping"}}"#).as_str())]);
-    for (body, why) in [("hello", "not JSON"), (r#"{"action":"dance"}"#, "no route"), (r#"{"x":1}"#, "has no request.body.action")] {
+    for (body, why) in
+        [("hello", "not JSON"), (r#"{"action":"dance"}"#, "no route"), (r#"{"x":1}"#, "has no request.body.action")]
+    {
         let o = gw.message(&ann, &Inbound::text(body), t(2));
         assert_eq!(o.trace.route_key.as_deref(), Some("$default"), "{body}");
         assert!(o.trace.step(Phase::Route).expect("route").detail.contains(why), "{}", o.trace);
@@ -178,7 +180,12 @@ fn quotas_on_the_clock_and_on_size() {
     let ann = open(&mut gw, "ann", t(0));
     let ok = Inbound { body: "x".repeat(128 * 1024), is_base64: false, size: 128 * 1024, largest_frame: 32 * 1024 };
     assert_eq!(gw.message(&ann, &ok, t(1)).trace.status, 200, "128 KB in 32 KB frames is within the quotas");
-    let big_frame = Inbound { body: "x".repeat(32 * 1024 + 1), is_base64: false, size: 32 * 1024 + 1, largest_frame: 32 * 1024 + 1 };
+    let big_frame = Inbound {
+        body: "x".repeat(32 * 1024 + 1),
+        is_base64: false,
+        size: 32 * 1024 + 1,
+        largest_frame: 32 * 1024 + 1,
+    };
     let o = gw.message(&ann, &big_frame, t(2));
     assert!(matches!(o.effects.as_slice(), [Effect::Close { code: 1009, .. }]), "{:?}", o.effects);
     assert!(gw.connection(&ann).is_none());
@@ -194,7 +201,9 @@ fn quotas_on_the_clock_and_on_size() {
     assert!(gw.expire(t(599_999)).is_empty(), "not a millisecond early");
     let closed = gw.expire(t(600_000));
     assert_eq!(closed.len(), 1);
-    assert!(matches!(&closed[0].effects[..], [Effect::Close { connection_id, code: 1001, .. }] if *connection_id == ann));
+    assert!(
+        matches!(&closed[0].effects[..], [Effect::Close { connection_id, code: 1001, .. }] if *connection_id == ann)
+    );
     assert!(closed[0].trace.to_string().contains("idle timeout"), "{}", closed[0].trace);
     // bob stays busy, but no connection outlives 2 hours.
     let mut at = 300_000;
@@ -244,9 +253,12 @@ fn websocket_definitions_are_checked_field_by_field() {
     assert!(ps.iter().any(|p| p.path == "$.colour" && p.line == Some(2)), "{ps:?}");
     assert!(ps.iter().any(|p| p.path == "$.routes[3].integration.type" && p.message.contains("HTTP_PROXY")), "{ps:?}");
 
-    let bad = bad.replace(r#", "colour": 1"#, "").replace(r#"{ "type": "HTTP_PROXY", "backend": "echo" }"#, r#"{ "type": "MOCK" }"#);
+    let bad = bad
+        .replace(r#", "colour": 1"#, "")
+        .replace(r#"{ "type": "HTTP_PROXY", "backend": "echo" }"#, r#"{ "type": "MOCK" }"#);
     let ps = check_ws_definition(&bad).expect_err("invalid");
-    let has = |path: &str, needle: &str| ps.iter().any(|p| p.path == path && p.message.contains(needle) && p.line.is_some());
+    let has =
+        |path: &str, needle: &str| ps.iter().any(|p| p.path == path && p.message.contains(needle) && p.line.is_some());
     assert!(has("$.routeSelectionExpression", "reads $request.body"), "{ps:?}");
     assert!(has("$.routes[0].authorizer", "not a REQUEST authorizer"), "{ps:?}");
     assert!(has("$.routes[1].authorizer", "once, on the $connect route"), "{ps:?}");
@@ -254,7 +266,11 @@ fn websocket_definitions_are_checked_field_by_field() {
     assert!(has("$.routes[1].integration.handler", "no built-in WebSocket handler 'pets'"), "{ps:?}");
     assert!(has("$.routes[2].routeKey", "reserved"), "{ps:?}");
     assert!(has("$.routes[2].routeResponseSelectionExpression", "only the $default route response"), "{ps:?}");
-    assert!(ps.iter().any(|p| p.path == r#"$.routes[2].integration.responseTemplates["application/json"]"# && p.message.contains("$default")), "{ps:?}");
+    assert!(
+        ps.iter().any(|p| p.path == r#"$.routes[2].integration.responseTemplates["application/json"]"#
+            && p.message.contains("$default")),
+        "{ps:?}"
+    );
     assert!(has("$.routes[3].routeKey", "defined twice"), "{ps:?}");
     assert!(has("$.authorizers[0]", "only REQUEST authorizers"), "{ps:?}");
 }

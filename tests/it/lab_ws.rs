@@ -43,7 +43,15 @@ fn the_chat_scenario_can_be_completed_and_shows_its_rules() {
 
     // A chat message now reaches bob alone: the chat forgot ann on $disconnect.
     lab.send(BOB, s.presets[0].body);
-    let posts = lab.history.last().expect("exchange").trace.steps.iter().filter(|s| s.phase == Phase::IntegrationResponse).count();
+    let posts = lab
+        .history
+        .last()
+        .expect("exchange")
+        .trace
+        .steps
+        .iter()
+        .filter(|s| s.phase == Phase::IntegrationResponse)
+        .count();
     assert_eq!(posts, 1);
 }
 

@@ -6,8 +6,8 @@ mod view;
 mod ws;
 
 pub use list::LabList;
-pub use ws::LabWsScreen;
 pub use view::{body_lines, copyable_command};
+pub use ws::LabWsScreen;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;

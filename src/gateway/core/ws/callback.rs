@@ -47,7 +47,8 @@ pub struct CallbackResponse {
 
 impl CallbackResponse {
     fn ok(status: u16, body: String) -> Self {
-        let headers = if body.is_empty() { Vec::new() } else { vec![("content-type".to_owned(), "application/json".to_owned())] };
+        let headers =
+            if body.is_empty() { Vec::new() } else { vec![("content-type".to_owned(), "application/json".to_owned())] };
         Self { status, headers, body }
     }
 
@@ -78,7 +79,13 @@ impl WsGateway {
     }
 
     /// One request to `@connections/{id}`.
-    pub fn callback(&mut self, method: CallbackMethod, id: &str, body: &str, now: VirtualTime) -> (CallbackResponse, WsOutcome) {
+    pub fn callback(
+        &mut self,
+        method: CallbackMethod,
+        id: &str,
+        body: &str,
+        now: VirtualTime,
+    ) -> (CallbackResponse, WsOutcome) {
         let (mut trace, request_id) = self.start(now, method.as_str(), &format!("@connections/{id}"));
         trace.route_key = Some("@connections".into());
         let mut effects = Vec::new();
@@ -113,11 +120,15 @@ impl WsGateway {
                         "Identity": {"SourceIp": c.source_ip, "UserAgent": c.user_agent},
                         "LastActiveAt": c.last_active_at.iso8601(),
                     });
-                    trace.push_with(Phase::Integration, Outcome::Passed, || format!("GET @connections/{id}: the connection's details"));
+                    trace.push_with(Phase::Integration, Outcome::Passed, || {
+                        format!("GET @connections/{id}: the connection's details")
+                    });
                     CallbackResponse::ok(200, info.to_string())
                 }
                 CallbackMethod::Delete => {
-                    trace.push_with(Phase::Integration, Outcome::Passed, || format!("DELETE @connections/{id}: the backend closes it"));
+                    trace.push_with(Phase::Integration, Outcome::Passed, || {
+                        format!("DELETE @connections/{id}: the backend closes it")
+                    });
                     effects.push(Effect::Close {
                         connection_id: id.to_owned(),
                         code: CLOSE_NORMAL,

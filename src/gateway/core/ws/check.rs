@@ -135,7 +135,9 @@ pub fn validate_ws_definition(def: &WsApiDefinition) -> Vec<DefinitionProblem> {
         } else if key.starts_with('$') && !PREDEFINED_ROUTES.contains(&key) {
             err(
                 at("routeKey"),
-                format!("'{key}': route keys starting with $ are reserved; the predefined ones are $connect, $disconnect and $default"),
+                format!(
+                    "'{key}': route keys starting with $ are reserved; the predefined ones are $connect, $disconnect and $default"
+                ),
             );
         }
         if !keys.insert(key) {
@@ -164,7 +166,9 @@ pub fn validate_ws_definition(def: &WsApiDefinition) -> Vec<DefinitionProblem> {
             if key == "$connect" || key == "$disconnect" {
                 err(
                     at("routeResponseSelectionExpression"),
-                    format!("{key} has no open connection to answer on; route responses belong to $default and custom routes"),
+                    format!(
+                        "{key} has no open connection to answer on; route responses belong to $default and custom routes"
+                    ),
                 );
             }
         }
@@ -245,7 +249,10 @@ pub fn validate_ws_definition(def: &WsApiDefinition) -> Vec<DefinitionProblem> {
             err(seg(&[&"apiKeys", &i, &"value"]), "two API keys have the same value".to_owned());
         }
         if k.value.len() < 20 || k.value.len() > 128 {
-            err(seg(&[&"apiKeys", &i, &"value"]), "an API key value is 20 to 128 characters long, as on AWS".to_owned());
+            err(
+                seg(&[&"apiKeys", &i, &"value"]),
+                "an API key value is 20 to 128 characters long, as on AWS".to_owned(),
+            );
         }
     }
     out

@@ -77,7 +77,13 @@ pub(super) fn connect_event(f: &ContextFields<'_>, conn: &Connection) -> Value {
 }
 
 /// A message event: the body as received, and a `messageId`.
-pub(super) fn message_event(f: &ContextFields<'_>, conn: &Connection, body: &str, base64: bool, message_id: &str) -> Value {
+pub(super) fn message_event(
+    f: &ContextFields<'_>,
+    conn: &Connection,
+    body: &str,
+    base64: bool,
+    message_id: &str,
+) -> Value {
     let mut ctx = request_context(f, conn);
     ctx.insert("messageId".into(), json!(message_id));
     json!({"requestContext": ctx, "body": body, "isBase64Encoded": base64})

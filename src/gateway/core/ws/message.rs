@@ -31,9 +31,15 @@ impl WsGateway {
             None
         };
         if let Some(why) = over {
-            trace.push_with(Phase::Receive, Outcome::Rejected, || format!("{why}: API Gateway closes the connection with code 1009"));
+            trace.push_with(Phase::Receive, Outcome::Rejected, || {
+                format!("{why}: API Gateway closes the connection with code 1009")
+            });
             trace.error_type = Some("MESSAGE_TOO_BIG");
-            effects.push(Effect::Close { connection_id: id.to_owned(), code: CLOSE_TOO_BIG, reason: "Message too big".to_owned() });
+            effects.push(Effect::Close {
+                connection_id: id.to_owned(),
+                code: CLOSE_TOO_BIG,
+                reason: "Message too big".to_owned(),
+            });
             let _ = self.finish(id, CLOSE_TOO_BIG, "Message too big", &request_id, now, &mut trace);
             return WsOutcome { effects, trace };
         }
@@ -77,13 +83,18 @@ impl WsGateway {
         };
 
         let reply = match &route.integration {
-            Integration::Mock(template) => self.mock_reply(template.as_ref(), id, &key, &request_id, msg, now, &mut trace),
-            Integration::Lambda(handler) => self.lambda_reply(handler, id, &key, &request_id, msg, now, &mut trace, &mut effects),
+            Integration::Mock(template) => {
+                self.mock_reply(template.as_ref(), id, &key, &request_id, msg, now, &mut trace)
+            }
+            Integration::Lambda(handler) => {
+                self.lambda_reply(handler, id, &key, &request_id, msg, now, &mut trace, &mut effects)
+            }
         };
         let Some(reply) = reply else {
             trace.status = 500;
             trace.error_type = Some("INTEGRATION_FAILURE");
-            let data = json!({"message": "Internal server error", "connectionId": id, "requestId": request_id}).to_string();
+            let data =
+                json!({"message": "Internal server error", "connectionId": id, "requestId": request_id}).to_string();
             effects.push(Effect::Send { connection_id: id.to_owned(), data });
             trace.push(Phase::Response, Outcome::Failed, "the caller gets {\"message\": \"Internal server error\"}");
             return WsOutcome { effects, trace };
@@ -91,11 +102,18 @@ impl WsGateway {
         trace.status = 200;
         if route.two_way {
             trace.push_with(Phase::Response, Outcome::Passed, || {
-                format!("route response $default: the integration's reply ({} bytes) goes back to the caller", reply.len())
+                format!(
+                    "route response $default: the integration's reply ({} bytes) goes back to the caller",
+                    reply.len()
+                )
             });
             effects.push(Effect::Send { connection_id: id.to_owned(), data: reply });
         } else {
-            trace.push(Phase::Response, Outcome::Skipped, "one-way route (no route response): nothing goes back to the caller");
+            trace.push(
+                Phase::Response,
+                Outcome::Skipped,
+                "one-way route (no route response): nothing goes back to the caller",
+            );
         }
         WsOutcome { effects, trace }
     }
@@ -112,7 +130,11 @@ impl WsGateway {
         trace: &mut Trace,
     ) -> Option<String> {
         let Some(template) = template else {
-            trace.push(Phase::Integration, Outcome::Passed, "MOCK integration with no response template: an empty reply");
+            trace.push(
+                Phase::Integration,
+                Outcome::Passed,
+                "MOCK integration with no response template: an empty reply",
+            );
             return Some(String::new());
         };
         let conn = self.conns.get(id)?;
@@ -121,7 +143,11 @@ impl WsGateway {
         let input = InputData { body: &msg.body, path: &[], query: &[], headers: &[] };
         match template.render(&RenderContext::new(input, &context, &self.stage_vars)) {
             Ok(s) => {
-                trace.push(Phase::Integration, Outcome::Passed, "MOCK integration: the $default response template makes the reply");
+                trace.push(
+                    Phase::Integration,
+                    Outcome::Passed,
+                    "MOCK integration: the $default response template makes the reply",
+                );
                 Some(s)
             }
             Err(e) => {
@@ -145,7 +171,8 @@ impl WsGateway {
     ) -> Option<String> {
         let conn = self.conns.get(id)?;
         let message_id = crate::gateway::core::pipeline::request_ids(self.counter.rotate_left(17), now).1;
-        let event = message_event(&self.fields(key, "MESSAGE", request_id, now), conn, &msg.body, msg.is_base64, &message_id);
+        let event =
+            message_event(&self.fields(key, "MESSAGE", request_id, now), conn, &msg.body, msg.is_base64, &message_id);
         let inv = self.handlers.invoke(handler, &event);
         trace.integration_latency_ms = Some(inv.duration_ms);
         let value = match inv.result {
@@ -161,13 +188,17 @@ impl WsGateway {
         });
         for (to, data) in inv.posts {
             let (status, effect) = self.post(&to, data);
-            trace.push_with(Phase::IntegrationResponse, if status == 200 { Outcome::Passed } else { Outcome::Rejected }, || {
-                match status {
+            trace.push_with(
+                Phase::IntegrationResponse,
+                if status == 200 { Outcome::Passed } else { Outcome::Rejected },
+                || match status {
                     200 => format!("{handler} calls POST @connections/{to}: 200, delivered"),
-                    410 => format!("{handler} calls POST @connections/{to}: 410 GoneException, that connection is closed"),
+                    410 => {
+                        format!("{handler} calls POST @connections/{to}: 410 GoneException, that connection is closed")
+                    }
                     s => format!("{handler} calls POST @connections/{to}: {s}"),
-                }
-            });
+                },
+            );
             effects.extend(effect);
         }
         Some(match value {

@@ -4,12 +4,14 @@
 //! drive. It never does I/O: each call takes the time and returns [`Effect`]s (messages to send,
 //! connections to close) for the caller to carry out, plus a [`Trace`](super::Trace).
 //!
-//! Modules: `gateway` (compiled state, `$connect` admission, the registry, quotas and expiry),
+//! Modules: `gateway` (compiled state, the registry, closing, quotas and expiry), `connect`
+//! (`$connect` admission),
 //! `message` (route selection, integrations, route responses), `callback` (the `@connections`
 //! API), `event` (the Lambda events).
 
 mod callback;
 pub mod check;
+mod connect;
 pub mod definition;
 mod event;
 mod gateway;

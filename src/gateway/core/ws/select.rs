@@ -185,7 +185,10 @@ mod tests {
         assert_eq!(eval("$request.body.action"), Selected::Key("join".to_owned()));
         assert_eq!(eval("${request.body.action}"), Selected::Key("join".to_owned()));
         assert_eq!(eval("${request.body.service}/${request.body.action}"), Selected::Key("chat/join".to_owned()));
-        assert_eq!(eval("${request.body.action}-${request.body.invalidPath}"), Selected::Missing("request.body.invalidPath".to_owned()));
+        assert_eq!(
+            eval("${request.body.action}-${request.body.invalidPath}"),
+            Selected::Missing("request.body.invalidPath".to_owned())
+        );
         assert_eq!(eval("$request.body.data"), Selected::Key(r#"{"room":"room1234"}"#.to_owned()));
         assert_eq!(eval("\\$default-$request.body.action"), Selected::Key("$default-join".to_owned()));
         assert_eq!(RouteSelection::parse("$request.body.action").expect("ok").select("hello"), Selected::NotJson);

@@ -81,13 +81,21 @@ pub(super) async fn call(
 }
 
 /// The opening handshake: RFC 6455's checks, then the core's `$connect`.
-fn handshake(shared: &Arc<WsShared>, peer: SocketAddr, closing: watch::Receiver<bool>, req: &mut Request<Incoming>) -> HyperResponse {
+fn handshake(
+    shared: &Arc<WsShared>,
+    peer: SocketAddr,
+    closing: watch::Receiver<bool>,
+    req: &mut Request<Incoming>,
+) -> HyperResponse {
     let h = req.headers();
     let has = |name: hyper::header::HeaderName, token: &str| {
-        h.get_all(name).iter().any(|v| v.to_str().is_ok_and(|s| s.split(',').any(|t| t.trim().eq_ignore_ascii_case(token))))
+        h.get_all(name)
+            .iter()
+            .any(|v| v.to_str().is_ok_and(|s| s.split(',').any(|t| t.trim().eq_ignore_ascii_case(token))))
     };
     if req.method() != hyper::Method::GET || !has(UPGRADE, "websocket") || !has(CONNECTION, "upgrade") {
-        let mut r = message(426, "this is a WebSocket endpoint: connect with a WebSocket client (websocat, wscat, a browser)");
+        let mut r =
+            message(426, "this is a WebSocket endpoint: connect with a WebSocket client (websocat, wscat, a browser)");
         r.headers_mut().insert(UPGRADE, HeaderValue::from_static("websocket"));
         return r;
     }
@@ -100,7 +108,10 @@ fn handshake(shared: &Arc<WsShared>, peer: SocketAddr, closing: watch::Receiver<
         return r;
     }
     let hs = Handshake {
-        headers: h.iter().map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect(),
+        headers: h
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect(),
         query: req.uri().query().map(parse_query).unwrap_or_default(),
         source_ip: peer.ip().to_string(),
     };

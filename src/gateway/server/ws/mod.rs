@@ -56,7 +56,10 @@ pub(crate) struct WsShared {
 impl WsShared {
     /// Runs `f` on the core under the lock at the shell's current time, logs the outcomes'
     /// traces and carries out their effects.
-    pub(crate) fn with_core<R>(&self, f: impl FnOnce(&mut WsGateway, crate::gateway::VirtualTime) -> (R, Vec<WsOutcome>)) -> R {
+    pub(crate) fn with_core<R>(
+        &self,
+        f: impl FnOnce(&mut WsGateway, crate::gateway::VirtualTime) -> (R, Vec<WsOutcome>),
+    ) -> R {
         let now = self.clock.now();
         let (r, outcomes) = f(&mut self.gateway.lock().unwrap_or_else(PoisonError::into_inner), now);
         for o in outcomes {
@@ -129,7 +132,11 @@ pub fn serve_ws_until(
 }
 
 /// [`serve_ws_until`] until Ctrl-C or SIGTERM.
-pub fn serve_ws_blocking(gateway: WsGateway, options: ServeOptions, on_ready: impl FnOnce(&Ready)) -> Result<(), ServeError> {
+pub fn serve_ws_blocking(
+    gateway: WsGateway,
+    options: ServeOptions,
+    on_ready: impl FnOnce(&Ready),
+) -> Result<(), ServeError> {
     serve_ws_until(gateway, options, on_ready, super::stop_signal())
 }
 
@@ -170,7 +177,11 @@ impl Drop for WsServerHandle {
 }
 
 /// Starts a WebSocket server on a new thread (for tests and the TUI) and returns once bound.
-pub fn spawn_ws(gateway: WsGateway, options: ServeOptions, observer: Option<WsObserver>) -> Result<WsServerHandle, ServeError> {
+pub fn spawn_ws(
+    gateway: WsGateway,
+    options: ServeOptions,
+    observer: Option<WsObserver>,
+) -> Result<WsServerHandle, ServeError> {
     let (runtime, listener, shared, ready) = prepare(gateway, options, observer)?;
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let task_shared = Arc::clone(&shared);

@@ -73,7 +73,8 @@ pub(super) async fn run<S>(
 ) where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let config = WebSocketConfig::default().max_frame_size(Some(MAX_FRAME_BYTES)).max_message_size(Some(MAX_MESSAGE_BYTES));
+    let config =
+        WebSocketConfig::default().max_frame_size(Some(MAX_FRAME_BYTES)).max_message_size(Some(MAX_MESSAGE_BYTES));
     let mut ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
     loop {
         tokio::select! {

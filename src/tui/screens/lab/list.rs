@@ -5,8 +5,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
-use super::{LabScreen, LabWsScreen, met_in};
 use super::ws::ws_met_in;
+use super::{LabScreen, LabWsScreen, met_in};
 use crate::lab::catalog::SCENARIOS;
 use crate::lab::ws_catalog::WS_SCENARIOS;
 use crate::tui::action::Action;

@@ -167,6 +167,9 @@ impl LabWsScreen {
         } else {
             tl.push(Line::from(Span::styled("c connects the selected client; Tab picks another.", t.muted)));
         }
-        frame.render_widget(Paragraph::new(tl).wrap(Wrap { trim: false }).block(Block::bordered().title(" Trace ")), trace);
+        frame.render_widget(
+            Paragraph::new(tl).wrap(Wrap { trim: false }).block(Block::bordered().title(" Trace ")),
+            trace,
+        );
     }
 }
