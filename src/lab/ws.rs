@@ -131,8 +131,21 @@ impl WsLabSession {
                 }
             }
         }
-        let ex = WsExchange { client, action, trace: outcome.trace, effects: outcome.effects };
         let open = self.gateway.connections().count();
+        let newly = self.check(client, action, outcome, open);
+        self.now = self.now.plus_millis(1);
+        newly
+    }
+
+    /// An event from the live server (a real client such as websocat), checked against the
+    /// objectives like a virtual client's; `open` is the live server's open connections.
+    pub fn record_live(&mut self, outcome: WsOutcome, open: usize) -> Vec<&'static str> {
+        let action = format!("live: {} {}", outcome.trace.method, outcome.trace.path);
+        self.check(None, action, outcome, open)
+    }
+
+    fn check(&mut self, client: Option<usize>, action: String, outcome: WsOutcome, open: usize) -> Vec<&'static str> {
+        let ex = WsExchange { client, action, trace: outcome.trace, effects: outcome.effects };
         let mut newly = Vec::new();
         for o in self.scenario.objectives {
             if !self.met.contains(&o.id) && holds(&o.check, &ex, open) {
@@ -144,7 +157,6 @@ impl WsLabSession {
         if self.history.len() > HISTORY {
             self.history.remove(0);
         }
-        self.now = self.now.plus_millis(1);
         newly
     }
 

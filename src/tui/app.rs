@@ -44,6 +44,8 @@ pub struct Ctx {
     pub unfinished_exam: Option<(usize, usize)>,
     /// Hands live HTTP events from the Lab's loopback server to the app's event channel.
     pub live_observer: Option<crate::gateway::server::Observer>,
+    /// The same for the WebSocket Lab's live server.
+    pub live_ws_observer: Option<crate::gateway::server::ws::WsObserver>,
     /// Where user banks live, when the app may switch banks.
     pub banks_dir: Option<std::path::PathBuf>,
     pub scheduler: Box<dyn Scheduler>,
@@ -67,6 +69,7 @@ impl Ctx {
             notes_read: HashSet::new(),
             last_exam: None,
             live_observer: None,
+            live_ws_observer: None,
             banks_dir: None,
             scheduler: Box::new(Fsrs::default()),
             srs: SrsSettings::default(),
@@ -426,6 +429,13 @@ impl App {
     pub fn on_server(&mut self, event: crate::gateway::server::ServerEvent) {
         if let Some(Screen::Lab(l)) = self.screens.last_mut() {
             l.on_server(&mut self.ctx, event);
+        }
+    }
+
+    /// An event reached the WebSocket Lab's live loopback server.
+    pub fn on_ws_server(&mut self, outcome: crate::gateway::core::ws::WsOutcome) {
+        if let Some(Screen::LabWs(l)) = self.screens.last_mut() {
+            l.on_server(&mut self.ctx, outcome);
         }
     }
 

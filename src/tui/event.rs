@@ -26,6 +26,8 @@ pub enum AppEvent {
     Signal(i32),
     /// A request served (or refused) by the Lab's live loopback server.
     Server(crate::gateway::server::ServerEvent),
+    /// An event of the WebSocket Lab's live server.
+    WsServer(Box<crate::gateway::core::ws::WsOutcome>),
 }
 
 fn restore() {
@@ -100,6 +102,10 @@ pub fn run(
         ctx.live_observer = Some(std::sync::Arc::new(move |e| {
             let _ = live_tx.send(AppEvent::Server(e));
         }));
+        let ws_tx = tx.clone();
+        ctx.live_ws_observer = Some(std::sync::Arc::new(move |o| {
+            let _ = ws_tx.send(AppEvent::WsServer(Box::new(o.clone())));
+        }));
         let mut app = App::new(ctx);
         app.launch(launch);
 
@@ -146,6 +152,7 @@ pub fn run(
                     signalled = Some(sig);
                 }
                 AppEvent::Server(e) => app.on_server(e),
+                AppEvent::WsServer(o) => app.on_ws_server(*o),
             }
             if app.quit {
                 break;

@@ -159,6 +159,7 @@ const LAB_WS: &[Binding] = &[
     b(&[C('T')], "T", "+10 min", Action::ClockTenMinutes, true),
     b(&[C('h')], "h", "hints", Action::Confidence, true),
     b(&[C('u')], "u", "questions", Action::Drill, true),
+    b(&[C('L')], "L", "live WebSocket on/off", Action::Live, true),
 ];
 const RESULT_DETAIL: &[Binding] = &[b(&[C('o')], "o", "open related note", Action::OpenNote, true)];
 

@@ -40,8 +40,8 @@ pub const SEND_QUEUE: usize = 64;
 /// How often the expiry timer looks at the clock at most (idle and 2-hour limits).
 const EXPIRY_TICK: Duration = Duration::from_millis(200);
 
-/// One event the WebSocket server handled, for a live view or a test.
-pub type WsObserver = Arc<dyn Fn(&crate::gateway::Trace) + Send + Sync>;
+/// Called with each event the WebSocket server handled (its trace and effects), for a live view.
+pub type WsObserver = Arc<dyn Fn(&WsOutcome) + Send + Sync>;
 
 pub(crate) struct WsShared {
     pub gateway: Mutex<WsGateway>,
@@ -77,7 +77,7 @@ impl WsShared {
             log.served(&line, Some(t));
         }
         if let Some(obs) = &self.observer {
-            obs(t);
+            obs(o);
         }
     }
 

@@ -7,7 +7,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::gateway::core::ws::CallbackMethod;
+use crate::gateway::core::ws::{CallbackMethod, WsGateway, WsOutcome, check_ws_definition};
+use crate::gateway::server::ServeOptions;
+use crate::gateway::server::ws::{WsServerHandle, spawn_ws};
 use crate::lab::ws::{WsLabSession, WsScenario};
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav};
@@ -25,13 +27,18 @@ pub struct LabWsScreen {
     pub client: usize,
     pub preset: usize,
     pub hints: bool,
+    /// The loopback WebSocket server, while live mode is on; a real client's events arrive as
+    /// server events and are checked like the virtual clients'.
+    pub live: Option<WsServerHandle>,
+    /// The websocat command to try while live.
+    pub live_cmd: Option<String>,
 }
 
 impl LabWsScreen {
     pub fn new(ctx: &Ctx, s: &'static WsScenario) -> Result<LabWsScreen, String> {
         let done = ctx.db.lab_completions().map_err(|e| e.to_string())?;
         let lab = WsLabSession::new(s, ws_met_in(&done, s)).map_err(|e| e.to_string())?;
-        Ok(LabWsScreen { lab, client: 0, preset: 0, hints: false })
+        Ok(LabWsScreen { lab, client: 0, preset: 0, hints: false, live: None, live_cmd: None })
     }
 
     pub fn context(&self) -> Context {
@@ -55,8 +62,67 @@ impl LabWsScreen {
         }
     }
 
+    /// Starts or stops a real WebSocket server on the scenario's definition.
+    fn toggle_live(&mut self, ctx: &mut Ctx) {
+        if let Some(handle) = self.live.take() {
+            let _ = handle.shutdown();
+            self.live_cmd = None;
+            ctx.status = Some("Live mode off: the virtual clients are back.".into());
+            return;
+        }
+        let s = self.lab.scenario;
+        let gateway = match check_ws_definition(s.json)
+            .map_err(|p| crate::text::plural(p.len(), "problem"))
+            .and_then(|d| WsGateway::new(d, s.stage).map_err(|e| e.to_string()))
+        {
+            Ok(g) => g,
+            Err(e) => {
+                ctx.status = Some(e);
+                return;
+            }
+        };
+        match spawn_ws(gateway, ServeOptions::default(), ctx.live_ws_observer.clone()) {
+            Ok(handle) => {
+                let (k, v) = s.api_key;
+                let query = s.connect_query.first().map_or("", |(_, q)| *q);
+                self.live_cmd = Some(format!("websocat -H '{k}: {v}' '{}?name=me&{query}'", handle.ready.base_url));
+                ctx.status =
+                    Some(format!("Live on {}: connect with the websocat command shown above.", handle.ready.base_url));
+                self.live = Some(handle);
+            }
+            Err(e) => ctx.status = Some(e.to_string()),
+        }
+    }
+
+    /// An event of the live server: shown like a virtual client's, and checked.
+    pub fn on_server(&mut self, ctx: &mut Ctx, outcome: WsOutcome) {
+        let open = self.live.as_ref().map_or(0, |h| h.with_gateway(|g| g.connections().count()));
+        let line = format!("live: {} {}", outcome.trace.method, outcome.trace.path);
+        let newly = self.lab.record_live(outcome, open);
+        self.store_met(ctx, &newly);
+        if newly.is_empty() {
+            ctx.status = Some(line);
+        }
+    }
+
     pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
         let s = self.lab.scenario;
+        let virtual_client = matches!(
+            action,
+            Action::WsConnect
+                | Action::WsConnectBare
+                | Action::Open
+                | Action::Submit
+                | Action::WsClose
+                | Action::WsCallback
+                | Action::ClockMinute
+                | Action::ClockTenMinutes
+        );
+        if virtual_client && self.live.is_some() {
+            ctx.status =
+                Some("Live mode: connect a real client with websocat (L returns to the virtual clients).".into());
+            return Nav::Stay;
+        }
         let name = self.lab.clients.get(self.client).map_or("", |c| c.name);
         let open = self.lab.clients.get(self.client).is_some_and(|c| c.connection_id.is_some());
         let newly = match action {
@@ -97,6 +163,10 @@ impl LabWsScreen {
                 self.hints = !self.hints;
                 Vec::new()
             }
+            Action::Live => {
+                self.toggle_live(ctx);
+                Vec::new()
+            }
             Action::Drill => {
                 let ids = s.questions.iter().map(|q| (*q).to_string()).collect();
                 return practice::start_drill(ctx, &format!("lab: {}", s.title), ids);
@@ -128,11 +198,14 @@ impl LabWsScreen {
             Layout::vertical([Constraint::Length(top_h), Constraint::Length(3), Constraint::Min(3)]).areas(area);
         frame.render_widget(Paragraph::new(top).block(Block::bordered().title(format!(" {} ", s.title))), goal);
         let preset = &s.presets[self.preset];
-        let line = Line::from(vec![
-            Span::styled(format!("preset {}/{}: {}", self.preset + 1, s.presets.len(), preset.label), t.muted),
-            Span::styled(format!("   {}", preset.body), t.text),
-            Span::styled(format!("   ⏱ {}", self.lab.now.iso8601()), t.accent),
-        ]);
+        let line = match &self.live_cmd {
+            Some(cmd) => Line::from(vec![Span::styled("LIVE  ", t.warn), Span::styled(cmd.clone(), t.text)]),
+            None => Line::from(vec![
+                Span::styled(format!("preset {}/{}: {}", self.preset + 1, s.presets.len(), preset.label), t.muted),
+                Span::styled(format!("   {}", preset.body), t.text),
+                Span::styled(format!("   ⏱ {}", self.lab.now.iso8601()), t.accent),
+            ]),
+        };
         frame.render_widget(Paragraph::new(line).block(Block::bordered().title(" Message ")), bar);
 
         let [clients, trace] = Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(main);
