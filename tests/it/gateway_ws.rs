@@ -261,3 +261,16 @@ fn a_definition_without_authorizer_or_key_accepts_anyone() {
     ws.send(Message::binary(vec![0u8, 159, 146, 150])).expect("send");
     assert_eq!(text(&mut ws), "AJ+Slg==", "binary reaches Lambda base64-encoded");
 }
+
+// An open WebSocket keeps its place under the sandbox's connection cap after the upgrade.
+#[test]
+fn open_websockets_count_against_the_connection_cap() {
+    let limits = Limits { max_connections: 2, ..Limits::default() };
+    let server = serve(chat(), ServeOptions { limits, ..ServeOptions::default() });
+    let (_ann, _) = join(&server, "ann");
+    let (mut bob, _) = join(&server, "bob");
+    assert!(client(&server, "?name=cy&token=allow", Some(KEY)).is_err(), "a third connection is closed at once");
+    bob.close(None).expect("close");
+    let _ = close_code(&mut bob);
+    wait_until("bob's slot", || client(&server, "?name=cy&token=allow", Some(KEY)).is_ok());
+}

@@ -48,6 +48,9 @@ fn sends(effects: &[Effect]) -> Vec<(&str, &str)> {
         .collect()
 }
 
+// Authorization happens on $connect only, and a failed $connect (authorizer, key or
+// integration) makes no connection: the client gets 401 or 403.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-route-keys-connect-disconnect.html
 // Lambda REQUEST authorizers on $connect: a missing identity source is 401 without a call, a
 // Deny policy 403; API keys on $connect must be valid and in a usage plan.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html

@@ -35,6 +35,7 @@ pub(super) async fn call(
     shared: Arc<WsShared>,
     peer: SocketAddr,
     closing: watch::Receiver<bool>,
+    slot: super::Slot,
     req: Request<Incoming>,
 ) -> Result<HyperResponse, Infallible> {
     let (parts, body) = req.into_parts();
@@ -47,7 +48,7 @@ pub(super) async fn call(
     };
     if rest.is_empty() || rest == "/" {
         let mut req = Request::from_parts(parts, body);
-        return Ok(handshake(&shared, peer, closing, &mut req));
+        return Ok(handshake(&shared, peer, closing, &slot, &mut req));
     }
     let Some(id) = rest.strip_prefix("/@connections/").filter(|id| !id.is_empty() && !id.contains('/')) else {
         return Ok(message(
@@ -85,6 +86,7 @@ fn handshake(
     shared: &Arc<WsShared>,
     peer: SocketAddr,
     closing: watch::Receiver<bool>,
+    slot: &super::Slot,
     req: &mut Request<Incoming>,
 ) -> HyperResponse {
     let h = req.headers();
@@ -127,7 +129,9 @@ fn handshake(
     shared.sockets.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(id.clone(), tx);
     let upgrade = hyper::upgrade::on(req);
     let task_shared = Arc::clone(shared);
+    let permit = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
     tokio::spawn(async move {
+        let _permit = permit;
         match upgrade.await {
             Ok(upgraded) => super::socket::run(task_shared, id, TokioIo::new(upgraded), rx, closing).await,
             Err(_) => super::socket::lost(&task_shared, &id),

@@ -26,6 +26,9 @@ use super::output::LogWriter;
 use super::{Ready, ServeError, ServeOptions, ServerClock, check_loopback};
 use crate::gateway::core::ws::{Effect, WsGateway, WsOutcome};
 
+/// A connection's place under the connection cap, handed to its WebSocket on upgrade.
+pub(crate) type Slot = Arc<Mutex<Option<tokio::sync::OwnedSemaphorePermit>>>;
+
 /// What a connection's task is told to write.
 #[derive(Debug)]
 pub(crate) enum Outgoing {
@@ -280,13 +283,18 @@ async fn run(listener: tokio::net::TcpListener, shared: Arc<WsShared>, stop: imp
         let builder = Arc::clone(&builder);
         let closing = closing_rx.clone();
         tokio::spawn(async move {
-            let _permit = permit;
+            // The connection's slot under the cap: an upgraded WebSocket takes it along, since
+            // it outlives this HTTP connection's task.
+            let slot = Arc::new(Mutex::new(Some(permit)));
             // A client that stops reading cannot hold a write for ever.
             let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
             stream.set_write_timeout(Some(shared.limits.write_timeout));
             let svc_shared = Arc::clone(&shared);
             let svc_closing = closing.clone();
-            let svc = service_fn(move |req| http::call(Arc::clone(&svc_shared), addr, svc_closing.clone(), req));
+            let svc_slot = Arc::clone(&slot);
+            let svc = service_fn(move |req| {
+                http::call(Arc::clone(&svc_shared), addr, svc_closing.clone(), Arc::clone(&svc_slot), req)
+            });
             let conn = builder.serve_connection(TokioIo::new(Box::pin(stream)), svc).with_upgrades();
             let _ = conn.await;
         });
