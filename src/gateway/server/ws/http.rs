@@ -13,12 +13,22 @@ use hyper::header::{CONNECTION, CONTENT_TYPE, HeaderValue, SEC_WEBSOCKET_ACCEPT,
 use hyper::{Request, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::sync::watch;
-use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 
 use super::WsShared;
 use crate::gateway::core::http::{parse_query, path_decode};
 use crate::gateway::core::ws::{Admission, CallbackMethod, Handshake, MAX_MESSAGE_BYTES};
 use crate::gateway::server::service::{HyperResponse, head_refusal, shell_response};
+
+/// RFC 6455's `Sec-WebSocket-Accept`: base64 of the SHA-1 of the client's key and the
+/// protocol's fixed GUID.
+pub(crate) fn accept_key(key: &[u8]) -> String {
+    use base64::Engine;
+    use sha1::Digest;
+    let mut h = sha1::Sha1::new();
+    h.update(key);
+    h.update(b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
+    base64::engine::general_purpose::STANDARD.encode(h.finalize())
+}
 
 fn json(status: u16, body: String) -> HyperResponse {
     let mut out = hyper::Response::new(Full::new(Bytes::from(body)));
@@ -142,8 +152,16 @@ fn handshake(
     let headers = r.headers_mut();
     headers.insert(UPGRADE, HeaderValue::from_static("websocket"));
     headers.insert(CONNECTION, HeaderValue::from_static("Upgrade"));
-    if let Ok(v) = HeaderValue::from_str(&derive_accept_key(&key)) {
+    if let Ok(v) = HeaderValue::from_str(&accept_key(&key)) {
         headers.insert(SEC_WEBSOCKET_ACCEPT, v);
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_accept_key_of_rfc_6455s_example() {
+        assert_eq!(super::accept_key(b"dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    }
 }
