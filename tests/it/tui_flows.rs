@@ -173,9 +173,11 @@ fn the_websocket_lab_goes_live_for_a_real_client() {
         req.headers_mut().insert("x-api-key", "chat-key-0123456789abcdef".parse().expect("header"));
         let addr = url.trim_start_matches("ws://").split('/').next().expect("addr").to_owned();
         tokio_tungstenite::tungstenite::client(req, std::net::TcpStream::connect(addr).expect("tcp"))
+            .map(|(ws, _)| ws)
+            .map_err(|e| e.to_string())
     };
     assert!(connect("?name=x").is_err(), "no token: 401");
-    let (mut ws, _) = connect("?name=me&token=allow").expect("connects");
+    let mut ws = connect("?name=me&token=allow").expect("connects");
     ws.send(Message::text(r#"{"action":"sendmessage","message":"hi"}"#)).expect("send");
     assert!(ws.read().expect("broadcast").into_text().expect("text").contains("hi"));
     for _ in 0..3 {
