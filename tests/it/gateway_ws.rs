@@ -170,6 +170,14 @@ fn size_quotas_close_with_1009() {
     wait_until("ann's $disconnect", || server.with_gateway(|g| g.connection(&ann_id).is_none()));
 
     let (mut bob, _) = join(&server, "bob");
+    // 100 KB in four 25 KB frames is within both quotas.
+    let body = format!(r#"{{"action":"ping","pad":"{}"}}"#, "p".repeat(100 * 1024 - 30));
+    let chunks: Vec<&[u8]> = body.as_bytes().chunks(25 * 1024).collect();
+    for (i, c) in chunks.iter().enumerate() {
+        let opcode = if i == 0 { OpCode::Data(Data::Text) } else { OpCode::Data(Data::Continue) };
+        bob.send(Message::Frame(Frame::message(c.to_vec(), opcode, i + 1 == chunks.len()))).expect("frame");
+    }
+    assert!(text(&mut bob).contains("pong"), "a fragmented 100 KB message is routed");
     let part = "y".repeat(30 * 1024);
     for i in 0..5 {
         let opcode = if i == 0 { OpCode::Data(Data::Text) } else { OpCode::Data(Data::Continue) };

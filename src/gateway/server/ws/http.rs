@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::header::{CONNECTION, CONTENT_TYPE, HeaderValue, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY, UPGRADE};
 use hyper::{Request, StatusCode};
@@ -17,6 +17,7 @@ use tokio::sync::watch;
 use super::WsShared;
 use crate::gateway::core::http::{parse_query, path_decode};
 use crate::gateway::core::ws::{Admission, CallbackMethod, Handshake, MAX_MESSAGE_BYTES};
+use crate::gateway::server::limits::ShellAnswer;
 use crate::gateway::server::service::{HyperResponse, head_refusal, shell_response};
 
 /// RFC 6455's `Sec-WebSocket-Accept`: base64 of the SHA-1 of the client's key and the
@@ -72,9 +73,13 @@ pub(super) async fn call(
     };
     // One byte over AWS's limit is enough for the core to refuse; never hold more.
     let cap = MAX_MESSAGE_BYTES + 1;
-    let data = match Limited::new(body, cap).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => Bytes::from(vec![b' '; cap]),
+    let limit = shared.limits.body_read_timeout;
+    let data = match tokio::time::timeout(limit, Limited::new(body, MAX_MESSAGE_BYTES).collect()).await {
+        Err(_) => return Ok(shell_response(&ShellAnswer::body_timeout(limit))),
+        Ok(Ok(b)) => b.to_bytes(),
+        // Over the quota: what the core sees is "more than 128 KB", which is all it needs.
+        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => Bytes::from(vec![b' '; cap]),
+        Ok(Err(_)) => return Ok(shell_response(&ShellAnswer::body_error())),
     };
     let text = String::from_utf8_lossy(&data).into_owned();
     let response = shared.with_core(|gw, now| {

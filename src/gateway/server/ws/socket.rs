@@ -80,12 +80,18 @@ pub(super) async fn run<S>(
         tokio::select! {
             incoming = ws.next() => {
                 let inbound = match incoming {
-                    Some(Ok(Message::Text(t))) => Inbound::text(t.as_str()),
+                    Some(Ok(Message::Text(t))) => Inbound {
+                        body: t.to_string(),
+                        is_base64: false,
+                        size: t.len(),
+                        // tungstenite already refused any frame over the quota, so a longer
+                        // message came in several frames.
+                        largest_frame: t.len().min(MAX_FRAME_BYTES),
+                    },
                     Some(Ok(Message::Binary(b))) => Inbound {
                         body: base64::engine::general_purpose::STANDARD.encode(&b),
                         is_base64: true,
                         size: b.len(),
-                        // tungstenite already refused any frame over the quota.
                         largest_frame: b.len().min(MAX_FRAME_BYTES),
                     },
                     Some(Ok(Message::Close(frame))) => {
