@@ -217,4 +217,21 @@ fn serve_a_websocket_api_from_the_command_line() {
         .assert()
         .success()
         .stdout(predicates::str::contains("ok: chat-websocket (WEBSOCKET API) with 5 routes and 1 stage"));
+    let bad = sandbox.home().join("bad-ws.json");
+    std::fs::write(
+        &bad,
+        r#"{"name":"w","type":"WEBSOCKET","stages":[{"name":"dev"}],
+  "routes":[{"routeKey":"$default","integration":{"type":"AWS_PROXY","handler":"nope"}}]}"#,
+    )
+    .expect("write");
+    for cmd in [&["gateway", "check"][..], &["gateway", "serve", "--port", "0", "--api"][..]] {
+        sandbox
+            .assert_cmd()
+            .args(cmd)
+            .arg(&bad)
+            .assert()
+            .failure()
+            .stderr(predicates::str::contains("$.routes[0].integration.handler: no built-in WebSocket handler 'nope'"))
+            .stderr(predicates::str::contains("(line 2, column"));
+    }
 }
