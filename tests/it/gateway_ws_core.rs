@@ -89,6 +89,9 @@ fn connect_runs_the_authorizer_then_the_api_key_then_the_integration() {
 // Route selection: the expression's value picks the route; a non-JSON message, a missing
 // property or an unknown value goes to $default; with no $default, the caller gets an error.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-develop-routes.html
+// The error's shape, {"message": "Forbidden", "connectionId": …, "requestId": …}, is what AWS
+// sends (the docs only say "an error"), as reported against AWS's own chat sample:
+// https://github.com/aws-samples/simple-websockets-chat-app/issues/24
 #[test]
 fn messages_are_routed_by_the_selection_expression() {
     let mut gw = chat();

@@ -208,6 +208,8 @@ impl WsGateway {
                 return Err(unauthorized());
             }
         }
+        // The ARN names the route key, `…/{stage}/$connect`, not a method and path: a policy
+        // written in REST's `…/{stage}/*/*` shape does not match it, as on AWS.
         let arn = format!("arn:aws:execute-api:{REGION}:{ACCOUNT_ID}:{}/{}/$connect", self.def.api_id, self.stage.name);
         let event =
             authorizer_event(&self.fields("$connect", "CONNECT", request_id, now), conn, &arn, &self.stage_vars);
