@@ -282,3 +282,15 @@ fn open_websockets_count_against_the_connection_cap() {
     let _ = close_code(&mut bob);
     wait_until("bob's slot", || client(&server, "?name=cy&token=allow", Some(KEY)).is_ok());
 }
+
+// Stopping the server closes every open WebSocket with 1001 ("going away") and runs
+// $disconnect for each.
+#[test]
+fn stopping_the_server_closes_connections_with_1001() {
+    let server = serve(chat(), ServeOptions::default());
+    let (mut ann, _) = join(&server, "ann");
+    let start = Instant::now();
+    server.shutdown().expect("stops");
+    assert_eq!(close_code(&mut ann), Some(1001));
+    assert!(start.elapsed() < Duration::from_secs(5));
+}

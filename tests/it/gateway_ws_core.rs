@@ -280,3 +280,21 @@ fn websocket_definitions_are_checked_field_by_field() {
     assert!(has("$.routes[3].routeKey", "defined twice"), "{ps:?}");
     assert!(has("$.authorizers[0]", "only REQUEST authorizers"), "{ps:?}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+    // Whatever a client sends, the engine picks a defined route (or answers Forbidden), never
+    // panics, and keeps the connection open unless the message is over a quota.
+    #[test]
+    fn any_message_is_routed_or_refused(body in ".{0,200}", action in "[a-z$]{0,12}") {
+        let mut gw = chat();
+        let ann = open(&mut gw, "ann", t(0));
+        for text in [body.clone(), format!(r#"{{"action":"{action}","message":{}}}"#, serde_json::json!(body))] {
+            let o = gw.message(&ann, &Inbound::text(&text), t(1));
+            let route = o.trace.route_key.as_deref().unwrap_or("");
+            proptest::prop_assert!(["sendmessage", "ping", "$default"].contains(&route), "{route}");
+            proptest::prop_assert!(gw.connection(&ann).is_some());
+        }
+        let _ = gatewise::gateway::core::ws::select::RouteSelection::parse(&body);
+    }
+}
