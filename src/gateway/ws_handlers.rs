@@ -1,5 +1,5 @@
 //! Built-in "Lambda" functions for WebSocket APIs: `echo` (answers each message with its own
-//! body) and `chat` (keeps the room's members from `$connect`/`$disconnect` events and
+//! body), `inspect` (answers with the whole event it received, to see what Lambda gets) and `chat` (keeps the room's members from `$connect`/`$disconnect` events and
 //! broadcasts `sendmessage` to all of them through `@connections`, as AWS's chat sample does).
 //!
 //! Like `handlers`, they are deterministic and never touch the network: a broadcast is returned
@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::handlers::{Handlers, Invocation, InvokeMode};
 
 /// Names usable as `integration.handler` on a WebSocket route.
-pub const WS_LAMBDA_HANDLERS: &[&str] = &["echo", "chat"];
+pub const WS_LAMBDA_HANDLERS: &[&str] = &["echo", "inspect", "chat"];
 
 /// The most members the chat room keeps; the connection cap is far lower, so this only bounds
 /// a room that a definition without `$disconnect` would never empty.
@@ -62,6 +62,7 @@ impl WsHandlers {
                 "MESSAGE" => done(Ok(json!({"statusCode": 200, "body": body})), Vec::new()),
                 _ => done(Ok(json!({"statusCode": 200})), Vec::new()),
             },
+            "inspect" => done(Ok(json!({"statusCode": 200, "body": event.to_string()})), Vec::new()),
             "chat" => match event_type {
                 "CONNECT" => {
                     if self.members.len() >= MAX_CHAT_MEMBERS {

@@ -298,3 +298,41 @@ proptest::proptest! {
         let _ = gatewise::gateway::core::ws::select::RouteSelection::parse(&body);
     }
 }
+
+// The Lambda proxy event of a message: requestContext with routeKey, eventType MESSAGE,
+// connectionId, messageId, connectedAt, requestTimeEpoch, domainName, stage, apiId and the
+// authorizer's context; the body as sent.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-route-keys-connect-disconnect.html
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-mapping-template-reference.html
+#[test]
+fn the_message_event_has_aws_request_context() {
+    let default_route = r#""routeKey": "$default",
+      "routeResponseSelectionExpression": "$default",
+      "integration": { "type": "AWS_PROXY", "handler": "chat" }"#;
+    assert!(CHAT.contains(default_route));
+    let def = CHAT.replace(default_route, &default_route.replace("chat", "inspect"));
+    let mut gw = WsGateway::new(check_ws_definition(&def).expect("valid"), "dev").expect("builds");
+    let ann = open(&mut gw, "ann", t(0));
+    let o = gw.message(&ann, &Inbound::text("hello"), t(2_000));
+    let e: serde_json::Value = serde_json::from_str(sends(&o.effects)[0].1).expect("event json");
+    let c = &e["requestContext"];
+    assert_eq!(e["body"], "hello");
+    assert_eq!(e["isBase64Encoded"], false);
+    assert_eq!(c["routeKey"], "$default");
+    assert_eq!(c["eventType"], "MESSAGE");
+    assert_eq!(c["messageDirection"], "IN");
+    assert_eq!(c["connectionId"], ann.as_str());
+    assert_eq!(c["connectedAt"], t(0).as_millis());
+    assert_eq!(c["requestTimeEpoch"], t(2_000).as_millis());
+    assert_eq!(c["stage"], "dev");
+    assert_eq!(c["apiId"], "w1s2k3t4u5");
+    assert_eq!(c["domainName"], "w1s2k3t4u5.execute-api.us-east-1.amazonaws.com");
+    assert_eq!(c["requestId"], o.trace.request_id.as_str());
+    assert!(c["messageId"].as_str().is_some_and(|m| m.len() == 16));
+    assert_eq!(c["identity"]["sourceIp"], "127.0.0.1");
+    assert_eq!(
+        c["authorizer"]["principalId"], "user-allow",
+        "the $connect authorizer's result stays with the connection"
+    );
+    assert_eq!(c["authorizer"]["tier"], "free");
+}

@@ -261,17 +261,10 @@ impl WsGateway {
         let (mut trace, request_id) = self.start(now, "DISCONNECT", id);
         let mut effects = Vec::new();
         let (code, reason) = match cause {
-            CloseCause::Client { code, reason } => {
-                // 1005: "no status code was present" (RFC 6455), what AWS reports then.
-                (
-                    code.unwrap_or(1005),
-                    if reason.is_empty() {
-                        "Client-side close frame status not set".to_owned()
-                    } else {
-                        reason.clone()
-                    },
-                )
-            }
+            // RFC 6455's 1005 stands for "no status code was present"; AWS's $disconnect events
+            // then read "Client-side close frame status not set".
+            CloseCause::Client { code: None, .. } => (1005, "Client-side close frame status not set".to_owned()),
+            CloseCause::Client { code: Some(code), reason } => (*code, reason.clone()),
             CloseCause::Server { code, reason } => {
                 effects.push(Effect::Close { connection_id: id.to_owned(), code: *code, reason: reason.clone() });
                 (*code, reason.clone())
@@ -302,11 +295,11 @@ impl WsGateway {
             Some(Integration::Lambda(handler)) => {
                 let event =
                     disconnect_event(&self.fields("$disconnect", "DISCONNECT", request_id, now), &conn, code, reason);
-                let r = self.handlers.invoke(&handler, &event);
+                // What $disconnect returns goes nowhere: the connection is already gone.
+                let _ = self.handlers.invoke(&handler, &event);
                 trace.push_with(Phase::Integration, Outcome::Passed, || {
                     format!("$disconnect: Lambda {handler} told (best effort; nothing can be sent back)")
                 });
-                drop(r);
             }
         }
         trace.status = code;
