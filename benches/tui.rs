@@ -22,7 +22,7 @@ fn stats(mut v: Vec<Duration>) -> String {
 }
 
 fn env(w: u16, h: u16) -> Env {
-    Env { banks_dir: "banks".into(), size: Rect::new(0, 0, w, h), live_observer: None }
+    Env { banks_dir: "banks".into(), size: Rect::new(0, 0, w, h), live_observer: None, live_ws_observer: None }
 }
 
 fn main() {

@@ -237,7 +237,8 @@ pub enum GatewayCommand {
         /// An API definition (JSON) to serve.
         #[arg(long, conflicts_with = "scenario", value_name = "FILE")]
         api: Option<PathBuf>,
-        /// A lab scenario's API (api-keys, throttling, quotas, caching, authorizers, …).
+        /// A lab scenario's API (api-keys, throttling, quotas, caching, authorizers, …, and the
+        /// WebSocket API websocket-chat).
         #[arg(long, value_name = "NAME")]
         scenario: Option<String>,
         /// The stage to serve (default: the definition's first).

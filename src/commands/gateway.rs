@@ -7,17 +7,22 @@ use anyhow::Result;
 pub fn check(file: &std::path::Path) -> Result<ExitCode> {
     let text = crate::fsutil::read_capped(file, crate::fsutil::MAX_API_DEFINITION, "an API definition")
         .map_err(anyhow::Error::msg)?;
-    match crate::gateway::check_definition(&text) {
-        Ok(def) => {
+    let checked = match parse(&text) {
+        Ok(Def::Rest(def)) => Ok((
+            def.name,
+            if def.api_type == crate::gateway::ApiType::Rest { "REST" } else { "HTTP" },
+            def.routes.len(),
+            def.stages.len(),
+        )),
+        Ok(Def::Ws(def)) => Ok((def.name, "WEBSOCKET", def.routes.len(), def.stages.len())),
+        Err(problems) => Err(problems),
+    };
+    match checked {
+        Ok((name, kind, routes, stages)) => {
             crate::say!(
-                "ok: {} ({} API) with {} and {} in {}",
-                def.name,
-                match def.api_type {
-                    crate::gateway::ApiType::Rest => "REST",
-                    crate::gateway::ApiType::Http => "HTTP",
-                },
-                crate::text::plural(def.routes.len(), "route"),
-                crate::text::plural(def.stages.len(), "stage"),
+                "ok: {name} ({kind} API) with {} and {} in {}",
+                crate::text::plural(routes, "route"),
+                crate::text::plural(stages, "stage"),
                 file.display()
             )?;
             Ok(ExitCode::SUCCESS)
@@ -38,15 +43,27 @@ pub fn check(file: &std::path::Path) -> Result<ExitCode> {
     }
 }
 
+/// A checked definition of either kind: REST/HTTP, or WebSocket (its own format and engine).
+enum Def {
+    Rest(crate::gateway::ApiDefinition),
+    Ws(crate::gateway::core::ws::WsApiDefinition),
+}
+
+/// Checks `text` with the checker its `type` calls for.
+fn parse(text: &str) -> Result<Def, Vec<crate::gateway::DefinitionProblem>> {
+    if crate::gateway::core::ws::is_websocket(text) {
+        crate::gateway::core::ws::check_ws_definition(text).map(Def::Ws)
+    } else {
+        crate::gateway::check_definition(text).map(Def::Rest)
+    }
+}
+
 /// The definition and stage to serve: a file, a lab scenario, or the throttling scenario.
-fn definition(
-    api: Option<&std::path::Path>,
-    scenario: Option<&str>,
-) -> Result<(crate::gateway::ApiDefinition, String)> {
+fn definition(api: Option<&std::path::Path>, scenario: Option<&str>) -> Result<(Def, String)> {
     if let Some(file) = api {
         let text = crate::fsutil::read_capped(file, crate::fsutil::MAX_API_DEFINITION, "an API definition")
             .map_err(anyhow::Error::msg)?;
-        let def = crate::gateway::check_definition(&text).map_err(|problems| {
+        let def = parse(&text).map_err(|problems| {
             let list: Vec<String> = problems.iter().map(|p| format!("{}: {p}", file.display())).collect();
             anyhow::anyhow!(
                 "{}; nothing runs on an invalid definition:\n{}",
@@ -54,16 +71,23 @@ fn definition(
                 list.join("\n")
             )
         })?;
-        let stage = def.stages.first().map(|s| s.name.clone()).unwrap_or_default();
-        return Ok((def, stage));
+        let stage = match &def {
+            Def::Rest(d) => d.stages.first().map(|s| s.name.clone()),
+            Def::Ws(d) => d.stages.first().map(|s| s.name.clone()),
+        };
+        return Ok((def, stage.unwrap_or_default()));
     }
     let name = scenario.unwrap_or("throttling");
-    let Some(s) = crate::lab::catalog::find(name) else {
-        let known: Vec<&str> = crate::lab::catalog::SCENARIOS.iter().map(|s| s.id).collect();
-        anyhow::bail!("no lab scenario {name:?}; scenarios: {}", known.join(", "));
-    };
-    let (def, stage) = crate::lab::definition_for(s, 0)?;
-    Ok((def, stage.to_string()))
+    if let Some(s) = crate::lab::catalog::find(name) {
+        let (def, stage) = crate::lab::definition_for(s, 0)?;
+        return Ok((Def::Rest(def), stage.to_string()));
+    }
+    if let Some(s) = crate::lab::ws_catalog::find(name) {
+        return Ok((Def::Ws(crate::lab::ws::ws_definition_for(s)?), s.stage.to_string()));
+    }
+    let rest = crate::lab::catalog::SCENARIOS.iter().map(|s| s.id);
+    let known: Vec<&str> = rest.chain(crate::lab::ws_catalog::WS_SCENARIOS.iter().map(|s| s.id)).collect();
+    anyhow::bail!("no lab scenario {name:?}; scenarios: {}", known.join(", "))
 }
 
 pub fn serve(
@@ -79,12 +103,18 @@ pub fn serve(
     server::check_loopback(host)?;
     let (def, first_stage) = definition(api, scenario)?;
     let stage = stage.map_or(first_stage, str::to_string);
-    let gateway = crate::gateway::Gateway::new(def, &stage)?;
     let options = ServeOptions { addr: host, port, log, ..ServeOptions::default() };
-    server::serve_blocking(gateway, options, None, |ready| {
+    let on_ready = |ready: &server::Ready| {
         let _ = crate::say!("{}", ready.banner);
         let _ = std::io::stdout().flush();
-    })?;
+    };
+    match def {
+        Def::Rest(def) => server::serve_blocking(crate::gateway::Gateway::new(def, &stage)?, options, None, on_ready)?,
+        Def::Ws(def) => {
+            let gateway = crate::gateway::core::ws::WsGateway::new(def, &stage)?;
+            server::ws::serve_ws_blocking(gateway, options, on_ready)?;
+        }
+    }
     crate::say!("stopped")?;
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@
 pub mod core;
 pub mod handlers;
 pub mod server;
+pub mod ws_handlers;
 
 pub use self::core::{
     ApiDefinition, ApiType, BucketLevel, CacheStatus, DefinitionProblem, Gateway, GatewayBuildError, GatewayError,

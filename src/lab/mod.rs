@@ -2,6 +2,8 @@
 //! objectives checked against traces, and bank questions on the same concept. Uses
 //! `gateway::core` only; time is a virtual clock the learner moves.
 pub mod catalog;
+pub mod ws;
+pub mod ws_catalog;
 
 use crate::gateway::{
     ApiDefinition, CacheStatus, Gateway, Phase, Request, Response, Trace, TraceMode, VirtualTime, check_definition,

@@ -95,11 +95,19 @@ pub enum Action {
     CursorEnd,
     DeleteBack,
     DeleteForward,
+    // The WebSocket Lab.
+    NextClient,
+    WsConnect,
+    WsConnectBare,
+    WsClose,
+    WsCallback,
+    ClockTenMinutes,
+    ToggleLiveWs,
 }
 
 impl Action {
     /// Every action, for the checks that each is described and bound (indexed ones once).
-    pub const ALL: [Action; 76] = [
+    pub const ALL: [Action; 83] = [
         Action::Quit,
         Action::Back,
         Action::Help,
@@ -176,6 +184,13 @@ impl Action {
         Action::CursorEnd,
         Action::DeleteBack,
         Action::DeleteForward,
+        Action::NextClient,
+        Action::WsConnect,
+        Action::WsConnectBare,
+        Action::WsClose,
+        Action::WsCallback,
+        Action::ClockTenMinutes,
+        Action::ToggleLiveWs,
     ];
 
     /// What the action does, in the words of the help bar and the `?` overlay.
@@ -257,6 +272,13 @@ impl Action {
             Action::CursorEnd => "cursor to the end",
             Action::DeleteBack => "delete before the cursor",
             Action::DeleteForward => "delete at the cursor",
+            Action::NextClient => "next client",
+            Action::WsConnect => "connect",
+            Action::WsConnectBare => "connect without key/token",
+            Action::WsClose => "close",
+            Action::WsCallback => "POST @connections",
+            Action::ClockTenMinutes => "+10 min",
+            Action::ToggleLiveWs => "live WebSocket on/off",
         }
     }
 

@@ -34,6 +34,8 @@ pub struct Env {
     pub size: Rect,
     /// Hands live HTTP events from the Lab's loopback server to the app's event channel.
     pub live_observer: Option<crate::gateway::server::Observer>,
+    /// The same for the WebSocket Lab's live server.
+    pub live_ws_observer: Option<crate::gateway::server::ws::WsObserver>,
 }
 
 /// What every screen may use: the services (content, storage, the clock, randomness, the
@@ -298,6 +300,13 @@ impl App {
     pub fn on_server(&mut self, event: crate::gateway::server::ServerEvent) {
         if let Some(Screen::Lab(l)) = self.screens.last_mut() {
             l.on_server(&mut self.ctx, event);
+        }
+    }
+
+    /// An event reached the WebSocket Lab's live loopback server.
+    pub fn on_ws_server(&mut self, outcome: crate::gateway::core::ws::WsOutcome) {
+        if let Some(Screen::LabWs(l)) = self.screens.last_mut() {
+            l.on_server(&mut self.ctx, outcome);
         }
     }
 

@@ -26,6 +26,8 @@ pub enum AppEvent {
     Signal(i32),
     /// A request served (or refused) by the Lab's live loopback server.
     Server(crate::gateway::server::ServerEvent),
+    /// An event of the WebSocket Lab's live server.
+    WsServer(Box<crate::gateway::core::ws::WsOutcome>),
 }
 
 fn restore() {
@@ -101,11 +103,15 @@ pub fn run(opts: RunOptions) -> Result<()> {
         let size = terminal.size()?;
         let now = clock::now_ms();
         let live_tx = tx.clone();
+        let ws_tx = tx.clone();
         let env = Env {
             banks_dir,
             size: Rect::new(0, 0, size.width, size.height),
             live_observer: Some(std::sync::Arc::new(move |e| {
                 let _ = live_tx.send(AppEvent::Server(e));
+            })),
+            live_ws_observer: Some(std::sync::Arc::new(move |o| {
+                let _ = ws_tx.send(AppEvent::WsServer(Box::new(o.clone())));
             })),
         };
         let mut app = App::new(Ctx::new(bank, &bank_name, db, theme, now, now as u64, env));
@@ -154,6 +160,7 @@ pub fn run(opts: RunOptions) -> Result<()> {
                     signalled = Some(sig);
                 }
                 AppEvent::Server(e) => app.on_server(e),
+                AppEvent::WsServer(o) => app.on_ws_server(*o),
             }
             if app.quit {
                 break;

@@ -28,10 +28,11 @@ pub enum Context {
     Lab,
     /// A text field is being typed: characters are text, and only these keys edit.
     TextEntry,
+    LabWs,
 }
 
 impl Context {
-    pub const ALL: [Context; 19] = [
+    pub const ALL: [Context; 20] = [
         Context::Home,
         Context::Banks,
         Context::StudyList,
@@ -50,6 +51,7 @@ impl Context {
         Context::Review,
         Context::LabList,
         Context::Lab,
+        Context::LabWs,
         Context::TextEntry,
     ];
 }
@@ -225,6 +227,21 @@ const TEXT_ENTRY: &[Binding] = &[
     b(&[Backspace], "Backspace", Action::DeleteBack, false),
     b(&[Delete], "Del", Action::DeleteForward, false),
 ];
+const LAB_WS: &[Binding] = &[
+    b(&[Tab], "Tab", Action::NextClient, true),
+    b(&[C('c')], "c", Action::WsConnect, true),
+    b(&[C('n')], "n", Action::WsConnectBare, false),
+    b(&[Enter], "Enter", Action::Send, true),
+    b(&[KeyCode::Right], "→", Action::NextPreset, true),
+    b(&[KeyCode::Left], "←", Action::PrevPreset, false),
+    b(&[C('x')], "x", Action::WsClose, true),
+    b(&[C('p')], "p", Action::WsCallback, true),
+    b(&[C('>')], ">", Action::ClockMinute, true),
+    b(&[C('T')], "T", Action::ClockTenMinutes, true),
+    b(&[C('h')], "h", Action::ToggleHints, true),
+    b(&[C('u')], "u", Action::AskQuestions, true),
+    b(&[C('L')], "L", Action::ToggleLiveWs, true),
+];
 
 /// The bindings of a context, most specific first; navigation and common keys last (while
 /// text is typed, only the global ones: `q` or `j` are text there).
@@ -249,6 +266,7 @@ pub(crate) fn bindings(ctx: Context) -> Vec<Binding> {
         Context::Review => REVIEW,
         Context::LabList => LAB_LIST,
         Context::Lab => LAB,
+        Context::LabWs => LAB_WS,
     };
     specific.iter().chain(NAV.iter()).chain(COMMON.iter()).copied().collect()
 }

@@ -21,6 +21,7 @@ pub enum Screen {
     LabList(lab::LabList),
     Banks(banks::BankPicker),
     Lab(Box<lab::LabScreen>),
+    LabWs(Box<lab::LabWsScreen>),
 }
 
 /// What a screen's update asks of the app.
@@ -62,6 +63,7 @@ impl Screen {
             Screen::LabList(_) => Context::LabList,
             Screen::Banks(_) => Context::Banks,
             Screen::Lab(l) => l.context(),
+            Screen::LabWs(l) => l.context(),
         }
     }
 
@@ -72,7 +74,7 @@ impl Screen {
             Screen::Setup(_) | Screen::Practice(_) | Screen::Summary(_) => "Practice",
             Screen::ExamStart(_) | Screen::Exam(_) | Screen::Results(_) => "Exam",
             Screen::Review(_) => "Review",
-            Screen::LabList(_) | Screen::Lab(_) => "Lab",
+            Screen::LabList(_) | Screen::Lab(_) | Screen::LabWs(_) => "Lab",
         }
     }
 
@@ -91,6 +93,7 @@ impl Screen {
             Screen::LabList(s) => s.update(ctx, action),
             Screen::Banks(s) => s.update(ctx, action),
             Screen::Lab(s) => s.update(ctx, action),
+            Screen::LabWs(s) => s.update(ctx, action),
             Screen::Summary(_) => match action {
                 Action::Done => Nav::Pop,
                 _ => Nav::Ignored,

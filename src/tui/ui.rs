@@ -48,6 +48,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         Screen::LabList(s) => s.render(frame, body, &app.ctx),
         Screen::Banks(s) => s.render(frame, body, &app.ctx),
         Screen::Lab(s) => s.render(frame, body, &app.ctx),
+        Screen::LabWs(s) => s.render(frame, body, &app.ctx),
     }
     let bar = match &app.ctx.status {
         Some(msg) => Line::from(Span::styled(msg.clone(), theme.warn)),

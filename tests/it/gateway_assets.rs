@@ -1,6 +1,7 @@
 //! Every bundled API definition passes `check` and builds a gateway for each of its stages,
 //! and the format README mentions each file.
 
+use gatewise::gateway::core::ws::{WsGateway, check_ws_definition, is_websocket};
 use gatewise::gateway::{Gateway, check_definition};
 
 #[test]
@@ -15,6 +16,16 @@ fn every_bundled_api_checks_and_builds() {
         }
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
         let text = std::fs::read_to_string(&path).expect("readable");
+        if is_websocket(&text) {
+            let def = check_ws_definition(&text).unwrap_or_else(|p| panic!("{name} has problems: {p:?}"));
+            assert!(!def.description.is_empty(), "{name}: say what the lab shows in `description`");
+            for stage in &def.stages {
+                WsGateway::new(def.clone(), &stage.name).unwrap_or_else(|e| panic!("{name} stage {}: {e}", stage.name));
+            }
+            assert!(readme.contains(&name), "assets/apis/README.md should describe {name}");
+            n += 1;
+            continue;
+        }
         let def = match check_definition(&text) {
             Ok(d) => d,
             Err(problems) => {

@@ -170,6 +170,10 @@ fn bundled() -> Vec<(String, gatewise::gateway::ApiDefinition, String)> {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "json") {
             let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            // WebSocket APIs have their own engine and tests (gateway_ws*.rs).
+            if gatewise::gateway::core::ws::is_websocket(&text) {
+                continue;
+            }
             let def = check_definition(&text).unwrap_or_else(|p| panic!("{}: {p:?}", path.display()));
             let stage = def.stages.first().map(|s| s.name.clone()).unwrap_or_default();
             out.push((path.display().to_string(), def, stage));

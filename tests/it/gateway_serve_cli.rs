@@ -171,3 +171,67 @@ fn serve_escapes_what_a_client_puts_in_the_log_and_trace() {
     let bad: Vec<char> = all.chars().filter(|&c| c.is_control() && c != '\n' && c != '\t').collect();
     assert!(bad.is_empty(), "control characters reached the terminal: {bad:?}\n{all}");
 }
+
+/// `gateway serve --scenario websocket-chat`: the banner names the WebSocket and callback URLs,
+/// a real client connects and is answered, and `gateway check` accepts the definition.
+#[test]
+fn serve_a_websocket_api_from_the_command_line() {
+    let sandbox = Sandbox::new();
+    let mut child = sandbox
+        .command()
+        .args(["gateway", "serve", "--port", "0", "--scenario", "websocket-chat"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut banner = String::new();
+    let mut line = String::new();
+    while out.read_line(&mut line).expect("read") > 0 {
+        banner.push_str(&line);
+        if line.starts_with("Ctrl-C") {
+            break;
+        }
+        line.clear();
+    }
+    assert!(banner.contains("@connections: http://127.0.0.1:"), "{banner}");
+    let url = banner.split_whitespace().find(|w| w.starts_with("ws://127.0.0.1:")).expect("ws URL").to_owned();
+    let hostport = url.trim_start_matches("ws://").split('/').next().expect("host:port").to_owned();
+    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(format!(
+        "{url}?name=ann&token=allow"
+    ))
+    .expect("request");
+    req.headers_mut().insert("x-api-key", "chat-key-0123456789abcdef".parse().expect("header"));
+    let stream = std::net::TcpStream::connect(&hostport).expect("tcp");
+    stream.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    let (mut ws, _) = tokio_tungstenite::tungstenite::client(req, stream).expect("connects");
+    ws.send(tokio_tungstenite::tungstenite::Message::text(r#"{"action":"ping"}"#)).expect("send");
+    let reply = ws.read().expect("reply").into_text().expect("text").to_string();
+    assert!(reply.contains(r#""route": "ping""#), "{reply}");
+    let log = next_line(&mut out);
+    assert!(log.contains("CONNECT"), "one log line per event: {log}");
+    stop(child, out);
+    sandbox
+        .assert_cmd()
+        .args(["gateway", "check", concat!(env!("CARGO_MANIFEST_DIR"), "/assets/apis/websocket-chat.json")])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("ok: chat-websocket (WEBSOCKET API) with 5 routes and 1 stage"));
+    let bad = sandbox.home().join("bad-ws.json");
+    std::fs::write(
+        &bad,
+        r#"{"name":"w","type":"WEBSOCKET","stages":[{"name":"dev"}],
+  "routes":[{"routeKey":"$default","integration":{"type":"AWS_PROXY","handler":"nope"}}]}"#,
+    )
+    .expect("write");
+    for cmd in [&["gateway", "check"][..], &["gateway", "serve", "--port", "0", "--api"][..]] {
+        sandbox
+            .assert_cmd()
+            .args(cmd)
+            .arg(&bad)
+            .assert()
+            .failure()
+            .stderr(predicates::str::contains("$.routes[0].integration.handler: no built-in WebSocket handler 'nope'"))
+            .stderr(predicates::str::contains("(line 2, column"));
+    }
+}

@@ -25,7 +25,8 @@ pub(crate) fn app(w: u16, h: u16) -> App {
 pub(crate) fn app_with_banks(w: u16, h: u16, banks_dir: &str) -> App {
     let bank = Bank::load(&ContentSource::Embedded).expect("bank");
     let db = Db::open_in_memory().expect("db");
-    let env = Env { banks_dir: banks_dir.into(), size: Rect::new(0, 0, w, h), live_observer: None };
+    let env =
+        Env { banks_dir: banks_dir.into(), size: Rect::new(0, 0, w, h), live_observer: None, live_ws_observer: None };
     App::new(Ctx::new(bank, "builtin", db, Theme::new(ThemeName::Dark, false), NOW, 7, env))
 }
 

@@ -114,3 +114,80 @@ fn practice_due_from_the_cli_and_the_due_row_build_the_same_queue() {
     let Screen::Setup(s) = a.screen() else { panic!("set-up") };
     assert_eq!(s.choice(), gatewise::progress::PracticeChoice::Due, "the due row is selected first");
 }
+
+/// The WebSocket Lab from the Lab list: clients connect, chat, idle out; objectives are stored.
+#[test]
+fn the_websocket_lab_runs_a_chat_on_the_virtual_clock() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut a = app(w, h);
+        keys(&mut a, "5");
+        for _ in 0..30 {
+            key(&mut a, KeyCode::Down);
+        }
+        key(&mut a, KeyCode::Enter);
+        let Screen::LabWs(_) = a.screen() else { panic!("the last Lab entry is the WebSocket chat") };
+        keys(&mut a, "n");
+        keys(&mut a, "c");
+        key(&mut a, KeyCode::Tab);
+        keys(&mut a, "c");
+        key(&mut a, KeyCode::Tab);
+        key(&mut a, KeyCode::Tab);
+        key(&mut a, KeyCode::Enter);
+        let Screen::LabWs(l) = a.screen() else { panic!("ws lab") };
+        assert!(l.lab.met.contains(&"broadcast"), "{:?}", l.lab.met);
+        insta::assert_snapshot!(format!("lab_ws_{w}x{h}"), draw(&a, w, h));
+        keys(&mut a, "T");
+        let Screen::LabWs(l) = a.screen() else { panic!("ws lab") };
+        assert!(l.lab.clients.iter().all(|c| c.connection_id.is_none()), "10 idle minutes close both");
+        keys(&mut a, "p");
+        let done = a.ctx.db.lab_completions().expect("completions");
+        for o in ["no-token-401", "two-open", "routed", "broadcast", "idle-close", "gone-410"] {
+            assert!(done.contains(&("websocket-chat".to_string(), o.to_string())), "{o}: {done:?}");
+        }
+    }
+}
+
+/// Live mode in the WebSocket Lab: a real client's handshake and messages reach the screen as
+/// server events and meet objectives like the virtual clients' do.
+#[test]
+fn the_websocket_lab_goes_live_for_a_real_client() {
+    use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+    let mut a = app(100, 30);
+    let (tx, rx) = std::sync::mpsc::channel();
+    a.ctx.env.live_ws_observer = Some(std::sync::Arc::new(move |o: &gatewise::gateway::core::ws::WsOutcome| {
+        let _ = tx.send(o.clone());
+    }));
+    keys(&mut a, "5");
+    for _ in 0..30 {
+        key(&mut a, KeyCode::Down);
+    }
+    key(&mut a, KeyCode::Enter);
+    keys(&mut a, "L");
+    let Screen::LabWs(l) = a.screen() else { panic!("ws lab") };
+    let url = l.live.as_ref().expect("live").ready.base_url.clone();
+    assert!(l.live_cmd.as_deref().is_some_and(|c| c.starts_with("websocat ") && c.contains(&url)));
+    assert!(draw(&a, 100, 30).contains("LIVE"));
+    keys(&mut a, "c");
+    assert!(a.ctx.status.as_deref().unwrap_or_default().contains("Live mode"), "virtual clients wait");
+    let connect = |query: &str| {
+        let mut req = format!("{url}{query}").into_client_request().expect("request");
+        req.headers_mut().insert("x-api-key", "chat-key-0123456789abcdef".parse().expect("header"));
+        let addr = url.trim_start_matches("ws://").split('/').next().expect("addr").to_owned();
+        tokio_tungstenite::tungstenite::client(req, std::net::TcpStream::connect(addr).expect("tcp"))
+            .map(|(ws, _)| ws)
+            .map_err(|e| e.to_string())
+    };
+    assert!(connect("?name=x").is_err(), "no token: 401");
+    let mut ws = connect("?name=me&token=allow").expect("connects");
+    ws.send(Message::text(r#"{"action":"sendmessage","message":"hi"}"#)).expect("send");
+    assert!(ws.read().expect("broadcast").into_text().expect("text").contains("hi"));
+    for _ in 0..3 {
+        let event = rx.recv_timeout(std::time::Duration::from_secs(5)).expect("an event from the server");
+        a.on_ws_server(event);
+    }
+    let Screen::LabWs(l) = a.screen() else { panic!("ws lab") };
+    assert!(l.lab.met.contains(&"no-token-401") && l.lab.met.contains(&"routed"), "{:?}", l.lab.met);
+    keys(&mut a, "L");
+    let Screen::LabWs(l) = a.screen() else { panic!("ws lab") };
+    assert!(l.live.is_none());
+}

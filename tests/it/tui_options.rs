@@ -33,7 +33,12 @@ fn ten_option_bank(dir: &std::path::Path) -> Bank {
 
 fn app(bank: Bank) -> App {
     let db = Db::open_in_memory().expect("db");
-    let env = Env { banks_dir: "no-user-banks".into(), size: Rect::new(0, 0, 120, 40), live_observer: None };
+    let env = Env {
+        banks_dir: "no-user-banks".into(),
+        size: Rect::new(0, 0, 120, 40),
+        live_observer: None,
+        live_ws_observer: None,
+    };
     App::new(Ctx::new(bank, "many", db, Theme::new(ThemeName::Dark, false), NOW, 7, env))
 }
 

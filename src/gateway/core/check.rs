@@ -52,7 +52,7 @@ fn segs_of(path: &serde_path_to_error::Path) -> Vec<PathSeg> {
 }
 
 /// Deserializes one value, turning serde's first error into a located problem.
-fn typed<T: DeserializeOwned>(v: &Value, prefix: &[PathSeg], out: &mut Vec<DefinitionProblem>) -> Option<T> {
+pub(crate) fn typed<T: DeserializeOwned>(v: &Value, prefix: &[PathSeg], out: &mut Vec<DefinitionProblem>) -> Option<T> {
     match serde_path_to_error::deserialize::<_, T>(v) {
         Ok(t) => Some(t),
         Err(e) => {
@@ -95,13 +95,18 @@ pub fn check_definition(json: &str) -> Result<ApiDefinition, Vec<DefinitionProbl
             return serde_json::from_str(json).map_err(|e| vec![DefinitionProblem::new(Vec::new(), e.to_string())]);
         }
     }
-    for p in &mut problems {
+    locate_all(json, &mut problems);
+    Err(problems)
+}
+
+/// Gives each problem the line and column its path points at in `json`.
+pub(crate) fn locate_all(json: &str, problems: &mut [DefinitionProblem]) {
+    for p in problems {
         if let Some((l, c)) = locate(json, &p.segs) {
             p.line = Some(l);
             p.column = Some(c);
         }
     }
-    Err(problems)
 }
 
 fn structural(value: &Value) -> Vec<DefinitionProblem> {

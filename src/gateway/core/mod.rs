@@ -7,6 +7,7 @@
 //! `gateway` (compiled state), `pipeline` (`handle`), `phases` (receive, route, API key,
 //! throttle, quota, validation), `auth` + `jwt`, `cache_phase` + `cache`, `integration`,
 //! `responses` (gateway errors), `cors`; and the instruments `trace`, `metrics`, `access_log`.
+//! WebSocket APIs have their own engine in `ws`, which shares the trace, templates and policies.
 
 pub mod access_log;
 mod auth;
@@ -36,6 +37,7 @@ pub mod template;
 pub mod throttle;
 pub mod time;
 mod trace;
+pub mod ws;
 
 pub use check::{DefinitionProblem, check_definition, validate_definition};
 pub use definition::{ApiDefinition, ApiType};

@@ -4,7 +4,8 @@
 //! Submodules: `limits` (the sandbox's caps and the Host check), `service` (one request:
 //! checks, body, core call, response), `accept` (the accept loop, connection cap, slow-client
 //! timeout, shutdown), `output` (the buffered stdout log), `banner` (the start-up text with
-//! ready-to-paste curl commands).
+//! ready-to-paste curl commands), `ws` (the same shell for WebSocket APIs: the socket and the
+//! `@connections` callback API on one port).
 //!
 //! Two entry points: [`serve_blocking`] for `gatewise gateway serve` (runs until Ctrl-C or
 //! SIGTERM), and [`spawn`] for the synchronous TUI (a server thread with its own small tokio
@@ -17,6 +18,7 @@ mod banner;
 mod limits;
 mod output;
 mod service;
+pub mod ws;
 
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener as StdListener};

@@ -140,7 +140,11 @@ fn target_of(uri: &hyper::Uri) -> String {
 
 /// The checks that need only the request head, cheapest first.
 fn check_head(shared: &Shared, parts: &hyper::http::request::Parts) -> Option<ShellAnswer> {
-    let limits = &shared.limits;
+    head_refusal(&shared.limits, parts)
+}
+
+/// [`check_head`] for any server with these limits (the WebSocket shell uses it too).
+pub(crate) fn head_refusal(limits: &super::Limits, parts: &hyper::http::request::Parts) -> Option<ShellAnswer> {
     // An absolute-form target (`GET http://evil/...`) names its host in the URI; check that too.
     let host = match parts.uri.authority() {
         Some(a) => Some(a.as_str()),
@@ -252,7 +256,7 @@ fn to_hyper(resp: Response, close: bool) -> HyperResponse {
     out
 }
 
-fn shell_response(answer: &ShellAnswer) -> HyperResponse {
+pub(crate) fn shell_response(answer: &ShellAnswer) -> HyperResponse {
     let mut out = hyper::Response::new(Full::new(Bytes::from(answer.json_body())));
     *out.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_REQUEST);
     let headers = out.headers_mut();

@@ -3,9 +3,11 @@
 //! access log; objectives tick off as traces show them.
 mod list;
 mod view;
+mod ws;
 
 pub use list::LabList;
 pub use view::{body_lines, copyable_command};
+pub use ws::LabWsScreen;
 
 use crossterm::event::KeyEvent;
 use ratatui::Frame;

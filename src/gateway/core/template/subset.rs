@@ -27,6 +27,13 @@ const CONTEXT_VARS: &[&str] = &[
     "resourceId",
     "resourcePath",
     "stage",
+    // WebSocket APIs' own variables (empty in REST and HTTP API templates, as on AWS).
+    "connectionId",
+    "connectedAt",
+    "eventType",
+    "messageDirection",
+    "messageId",
+    "routeKey",
 ];
 pub(crate) const METHODS: &[&str] = &[
     "size",

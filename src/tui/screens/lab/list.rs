@@ -5,8 +5,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
-use super::{LabScreen, met_in};
+use super::ws::ws_met_in;
+use super::{LabScreen, LabWsScreen, met_in};
 use crate::lab::catalog::SCENARIOS;
+use crate::lab::ws_catalog::WS_SCENARIOS;
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav, Screen};
 
@@ -34,10 +36,14 @@ impl LabList {
     pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Nav {
         match action {
             Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => self.selected = (self.selected + 1).min(SCENARIOS.len() - 1),
+            Action::Down => self.selected = (self.selected + 1).min(SCENARIOS.len() + WS_SCENARIOS.len() - 1),
             Action::OpenScenario => {
                 if let Some(s) = SCENARIOS.get(self.selected) {
                     let opened = LabScreen::new(ctx, s).map(|l| Nav::Push(Screen::Lab(Box::new(l))));
+                    return Nav::or_status(ctx, opened);
+                }
+                if let Some(s) = WS_SCENARIOS.get(self.selected - SCENARIOS.len()) {
+                    let opened = LabWsScreen::new(ctx, s).map(|l| Nav::Push(Screen::LabWs(Box::new(l))));
                     return Nav::or_status(ctx, opened);
                 }
             }
@@ -48,15 +54,15 @@ impl LabList {
 
     pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let t = &ctx.theme;
-        let items: Vec<ListItem> = SCENARIOS
-            .iter()
-            .map(|s| {
-                let met = met_in(&self.done, s).len();
-                let total = s.objectives.len();
+        let rest = SCENARIOS.iter().map(|s| (s.title, met_in(&self.done, s).len(), s.objectives.len()));
+        let ws = WS_SCENARIOS.iter().map(|s| (s.title, ws_met_in(&self.done, s).len(), s.objectives.len()));
+        let items: Vec<ListItem> = rest
+            .chain(ws)
+            .map(|(title, met, total)| {
                 let mark = if met == total { Span::styled("✓ ", t.good) } else { Span::styled("· ", t.muted) };
                 ListItem::new(Line::from(vec![
                     mark,
-                    Span::styled(s.title, t.text),
+                    Span::styled(title, t.text),
                     Span::styled(format!("  {met}/{total} objectives"), t.muted),
                 ]))
             })
@@ -70,7 +76,10 @@ impl LabList {
             list,
             &mut ls,
         );
-        let goal = SCENARIOS.get(self.selected).map_or("", |s| s.goal);
+        let goal = match SCENARIOS.get(self.selected) {
+            Some(s) => s.goal,
+            None => WS_SCENARIOS.get(self.selected - SCENARIOS.len()).map_or("", |s| s.goal),
+        };
         frame.render_widget(
             Paragraph::new(goal).wrap(Wrap { trim: true }).block(Block::bordered().title(" Goal ")),
             about,
