@@ -17,7 +17,7 @@ use super::jwt;
 use super::pipeline::Flow;
 use super::responses::GatewayError;
 use super::trace::{Outcome, Phase, Trace};
-use crate::gateway::handlers::InvokeMode;
+use crate::gateway::core::handlers::InvokeMode;
 
 pub(crate) const ACCOUNT_ID: &str = "123456789012";
 pub(crate) const REGION: &str = "us-east-1";

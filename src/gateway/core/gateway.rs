@@ -23,7 +23,7 @@ use super::responses::{CompiledGatewayResponse, compile_overrides};
 use super::router::Router;
 use super::throttle::TokenBucket;
 use super::time::VirtualTime;
-use crate::gateway::handlers::Handlers;
+use crate::gateway::core::handlers::Handlers;
 
 /// Why a gateway could not be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -18,6 +18,7 @@ mod cors;
 pub mod definition;
 pub mod fuzzing;
 mod gateway;
+pub mod handlers;
 pub mod http;
 pub mod integration;
 pub mod jwt;

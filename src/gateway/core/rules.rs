@@ -10,7 +10,7 @@ use super::definition::{AWS_MAX_PAYLOAD, ApiDefinition, ApiType, AuthorizerDef, 
 use super::gateway::full_match_regex;
 use super::locate::PathSeg;
 use super::template::Template;
-use crate::gateway::handlers::AUTHORIZER_HANDLERS;
+use crate::gateway::core::handlers::AUTHORIZER_HANDLERS;
 
 pub(super) const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"];
 const RESPONSE_TYPES: &[&str] = &[

@@ -8,7 +8,7 @@ use super::gateway::{ParamRef, full_match_regex};
 use super::locate::PathSeg;
 use super::router::{Seg, parse_pattern};
 use super::rules::{METHODS, V, route_key};
-use crate::gateway::handlers::{BACKENDS, LAMBDA_HANDLERS};
+use crate::gateway::core::handlers::{BACKENDS, LAMBDA_HANDLERS};
 
 impl V<'_> {
     pub(super) fn routes(&mut self) {

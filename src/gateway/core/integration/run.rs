@@ -10,12 +10,12 @@ use super::events::{context_json, event_v1, event_v2};
 use super::proxy_response::{parse_v1, parse_v2};
 use super::{CompiledIntegration, HeaderSource, IntResponse, PayloadVersion};
 use crate::gateway::core::gateway::Gateway;
+use crate::gateway::core::handlers::{BackendRequest, InvokeMode};
 use crate::gateway::core::http::{HeaderText, Response, header_value};
 use crate::gateway::core::pipeline::Flow;
 use crate::gateway::core::responses::GatewayError;
 use crate::gateway::core::template::{InputData, RenderContext, Template};
 use crate::gateway::core::trace::{Outcome, Phase, Trace};
-use crate::gateway::handlers::{BackendRequest, InvokeMode};
 
 /// The template for the request's content type: an exact match, else `application/json`, else
 /// the first; as an index into `templates`.

@@ -9,10 +9,10 @@ use super::definition::{WsApiDefinition, WsIntegrationDef, WsRouteDef, WsStageDe
 use super::select::{KeySelection, RouteSelection};
 use crate::gateway::core::check::{DefinitionProblem, locate_all, typed};
 use crate::gateway::core::definition::{ApiKeyDef, AuthorizerDef, UsagePlanDef};
+use crate::gateway::core::handlers::AUTHORIZER_HANDLERS;
 use crate::gateway::core::locate::PathSeg;
 use crate::gateway::core::template::Template;
-use crate::gateway::handlers::AUTHORIZER_HANDLERS;
-use crate::gateway::ws_handlers::WS_LAMBDA_HANDLERS;
+use crate::gateway::core::ws::handlers::WS_LAMBDA_HANDLERS;
 
 /// The route keys API Gateway itself defines.
 pub const PREDEFINED_ROUTES: [&str; 3] = ["$connect", "$disconnect", "$default"];

@@ -20,7 +20,7 @@ use crate::gateway::core::pipeline::request_ids;
 use crate::gateway::core::template::Template;
 use crate::gateway::core::time::VirtualTime;
 use crate::gateway::core::trace::{Outcome, Phase, Trace, TraceMode};
-use crate::gateway::ws_handlers::WsHandlers;
+use crate::gateway::core::ws::handlers::WsHandlers;
 
 /// The opening handshake as the core needs it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

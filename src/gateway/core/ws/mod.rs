@@ -15,6 +15,7 @@ mod connect;
 pub mod definition;
 mod event;
 mod gateway;
+pub mod handlers;
 mod message;
 pub mod select;
 

@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use super::handlers::{Handlers, Invocation, InvokeMode};
+use crate::gateway::core::handlers::{Handlers, Invocation, InvokeMode};
 
 /// Names usable as `integration.handler` on a WebSocket route.
 pub const WS_LAMBDA_HANDLERS: &[&str] = &["echo", "inspect", "chat"];
