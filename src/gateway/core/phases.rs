@@ -76,7 +76,13 @@ impl Gateway {
             });
             return Err(GatewayError::RequestTooLarge);
         }
-        if let Some(c) = &self.cors
+        if self.cors.is_some() && cors::is_preflight(flow.req) && self.preflight_goes_to_a_route(flow) {
+            trace.push(
+                Phase::Receive,
+                Outcome::Passed,
+                "CORS preflight, but the $default route (or an OPTIONS route) catches OPTIONS too, so the route's authorizer and integration answer it, not the built-in CORS; an OPTIONS /{proxy+} route without an authorizer lets preflights through",
+            );
+        } else if let Some(c) = &self.cors
             && let Some(resp) = cors::preflight(c, flow.req)
         {
             trace.push(
@@ -100,6 +106,17 @@ impl Gateway {
             }
         });
         Ok(None)
+    }
+
+    /// Whether a preflight reaches a route instead of the built-in CORS answer: the `$default`
+    /// route catches every method, OPTIONS included, and an `OPTIONS` route is the documented
+    /// way to answer preflights yourself
+    /// (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html).
+    fn preflight_goes_to_a_route(&self, flow: &Flow<'_>) -> bool {
+        self.router.route(&flow.req.method, &flow.req.path).is_some_and(|m| {
+            let r = &self.routes[m.route];
+            r.path == "$default" || r.method.eq_ignore_ascii_case("OPTIONS")
+        })
     }
 
     /// The trace step for a request the server shell refused before the pipeline ran.

@@ -13,6 +13,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 
+use super::case::{CaseNotes, CaseStream};
 use super::service::Peer;
 use super::{Refused, ServerEvent, Shared, service};
 
@@ -75,13 +76,15 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, stop: impl F
         let mut closing = closing_rx.clone();
         tokio::spawn(async move {
             let _permit = permit;
-            let peer = Peer { addr, ip: addr.ip().to_string() };
+            let case = Arc::new(CaseNotes::default());
+            let peer = Peer { addr, ip: addr.ip().to_string(), case: Arc::clone(&case) };
             let svc_shared = Arc::clone(&shared);
             let svc = service_fn(move |req| service::call(&svc_shared, &peer, req));
             // A client that stops reading would hold its slot for ever; writes time out instead.
             let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
             stream.set_write_timeout(Some(shared.limits.write_timeout));
-            let conn = builder.serve_connection(TokioIo::new(Box::pin(stream)), svc);
+            let stream = CaseStream::new(Box::pin(stream), case);
+            let conn = builder.serve_connection(TokioIo::new(stream), svc);
             tokio::pin!(conn);
             let result = tokio::select! {
                 result = conn.as_mut() => result,
