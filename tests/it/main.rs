@@ -14,6 +14,7 @@ mod gateway_assets;
 mod gateway_check;
 mod gateway_common;
 mod gateway_error_snapshots;
+mod gateway_fidelity;
 mod gateway_fuzz_corpus;
 mod gateway_http;
 mod gateway_http_client;
