@@ -135,6 +135,11 @@ impl V<'_> {
             self.rest_only(p!["gatewayResponses", k], "gatewayResponses");
             if !RESPONSE_TYPES.contains(&k.as_str()) {
                 self.err(p!["gatewayResponses", k], format!("'{k}' is not a gateway response type"));
+            } else if k == "REQUEST_TOO_LARGE" {
+                self.err(
+                    p!["gatewayResponses", k],
+                    "AWS does not support customising the 413 REQUEST_TOO_LARGE gateway response (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html)",
+                );
             }
             if g.status_code.is_some_and(|s| !(100..=599).contains(&s)) {
                 self.err(p!["gatewayResponses", k, "statusCode"], "statusCode must be 100–599");

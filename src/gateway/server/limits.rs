@@ -11,8 +11,10 @@ use std::time::Duration;
 /// where AWS has a limit, the doc says how ours compares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
-    /// Request line plus headers, in bytes. Default 16 KiB. Over it: 431 with a JSON message
-    /// (far over it, twice this, hyper itself answers a bare 431 and closes).
+    /// Request line plus headers, in bytes. Default 10,240, AWS's limit ("request line and
+    /// header values", https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html).
+    /// Over it: 431 with a JSON message (far over it, twice this, hyper itself answers a bare
+    /// 431 and closes).
     pub max_header_bytes: usize,
     /// Header fields per request. Default 64. Over it: 431 with a JSON message (past 100,
     /// hyper's parser refuses first with a bare 431).
@@ -39,7 +41,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_header_bytes: 16 * 1024,
+            max_header_bytes: 10_240,
             max_headers: 64,
             max_url_len: 10_240,
             max_body_bytes: 1024 * 1024,
@@ -152,7 +154,7 @@ impl ShellAnswer {
         Self {
             status: 431,
             message: format!(
-                "Request Header Fields Too Large: {bytes} bytes of headers, over this sandbox's limit of {max}"
+                "Request Header Fields Too Large: {bytes} bytes of headers (request line included), over the limit of {max} (AWS: 10240)"
             ),
             reason: format!("{bytes} bytes of headers over the {max}-byte limit"),
             close: false,
