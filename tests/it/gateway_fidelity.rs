@@ -198,3 +198,54 @@ fn http_proxy_forwards_the_back_ends_host() {
     assert!(get("x-amzn-trace-id").is_some_and(|t| t.starts_with("Root=1-")));
     assert_eq!(headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case("host")).count(), 1);
 }
+
+/// What `gateway check` accepts follows AWS: the 413 REQUEST_TOO_LARGE response cannot be
+/// customised (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html);
+/// an API key cannot carry cache invalidation, which is the IAM permission
+/// execute-api:InvalidateCache (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html);
+/// `#set($map[$k] = …)` and `$context.requestOverride`/`responseOverride` are VTL that AWS runs
+/// (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-override-request-response-parameters.html).
+#[test]
+fn check_accepts_what_aws_accepts() {
+    let base = |extra: &str, template: &str| {
+        format!(
+            r#"{{ "name": "c", "type": "REST", "stages": [{{ "name": "dev" }}],
+  "routes": [{{ "method": "GET", "path": "/m", "integration": {{ "type": "MOCK",
+    "requestTemplates": {{ "application/json": "{{\"statusCode\": 200}}" }},
+    "responses": [{{ "statusCode": 200, "responseTemplates": {{ "application/json": {template} }} }}] }} }}]
+  {extra} }}"#
+        )
+    };
+    let problems = |json: &str| gatewise::gateway::check_definition(json).err().unwrap_or_default();
+    let tpl = serde_json::to_string(
+        "#set($m = {})#set($k = 'tier')#set($m[$k] = 'gold')#set($context.responseOverride.status = 201)#set($context.responseOverride.header['X-Tier'] = $m.tier)$m",
+    )
+    .expect("json");
+    assert!(problems(&base("", &tpl)).is_empty(), "{:?}", problems(&base("", &tpl)));
+    let mut gw = gateway_from(&base("", &tpl), "dev");
+    let (r, _) = send(&mut gw, Request::get("/m"), day0());
+    assert_eq!((r.status, r.header("X-Tier"), r.body_text().as_str()), (201, Some("gold"), "{tier=gold}"));
+
+    let quiet = serde_json::to_string("ok").expect("json");
+    let ps = problems(&base(r#", "gatewayResponses": { "REQUEST_TOO_LARGE": { "statusCode": 400 } }"#, &quiet));
+    assert!(ps.iter().any(|p| p.path == "$.gatewayResponses.REQUEST_TOO_LARGE" && p.message.contains("does not support")), "{ps:?}");
+    let ps = problems(&base(r#", "apiKeys": [{ "name": "k", "value": "k-0123456789abcdefghij", "canInvalidateCache": true }]"#, &quiet));
+    assert!(ps.iter().any(|p| p.message.contains("execute-api:InvalidateCache") && p.path.ends_with("canInvalidateCache")), "{ps:?}");
+    let ps = problems(&base(r#", "iamPrincipals": [{ "name": "p", "accessKeyId": "akia-lower", "allow": ["execute-api:Invoke"] }]"#, &quiet));
+    assert_eq!(ps.len(), 2, "{ps:?}");
+}
+
+/// Request line plus headers may be 10,240 bytes, as on AWS
+/// (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html).
+#[test]
+fn headers_are_capped_at_awss_10240_bytes() {
+    let server = serve("lambda-proxy", "dev");
+    let head = |pad: usize| {
+        format!("GET /dev/echo/x HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: {}\r\nConnection: close\r\n\r\n", "a".repeat(pad))
+    };
+    let ok = raw_exchange(&server, &head(9_000));
+    assert!(ok.starts_with("HTTP/1.1 200"), "{}", &ok[..ok.len().min(200)]);
+    let refused = raw_exchange(&server, &head(10_300));
+    assert!(refused.starts_with("HTTP/1.1 431"), "{}", &refused[..refused.len().min(200)]);
+    assert!(refused.contains("(AWS: 10240)"), "{refused}");
+}

@@ -95,7 +95,6 @@ pub(crate) struct KeyInfo {
     /// Shared with each request's trace, so not copied per request.
     pub name: Arc<str>,
     pub enabled: bool,
-    pub can_invalidate: bool,
     /// The usage plan covering this stage, if any.
     pub plan: Option<usize>,
 }
@@ -142,6 +141,7 @@ pub struct Gateway {
     // keys costs less per request than hashing one.
     pub(crate) keys_by_value: BTreeMap<String, usize>,
     pub(crate) keys: Vec<KeyInfo>,
+    pub(crate) principals: Vec<crate::gateway::core::iam::Principal>,
     pub(crate) plans: Vec<PlanInfo>,
     pub(crate) overrides: BTreeMap<String, CompiledGatewayResponse>,
     pub(crate) cors: Option<CorsDef>,
@@ -240,7 +240,6 @@ impl Gateway {
             .map(|k| KeyInfo {
                 name: k.name.as_str().into(),
                 enabled: k.enabled,
-                can_invalidate: k.can_invalidate_cache,
                 plan: def
                     .usage_plans
                     .iter()
@@ -268,6 +267,7 @@ impl Gateway {
             authorizers,
             keys_by_value,
             keys,
+            principals: def.iam_principals.iter().map(crate::gateway::core::iam::Principal::from_def).collect(),
             plans,
             overrides: compile_overrides(&def.gateway_responses),
             cors: def.cors.clone(),

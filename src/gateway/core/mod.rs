@@ -5,7 +5,8 @@
 //! request ids derive from a counter and that time. Modules, in pipeline order:
 //! `definition` (the JSON format) and `check`/`rules`/`locate` (validation with JSON paths);
 //! `gateway` (compiled state), `pipeline` (`handle`), `phases` (receive, route, API key,
-//! throttle, quota, validation), `auth` + `jwt`, `cache_phase` + `cache`, `integration`,
+//! throttle, quota, validation), `auth` + `jwt`, `cache_phase` + `cache` + `iam` (who may
+//! invalidate), `integration`,
 //! `responses` (gateway errors), `cors`; and the instruments `trace`, `metrics`, `access_log`.
 
 pub mod access_log;
@@ -18,6 +19,7 @@ pub mod definition;
 pub mod fuzzing;
 mod gateway;
 pub mod http;
+pub mod iam;
 pub mod integration;
 pub mod jwt;
 mod locate;
