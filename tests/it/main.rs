@@ -19,6 +19,7 @@ mod gateway_fuzz_corpus;
 mod gateway_http;
 mod gateway_http_client;
 mod gateway_properties;
+mod gateway_safety;
 mod gateway_proxy_events;
 mod gateway_scenarios_admission;
 mod gateway_scenarios_integration;

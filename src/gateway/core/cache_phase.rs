@@ -152,9 +152,19 @@ impl Gateway {
         } else if resp.body.len() > MAX_CACHED_BYTES {
             trace.append(Phase::Cache, || ", not stored (over the 1 MB cached-response limit)".to_owned());
         } else {
+            let bytes = resp.body.len() + resp.headers.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>();
             let cached = CachedResponse { status, headers: resp.headers.clone(), body: resp.body.clone() };
-            self.cache.insert(key, cached, flow.now, ttl_ms);
+            let evicted = self.cache.insert_sized(key, cached, flow.now, ttl_ms, bytes);
             trace.append(Phase::Cache, || format!(", stored for {} s", ttl_ms / 1000));
+            if evicted > 0 {
+                trace.append(Phase::Cache, || {
+                    format!(
+                        "; {} evicted to stay within this sandbox's {} MiB cache budget (AWS would size the cache at 0.5 GB or more)",
+                        crate::text::plural_as(evicted, "older entry", "older entries"),
+                        self.cache.max_bytes() / (1024 * 1024)
+                    )
+                });
+            }
         }
     }
 }

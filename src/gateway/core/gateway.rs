@@ -161,6 +161,10 @@ pub struct Gateway {
     pub(crate) domain_name: String,
 }
 
+/// The sandbox's byte budget for the stage response cache. AWS sells caches of 0.5 GB and up
+/// (`cacheClusterSize`); a learner's laptop gets 32 MiB, and entries closest to expiry make room.
+pub const RESPONSE_CACHE_BUDGET: usize = 32 * 1024 * 1024;
+
 fn route_key(method: &str, path: &str) -> String {
     if path == "$default" { "$default".to_owned() } else { format!("{} {path}", method.to_ascii_uppercase()) }
 }
@@ -275,7 +279,7 @@ impl Gateway {
             plan_buckets: BTreeMap::new(),
             account_bucket: TokenBucket::new(def.account.throttle),
             quotas: BTreeMap::new(),
-            cache: TtlCache::new(10_000),
+            cache: TtlCache::with_byte_budget(10_000, RESPONSE_CACHE_BUDGET),
             auth_cache: TtlCache::new(10_000),
             handlers: Handlers::new(),
             metrics: Metrics::default(),

@@ -41,7 +41,7 @@ mod trace;
 
 pub use check::{DefinitionProblem, check_definition, validate_definition};
 pub use definition::{ApiDefinition, ApiType};
-pub use gateway::{BucketLevel, Gateway, GatewayBuildError};
+pub use gateway::{BucketLevel, Gateway, GatewayBuildError, RESPONSE_CACHE_BUDGET};
 pub use http::{Request, Response, ShellRefusal};
 pub use metrics::{MetricDatum, MetricsSnapshot, Stat};
 pub use pipeline::{CACHE_TEACHING_HEADER, GATEWAY_OVERHEAD_MS};

@@ -36,6 +36,14 @@ pub struct Limits {
     pub write_timeout: Duration,
     /// Open connections at once. Default 256; connections beyond it are closed at once.
     pub max_connections: usize,
+    /// Open connections from one client address at once. Default 128, half the cap, so one
+    /// client (a runaway script, a slow-header attack) cannot take every slot; the rest stay
+    /// for other addresses (on loopback: 127.0.0.2 and so on are other clients).
+    pub max_connections_per_client: usize,
+    /// Under load (over three quarters of the slots taken), a new connection gets this long
+    /// for its request headers instead of `header_read_timeout`, and idle keep-alive
+    /// connections are closed, so slots come free quickly. Default 1 s.
+    pub busy_header_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -49,6 +57,8 @@ impl Default for Limits {
             body_read_timeout: Duration::from_secs(30),
             write_timeout: Duration::from_secs(10),
             max_connections: 256,
+            max_connections_per_client: 128,
+            busy_header_timeout: Duration::from_secs(1),
         }
     }
 }

@@ -6,6 +6,7 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError};
 
 use bytes::Bytes;
@@ -30,6 +31,8 @@ pub(crate) struct Peer {
     pub ip: String,
     /// Header-name spellings for this connection's requests and responses.
     pub case: Arc<CaseNotes>,
+    /// Set once the connection has sent a request: under load it may then be closed when idle.
+    pub served: Arc<AtomicBool>,
 }
 
 /// hyper's service for one request. Everything that needs only the request head runs here, at
@@ -38,6 +41,7 @@ pub(crate) struct Peer {
 /// connection makes hyper allocate a new read buffer.
 pub(crate) fn call(shared: &Arc<Shared>, peer: &Peer, req: hyper::Request<Incoming>) -> Reply {
     let (parts, body) = req.into_parts();
+    peer.served.store(true, Ordering::Relaxed);
     let spellings = peer.case.take_request();
     let head_only = parts.method == hyper::Method::HEAD;
     if let Some(answer) = check_head(shared, &parts) {
