@@ -67,22 +67,44 @@ GET /dev/echo/two HTTP/1.1\r\nhost: 127.0.0.1\r\nX-MiXeD: 1\r\nconnection: close
     let got = responses(&raw);
     assert_eq!(got.len(), 2, "{raw}");
     let (head, body) = &got[0];
-    for line in ["HTTP/1.1 200 OK", "\r\nContent-Type: application/json\r\n", "\r\nx-amzn-RequestId: ", "\r\nx-amz-apigw-id: ", "\r\nX-Amzn-Trace-Id: Root=1-", "\r\nContent-Length: "] {
+    for line in [
+        "HTTP/1.1 200 OK",
+        "\r\nContent-Type: application/json\r\n",
+        "\r\nx-amzn-RequestId: ",
+        "\r\nx-amz-apigw-id: ",
+        "\r\nX-Amzn-Trace-Id: Root=1-",
+        "\r\nContent-Length: ",
+    ] {
         assert!(head.contains(line), "{line:?} in\n{head}");
     }
     let ev = event(body);
     let headers = ev["headers"].as_object().expect("headers");
     let names: Vec<&str> = headers.keys().map(String::as_str).collect();
-    for name in ["Host", "User-Agent", "tEsT-HEADeR", "Authorization", "X-Amzn-Trace-Id", "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto"] {
+    for name in [
+        "Host",
+        "User-Agent",
+        "tEsT-HEADeR",
+        "Authorization",
+        "X-Amzn-Trace-Id",
+        "X-Forwarded-For",
+        "X-Forwarded-Port",
+        "X-Forwarded-Proto",
+    ] {
         assert!(names.contains(&name), "{name} in {names:?}");
     }
     assert!(!names.contains(&"Fake-Header") && !names.contains(&"authorization"), "{names:?}");
     assert_eq!(ev["headers"]["tEsT-HEADeR"], "aValUE");
     assert_eq!(ev["multiValueHeaders"]["tEsT-HEADeR"][0], "aValUE");
     assert_eq!(ev["headers"]["X-Forwarded-For"], "127.0.0.1");
-    assert_eq!((ev["headers"]["X-Forwarded-Port"].as_str(), ev["headers"]["X-Forwarded-Proto"].as_str()), (Some("443"), Some("https")));
+    assert_eq!(
+        (ev["headers"]["X-Forwarded-Port"].as_str(), ev["headers"]["X-Forwarded-Proto"].as_str()),
+        (Some("443"), Some("https"))
+    );
     let trace = ev["headers"]["X-Amzn-Trace-Id"].as_str().unwrap_or("");
-    assert!(head.contains(&format!("X-Amzn-Trace-Id: {trace}\r\n")), "the response carries the event's trace id {trace}");
+    assert!(
+        head.contains(&format!("X-Amzn-Trace-Id: {trace}\r\n")),
+        "the response carries the event's trace id {trace}"
+    );
     let second = event(&got[1].1);
     let names: Vec<&str> = second["headers"].as_object().expect("headers").keys().map(String::as_str).collect();
     assert!(names.contains(&"X-MiXeD") && names.contains(&"host"), "{names:?}");
@@ -98,7 +120,8 @@ GET /dev/echo/two HTTP/1.1\r\nhost: 127.0.0.1\r\nX-MiXeD: 1\r\nconnection: close
 fn greedy_paths_and_slashes_follow_aws() {
     let server = serve("lambda-proxy", "dev");
     let get = |target: &str| {
-        let raw = raw_exchange(&server, &format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+        let raw =
+            raw_exchange(&server, &format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
         let got = responses(&raw);
         assert!(got.first().is_some_and(|(h, _)| h.starts_with("HTTP/1.1 200")), "{target}: {raw}");
         event(&got[0].1)
@@ -107,7 +130,12 @@ fn greedy_paths_and_slashes_follow_aws() {
         // target, event.path, pathParameters.proxy, requestContext.path
         ("//dev/echo/proxy-value", "/echo/proxy-value", "proxy-value", "/dev/echo/proxy-value"),
         ("/dev//echo/proxy-value", "/echo/proxy-value", "proxy-value", "/dev//echo/proxy-value"),
-        ("/dev/echo/proxy-value//double-slash", "/echo/proxy-value//double-slash", "proxy-value//double-slash", "/dev/echo/proxy-value//double-slash"),
+        (
+            "/dev/echo/proxy-value//double-slash",
+            "/echo/proxy-value//double-slash",
+            "proxy-value//double-slash",
+            "/dev/echo/proxy-value//double-slash",
+        ),
         ("/dev/echo/proxy-value/", "/echo/proxy-value/", "proxy-value", "/dev/echo/proxy-value/"),
         (
             "/dev/echo/user/test%2Balias@gmail.com/plus/test+alias@gmail.com",
@@ -172,7 +200,10 @@ fn semicolons_split_rest_query_strings() {
     let mut rest = gateway("lambda-proxy", "dev");
     let (r, _) = send(&mut rest, Request::get("/echo/x?a=1;b=2&c=%3B"), day0());
     let ev = event(&r.body_text());
-    assert_eq!((ev["queryStringParameters"]["a"].as_str(), ev["queryStringParameters"]["b"].as_str()), (Some("1"), Some("2")));
+    assert_eq!(
+        (ev["queryStringParameters"]["a"].as_str(), ev["queryStringParameters"]["b"].as_str()),
+        (Some("1"), Some("2"))
+    );
     assert_eq!(ev["queryStringParameters"]["c"], ";", "an encoded %3B is data, not a separator");
     let mut http = gateway("jwt", "$default");
     let (r, _) = send(&mut http, Request::get("/anything?a=1;b=2"), day0());
@@ -188,7 +219,11 @@ fn http_proxy_forwards_the_back_ends_host() {
     let def = r#"{ "name": "p", "type": "REST", "stages": [{ "name": "dev" }],
   "routes": [{ "method": "ANY", "path": "/{proxy+}", "integration": { "type": "HTTP_PROXY", "backend": "echo" } }] }"#;
     let mut gw = gateway_from(def, "dev");
-    let (r, _) = send(&mut gw, Request::get("/x").with_header("Host", "caller.example").with_header("X-Forwarded-For", "203.0.113.9"), day0());
+    let (r, _) = send(
+        &mut gw,
+        Request::get("/x").with_header("Host", "caller.example").with_header("X-Forwarded-For", "203.0.113.9"),
+        day0(),
+    );
     let echoed = event(&r.body_text());
     let headers: Vec<(String, String)> = serde_json::from_value(echoed["headers"].clone()).unwrap_or_default();
     let get = |n: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map(|(_, v)| v.as_str());
@@ -228,10 +263,22 @@ fn check_accepts_what_aws_accepts() {
 
     let quiet = serde_json::to_string("ok").expect("json");
     let ps = problems(&base(r#", "gatewayResponses": { "REQUEST_TOO_LARGE": { "statusCode": 400 } }"#, &quiet));
-    assert!(ps.iter().any(|p| p.path == "$.gatewayResponses.REQUEST_TOO_LARGE" && p.message.contains("does not support")), "{ps:?}");
-    let ps = problems(&base(r#", "apiKeys": [{ "name": "k", "value": "k-0123456789abcdefghij", "canInvalidateCache": true }]"#, &quiet));
-    assert!(ps.iter().any(|p| p.message.contains("execute-api:InvalidateCache") && p.path.ends_with("canInvalidateCache")), "{ps:?}");
-    let ps = problems(&base(r#", "iamPrincipals": [{ "name": "p", "accessKeyId": "akia-lower", "allow": ["execute-api:Invoke"] }]"#, &quiet));
+    assert!(
+        ps.iter().any(|p| p.path == "$.gatewayResponses.REQUEST_TOO_LARGE" && p.message.contains("does not support")),
+        "{ps:?}"
+    );
+    let ps = problems(&base(
+        r#", "apiKeys": [{ "name": "k", "value": "k-0123456789abcdefghij", "canInvalidateCache": true }]"#,
+        &quiet,
+    ));
+    assert!(
+        ps.iter().any(|p| p.message.contains("execute-api:InvalidateCache") && p.path.ends_with("canInvalidateCache")),
+        "{ps:?}"
+    );
+    let ps = problems(&base(
+        r#", "iamPrincipals": [{ "name": "p", "accessKeyId": "akia-lower", "allow": ["execute-api:Invoke"] }]"#,
+        &quiet,
+    ));
     assert_eq!(ps.len(), 2, "{ps:?}");
 }
 
@@ -241,7 +288,10 @@ fn check_accepts_what_aws_accepts() {
 fn headers_are_capped_at_awss_10240_bytes() {
     let server = serve("lambda-proxy", "dev");
     let head = |pad: usize| {
-        format!("GET /dev/echo/x HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: {}\r\nConnection: close\r\n\r\n", "a".repeat(pad))
+        format!(
+            "GET /dev/echo/x HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: {}\r\nConnection: close\r\n\r\n",
+            "a".repeat(pad)
+        )
     };
     let ok = raw_exchange(&server, &head(9_000));
     assert!(ok.starts_with("HTTP/1.1 200"), "{}", &ok[..ok.len().min(200)]);

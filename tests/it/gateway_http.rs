@@ -102,7 +102,8 @@ fn every_error_class_over_http_equals_the_core() {
     assert_eq!(tw.check("GET", "/dev/slow", &[], b"", t(0)).status, 504);
     assert_eq!(tw.check("GET", "/dev/malformed", &[], b"", t(1)).status, 502);
     let r = tw.check("POST", "/dev/upload", &json, &[b'x'; 2000], t(2));
-    let sandbox = r#"{"message":"Request Too Long: the body is over this sandbox's 1.0 KB cap; AWS accepts bodies up to 10 MB"}"#;
+    let sandbox =
+        r#"{"message":"Request Too Long: the body is over this sandbox's 1.0 KB cap; AWS accepts bodies up to 10 MB"}"#;
     assert_eq!((r.status, r.body_text().as_str()), (413, sandbox));
     assert_eq!(tw.check("POST", "/dev/validated", &json, b"{}", t(3)).status, 400);
     assert_eq!(tw.check("POST", "/dev/upload", &json, br#"{"ok":true}"#, t(4)).status, 200, "after a 413");
@@ -174,7 +175,10 @@ fn oversized_bodies_get_413_without_being_read() {
     // 2 MB is within AWS's 10 MB, so the 413 names the sandbox's own cap.
     assert_eq!(
         (r.status, r.body_text().as_str()),
-        (413, r#"{"message":"Request Too Long: the body is over this sandbox's 64.0 KB cap; AWS accepts bodies up to 10 MB"}"#)
+        (
+            413,
+            r#"{"message":"Request Too Long: the body is over this sandbox's 64.0 KB cap; AWS accepts bodies up to 10 MB"}"#
+        )
     );
     assert_eq!(r.header("x-amzn-errortype"), Some("RequestTooLargeException"));
     assert_eq!(r.header("connection"), Some("close"));

@@ -137,7 +137,8 @@ fn cache_control_max_age_zero_needs_permission() {
     let t0 = day0();
     // Invalidation is the IAM permission execute-api:InvalidateCache on a signed request, not
     // an API-key setting: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html
-    let get = || Request::get("/pets?type=dog").with_header("x-api-key", DEMO_KEY).with_header("Cache-Control", "max-age=0");
+    let get =
+        || Request::get("/pets?type=dog").with_header("x-api-key", DEMO_KEY).with_header("Cache-Control", "max-age=0");
     let signed = |key_id: &str| {
         get().with_header(
             "Authorization",

@@ -60,7 +60,8 @@ mod tests {
         assert_eq!(sigv4_access_key(&signed), Some("AKIAGATEWISECACHE01"));
         assert_eq!(sigv4_access_key(&Request::get("/").with_header("Authorization", "Bearer x")), None);
         assert_eq!(sigv4_access_key(&Request::get("/")), None);
-        let p = vec![Principal { name: "ops".into(), access_key_id: "AKIAGATEWISECACHE01".into(), can_invalidate: true }];
+        let p =
+            vec![Principal { name: "ops".into(), access_key_id: "AKIAGATEWISECACHE01".into(), can_invalidate: true }];
         assert_eq!(caller(&p, &signed).map(|p| p.name.as_str()), Some("ops"));
     }
 }

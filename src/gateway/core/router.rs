@@ -234,7 +234,9 @@ fn params(segs: &[Seg], path: &str, api_type: ApiType) -> Vec<(String, String)> 
                 let rest = path[start..].trim_end_matches('/');
                 let value = match api_type {
                     ApiType::Rest => rest.to_owned(),
-                    ApiType::Http => rest.split('/').filter(|s| !s.is_empty()).map(path_decode).collect::<Vec<_>>().join("/"),
+                    ApiType::Http => {
+                        rest.split('/').filter(|s| !s.is_empty()).map(path_decode).collect::<Vec<_>>().join("/")
+                    }
                 };
                 out.push((name.clone(), value));
                 break;
@@ -281,8 +283,10 @@ mod tests {
         // `invocation-payload-with-path-encoded-email`, `-with-double-slash`, `-with-trailing-slash`).
         assert_eq!(hit(&r, "PUT", "/files/a/b%20c"), Some((6, vec![("path".into(), "a/b%20c".into())])));
         let proxy = |p: &str| hit(&r, "GET", p).map(|h| h.1[0].1.clone());
-        assert_eq!(proxy("/proxy-value/api/user/test%2Balias@gmail.com/plus/test+alias@gmail.com").as_deref(),
-            Some("proxy-value/api/user/test%2Balias@gmail.com/plus/test+alias@gmail.com"));
+        assert_eq!(
+            proxy("/proxy-value/api/user/test%2Balias@gmail.com/plus/test+alias@gmail.com").as_deref(),
+            Some("proxy-value/api/user/test%2Balias@gmail.com/plus/test+alias@gmail.com")
+        );
         assert_eq!(proxy("/proxy-value//double-slash").as_deref(), Some("proxy-value//double-slash"));
         assert_eq!(proxy("/proxy-value/").as_deref(), Some("proxy-value"));
         let http = table(ApiType::Http);

@@ -188,7 +188,8 @@ fn parse_head(head: &[u8]) -> (Spellings, In) {
     let mut names = Vec::new();
     let mut next = In::Head;
     let mut chunked = false;
-    let mut lines = head.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l)).skip_while(|l| l.is_empty());
+    let mut lines =
+        head.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l)).skip_while(|l| l.is_empty());
     lines.next(); // the request line
     for line in lines.take_while(|l| !l.is_empty()) {
         let Some(colon) = line.iter().position(|&b| b == b':') else {
@@ -234,7 +235,13 @@ impl Writer {
     /// response spellings from `queue`, the `taken`th onwards. Returns how much of `buf` may be
     /// written now: it stops before a header name that the buffer cuts in two, so that a name
     /// is always respelled whole.
-    fn scan(&mut self, buf: &[u8], queue: &VecDeque<ResponseCase>, taken: &mut usize, out: &mut Option<Vec<u8>>) -> usize {
+    fn scan(
+        &mut self,
+        buf: &[u8],
+        queue: &VecDeque<ResponseCase>,
+        taken: &mut usize,
+        out: &mut Option<Vec<u8>>,
+    ) -> usize {
         let mut i = 0;
         while i < buf.len() {
             match &mut self.state {
@@ -302,15 +309,13 @@ impl Writer {
                         self.state = Out::Value;
                     }
                 },
-                Out::Value => {
-                    match buf[i..].iter().position(|&b| b == b'\n') {
-                        Some(k) => {
-                            i += k + 1;
-                            self.state = Out::LineStart;
-                        }
-                        None => i = buf.len(),
+                Out::Value => match buf[i..].iter().position(|&b| b == b'\n') {
+                    Some(k) => {
+                        i += k + 1;
+                        self.state = Out::LineStart;
                     }
-                }
+                    None => i = buf.len(),
+                },
                 Out::HeadEnd => {
                     if buf[i] == b'\n' {
                         self.end_head();
@@ -417,8 +422,11 @@ GET /c HTTP/1.1\r\nLast-One: 3\r\n\r\n";
                 r.feed(part, &notes);
             }
             let got: Vec<Spellings> = std::iter::from_fn(|| notes.take_request()).collect();
-            let want: Vec<Vec<&str>> =
-                vec![vec!["Host", "tEsT-HEADeR", "Content-Length"], vec!["X-Two", "Transfer-Encoding"], vec!["Last-One"]];
+            let want: Vec<Vec<&str>> = vec![
+                vec!["Host", "tEsT-HEADeR", "Content-Length"],
+                vec!["X-Two", "Transfer-Encoding"],
+                vec!["Last-One"],
+            ];
             let got: Vec<Vec<&str>> = got.iter().map(|s| s.iter().map(|n| &**n).collect()).collect();
             assert_eq!(got, want, "split every {step} bytes");
         }

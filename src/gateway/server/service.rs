@@ -288,7 +288,10 @@ type Spelled = (HyperResponse, Vec<Box<str>>);
 /// Queues the response's spellings for the connection's writer and hands hyper the response.
 fn spelled(case: &CaseNotes, head_only: bool, (resp, names): Spelled) -> HyperResponse {
     let status = resp.status();
-    let no_body = head_only || status.is_informational() || status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED;
+    let no_body = head_only
+        || status.is_informational()
+        || status == StatusCode::NO_CONTENT
+        || status == StatusCode::NOT_MODIFIED;
     let body = if no_body { 0 } else { resp.body().size_hint().exact().unwrap_or(0) };
     case.push_response(ResponseCase { names, body });
     resp

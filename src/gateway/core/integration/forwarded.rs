@@ -42,7 +42,8 @@ pub(crate) fn proxy_headers(flow: &Flow<'_>) -> Vec<(String, String)> {
         .iter()
         .filter(|(k, _)| !ADDED.iter().any(|a| a.eq_ignore_ascii_case(k)))
         .map(|(k, v)| {
-            let name = RESPELLED.iter().find(|r| r.eq_ignore_ascii_case(k)).map_or_else(|| k.clone(), |r| (*r).to_owned());
+            let name =
+                RESPELLED.iter().find(|r| r.eq_ignore_ascii_case(k)).map_or_else(|| k.clone(), |r| (*r).to_owned());
             (name, v.clone())
         })
         .collect();

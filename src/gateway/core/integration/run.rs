@@ -7,9 +7,9 @@ use std::borrow::Cow;
 use serde_json::{Value, json};
 
 use super::events::{context_json, event_v1, event_v2};
+use super::forwarded::{backend_headers, trace_header};
 use super::proxy_response::{parse_v1, parse_v2};
 use super::{CompiledIntegration, HeaderSource, IntResponse, PayloadVersion};
-use super::forwarded::{backend_headers, trace_header};
 use crate::gateway::core::definition::ApiType;
 use crate::gateway::core::gateway::Gateway;
 use crate::gateway::core::http::{HeaderText, Response, header_value};
@@ -126,7 +126,7 @@ impl Gateway {
         trace.push_with(
             Phase::IntegrationRequest,
             Outcome::Passed,
-            || format!("Lambda proxy: the whole request becomes a payload {v} event for function {handler}; no mapping template"));
+            || format!("Lambda proxy: the whole request becomes a payload {v} event for function {handler}, with the X-Forwarded-For/Port/Proto and X-Amzn-Trace-Id headers API Gateway adds (port 443 and https, as AWS's endpoint has; this sandbox itself listens on plain HTTP); no mapping template"));
         let inv = self.handlers.invoke_lambda(&handler, &event, InvokeMode::Proxy);
         if inv.duration_ms >= timeout {
             return Err(timed_out(trace, flow, &format!("Lambda {handler}"), inv.duration_ms, timeout));
@@ -241,10 +241,14 @@ impl Gateway {
         };
         let (handler, timeout) = (handler.clone(), *timeout_ms);
         let body = flow.req.body_text();
+        let mut request_overrides = Vec::new();
         let event = match pick_template(templates, flow.req.header("content-type")) {
-            Some(t) => match self.render(flow, t, &body) {
-                Ok(s) => match serde_json::from_str::<Value>(&s) {
-                    Ok(v) => v,
+            Some(t) => match self.render_full(flow, t, &body) {
+                Ok((s, o)) => match serde_json::from_str::<Value>(&s) {
+                    Ok(v) => {
+                        request_overrides = o.request;
+                        v
+                    }
                     Err(e) => {
                         trace.push_with(Phase::IntegrationRequest, Outcome::Failed, || {
                             format!("the request template did not render JSON ({e}): {s:?}")
@@ -264,6 +268,15 @@ impl Gateway {
         trace.push_with(Phase::IntegrationRequest, Outcome::Passed, || {
             format!("request template mapped the request to the event {event} for Lambda {handler}")
         });
+        if !request_overrides.is_empty() {
+            trace.append(Phase::IntegrationRequest, || {
+                let set: Vec<String> = request_overrides.iter().map(|(kind, k, v)| format!("{kind}.{k}={v}")).collect();
+                format!(
+                    "; $context.requestOverride set {}: AWS would send them with the integration request; this sandbox's built-in functions receive the body only",
+                    set.join(", ")
+                )
+            });
+        }
         let inv = self.handlers.invoke_lambda(&handler, &event, InvokeMode::Custom);
         if inv.duration_ms >= timeout {
             return Err(timed_out(trace, flow, &format!("Lambda {handler}"), inv.duration_ms, timeout));

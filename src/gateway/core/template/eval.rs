@@ -88,7 +88,9 @@ pub(crate) fn render(nodes: &[Node], ctx: &RenderContext<'_>) -> Result<(String,
     st.nodes(nodes)?;
     let o = &st.overrides;
     let pairs = |v: Option<&Value>| -> Vec<(String, String)> {
-        v.and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| (k.clone(), text_of(v))).collect()).unwrap_or_default()
+        v.and_then(Value::as_object)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), text_of(v))).collect())
+            .unwrap_or_default()
     };
     let response = o.get("responseOverride");
     let overrides = Overrides {

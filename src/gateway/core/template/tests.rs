@@ -147,7 +147,8 @@ fn set_writes_into_maps_lists_and_the_context_overrides() {
     .unwrap_or_else(|e| panic!("{e}"));
     let (context, sv) = (json!({}), json!({}));
     let input = InputData { body: "", path: &[], query: &[], headers: &[] };
-    let (text, o) = t.render_with_overrides(&RenderContext::new(input, &context, &sv)).unwrap_or_else(|e| panic!("{e}"));
+    let (text, o) =
+        t.render_with_overrides(&RenderContext::new(input, &context, &sv)).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(text, "418");
     assert_eq!(o.status, Some(418));
     assert_eq!(o.response_headers, vec![("X-Why".to_owned(), "tea".to_owned())]);
