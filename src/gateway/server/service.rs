@@ -15,7 +15,7 @@ use hyper::body::{Body, Incoming};
 use hyper::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, TRANSFER_ENCODING};
 use hyper::{HeaderMap, StatusCode};
 
-use super::case::{CaseNotes, ResponseCase, respell};
+use super::case::{CaseNotes, Respeller, ResponseCase};
 use super::limits::{ShellAnswer, host_allowed};
 use super::{Refused, Served, ServerEvent, Shared};
 use crate::gateway::core::http::{HeaderText, fold_leading_slashes, parse_query, strip_stage};
@@ -74,11 +74,11 @@ pub(crate) fn call(shared: &Arc<Shared>, peer: &Peer, req: hyper::Request<Incomi
         request.raw_query = Some(q.to_owned());
     }
     // hyper lower-cases names; the client's own spelling comes from the connection's notes.
-    let names = respell(spellings, parts.headers.iter().map(|(k, _)| k.as_str()));
-    request.headers = names
-        .into_iter()
-        .zip(parts.headers.values())
-        .map(|(k, v)| (k, String::from_utf8_lossy(v.as_bytes()).into_owned()))
+    let mut spell = Respeller::new(spellings);
+    request.headers = parts
+        .headers
+        .iter()
+        .map(|(k, v)| (spell.name(k.as_str()), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
     peer.ip.clone_into(&mut request.source_ip);
 
@@ -257,17 +257,17 @@ fn to_hyper(resp: Response, close: bool) -> Spelled {
     let mut out = hyper::Response::new(Full::new(body));
     *out.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let map = out.headers_mut();
-    let mut names = Vec::with_capacity(headers.len());
+    let mut case = ResponseCase::default();
     for (k, v) in headers {
         if let (Some(name), Some(value)) = (wire_name(&k), wire_value(v)) {
             map.append(name, value);
-            names.push(Box::from(&*k));
+            case.add(&k);
         }
     }
     if close {
         map.insert(CONNECTION, HeaderValue::from_static("close"));
     }
-    (out, names)
+    (out, case)
 }
 
 fn shell_response(answer: &ShellAnswer) -> Spelled {
@@ -279,20 +279,22 @@ fn shell_response(answer: &ShellAnswer) -> Spelled {
     if answer.close {
         headers.insert(CONNECTION, HeaderValue::from_static("close"));
     }
-    (out, vec!["Content-Type".into()])
+    let mut case = ResponseCase::default();
+    case.add("Content-Type");
+    (out, case)
 }
 
 /// A response and the spellings its header names should have on the wire.
-type Spelled = (HyperResponse, Vec<Box<str>>);
+type Spelled = (HyperResponse, ResponseCase);
 
 /// Queues the response's spellings for the connection's writer and hands hyper the response.
-fn spelled(case: &CaseNotes, head_only: bool, (resp, names): Spelled) -> HyperResponse {
+fn spelled(notes: &CaseNotes, head_only: bool, (resp, mut case): Spelled) -> HyperResponse {
     let status = resp.status();
     let no_body = head_only
         || status.is_informational()
         || status == StatusCode::NO_CONTENT
         || status == StatusCode::NOT_MODIFIED;
-    let body = if no_body { 0 } else { resp.body().size_hint().exact().unwrap_or(0) };
-    case.push_response(ResponseCase { names, body });
+    case.body = if no_body { 0 } else { resp.body().size_hint().exact().unwrap_or(0) };
+    notes.push_response(case);
     resp
 }

@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use super::TemplateError;
 use super::ast::{BinOp, Expr, Node, Ref, Step};
 use super::jsonpath::JsonPath;
+use super::overrides::Overrides;
 use super::value::{call_method, loose_eq, text_of, to_text, to_text_json_lists, truthy};
 use crate::gateway::core::http::{url_decode, url_encode};
 
@@ -58,57 +59,17 @@ struct State<'c, 'a> {
     work: usize,
 }
 
-/// What a template wrote to `$context.requestOverride` and `$context.responseOverride`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Overrides {
-    /// `responseOverride.status`, when set to a valid HTTP status.
-    pub status: Option<u16>,
-    /// `responseOverride.header.*`.
-    pub response_headers: Vec<(String, String)>,
-    /// `requestOverride.header.*`, `.querystring.*` and `.path.*`, as `(kind, name, value)`.
-    pub request: Vec<(String, String, String)>,
-}
-
-fn empty_overrides() -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("requestOverride".to_owned(), serde_json::json!({"header": {}, "querystring": {}, "path": {}}));
-    m.insert("responseOverride".to_owned(), serde_json::json!({"header": {}, "status": null}));
-    m
-}
-
 pub(crate) fn render(nodes: &[Node], ctx: &RenderContext<'_>) -> Result<(String, Overrides), TemplateError> {
     let mut st = State {
         ctx,
         vars: HashMap::new(),
         json_vars: HashSet::new(),
-        overrides: empty_overrides(),
+        overrides: Overrides::empty_map(),
         out: String::new(),
         work: 0,
     };
     st.nodes(nodes)?;
-    let o = &st.overrides;
-    let pairs = |v: Option<&Value>| -> Vec<(String, String)> {
-        v.and_then(Value::as_object)
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), text_of(v))).collect())
-            .unwrap_or_default()
-    };
-    let response = o.get("responseOverride");
-    let overrides = Overrides {
-        status: response
-            .and_then(|r| r.get("status"))
-            .and_then(|s| s.as_u64().or_else(|| s.as_str().and_then(|t| t.trim().parse().ok())))
-            .and_then(|s| u16::try_from(s).ok())
-            .filter(|s| (100..600).contains(s)),
-        response_headers: pairs(response.and_then(|r| r.get("header"))),
-        request: ["header", "querystring", "path"]
-            .iter()
-            .flat_map(|kind| {
-                pairs(o.get("requestOverride").and_then(|r| r.get(*kind)))
-                    .into_iter()
-                    .map(|(k, v)| ((*kind).to_owned(), k, v))
-            })
-            .collect(),
-    };
+    let overrides = Overrides::from_map(&st.overrides);
     Ok((st.out, overrides))
 }
 

@@ -10,12 +10,14 @@ mod ast;
 mod eval;
 mod expr;
 mod jsonpath;
+mod overrides;
 mod parse;
 mod subset;
 mod value;
 
-pub use eval::{InputData, Overrides, RenderContext};
+pub use eval::{InputData, RenderContext};
 pub use jsonpath::JsonPath;
+pub use overrides::Overrides;
 
 use std::fmt;
 
