@@ -272,7 +272,7 @@ impl Gateway {
             trace.append(Phase::IntegrationRequest, || {
                 let set: Vec<String> = request_overrides.iter().map(|(kind, k, v)| format!("{kind}.{k}={v}")).collect();
                 format!(
-                    "; $context.requestOverride set {}: AWS would send them with the integration request; this sandbox's built-in functions receive the body only",
+                    "; $context.requestOverride set {}: they change the integration request's headers, query string or path, which a Lambda function behind an AWS integration never sees (it gets the body only), here as on AWS",
                     set.join(", ")
                 )
             });
