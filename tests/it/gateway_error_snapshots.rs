@@ -5,7 +5,7 @@ use crate::gateway_common as common;
 
 use common::*;
 use gatewise::gateway::core::jwt::mint_hs256;
-use gatewise::gateway::{Gateway, Request, Response};
+use gatewise::gateway::{Gateway, Request, Response, ShellRefusal};
 use serde_json::json;
 
 fn show(r: &Response) -> String {
@@ -71,7 +71,12 @@ fn rest_error_responses() {
     insta::assert_snapshot!("rest_malformed_proxy_response", snap(&mut errs, Request::get("/malformed")));
     insta::assert_snapshot!(
         "rest_request_too_large",
-        snap(&mut errs, Request::new("POST", "/upload").with_body(vec![b'x'; 2048]))
+        // Over AWS's own 10 MB (as the server shell reports a declared length), so the answer
+        // is AWS's; a body under 10 MB would name the sandbox's cap instead.
+        snap(
+            &mut errs,
+            Request::new("POST", "/upload").with_refusal(ShellRefusal::BodyTooLarge { bytes: 10 * 1024 * 1024 + 1 })
+        )
     );
     insta::assert_snapshot!(
         "rest_bad_request_parameters",

@@ -102,7 +102,9 @@ fn every_error_class_over_http_equals_the_core() {
     assert_eq!(tw.check("GET", "/dev/slow", &[], b"", t(0)).status, 504);
     assert_eq!(tw.check("GET", "/dev/malformed", &[], b"", t(1)).status, 502);
     let r = tw.check("POST", "/dev/upload", &json, &[b'x'; 2000], t(2));
-    assert_eq!((r.status, r.body_text().as_str()), (413, r#"{"message":"Request Too Long"}"#));
+    let sandbox =
+        r#"{"message":"Request Too Long: the body is over this sandbox's 1.0 KB cap; AWS accepts bodies up to 10 MB"}"#;
+    assert_eq!((r.status, r.body_text().as_str()), (413, sandbox));
     assert_eq!(tw.check("POST", "/dev/validated", &json, b"{}", t(3)).status, 400);
     assert_eq!(tw.check("POST", "/dev/upload", &json, br#"{"ok":true}"#, t(4)).status, 200, "after a 413");
 
@@ -170,7 +172,14 @@ fn oversized_bodies_get_413_without_being_read() {
     let h = hdrs(&host, &[("content-length", "2000000"), ("expect", "100-continue")]);
     c.write(&raw_request("POST", "/dev/pets", &h, b"")).expect("write");
     let r = c.read_response().expect("413");
-    assert_eq!((r.status, r.body_text().as_str()), (413, r#"{"message":"Request Too Long"}"#));
+    // 2 MB is within AWS's 10 MB, so the 413 names the sandbox's own cap.
+    assert_eq!(
+        (r.status, r.body_text().as_str()),
+        (
+            413,
+            r#"{"message":"Request Too Long: the body is over this sandbox's 64.0 KB cap; AWS accepts bodies up to 10 MB"}"#
+        )
+    );
     assert_eq!(r.header("x-amzn-errortype"), Some("RequestTooLargeException"));
     assert_eq!(r.header("connection"), Some("close"));
 

@@ -135,15 +135,26 @@ fn only_declared_parameters_are_in_the_cache_key() {
 fn cache_control_max_age_zero_needs_permission() {
     let mut gw = gateway("caching", "dev");
     let t0 = day0();
-    let get = |key: &str| {
-        Request::get("/pets?type=dog").with_header("x-api-key", key).with_header("Cache-Control", "max-age=0")
+    // Invalidation is the IAM permission execute-api:InvalidateCache on a signed request, not
+    // an API-key setting: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html
+    let get =
+        || Request::get("/pets?type=dog").with_header("x-api-key", DEMO_KEY).with_header("Cache-Control", "max-age=0");
+    let signed = |key_id: &str| {
+        get().with_header(
+            "Authorization",
+            &format!("AWS4-HMAC-SHA256 Credential={key_id}/20261125/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=0"),
+        )
     };
     send(&mut gw, Request::get("/pets?type=dog").with_header("x-api-key", DEMO_KEY), t0);
-    let (r, _) = send(&mut gw, get(DEMO_KEY), t0.plus_millis(10));
-    assert_eq!(r.header("x-gatewise-cache"), Some("HIT"), "demo-key may not invalidate");
+    let (r, t) = send(&mut gw, get(), t0.plus_millis(10));
+    assert_eq!(r.header("x-gatewise-cache"), Some("HIT"), "an API key alone may not invalidate");
     assert!(r.header("Warning").is_some_and(|w| w.contains("not authorized to invalidate")));
-    let (r, t) = send(&mut gw, get("admin-key-0123456789abcdef"), t0.plus_millis(20));
+    assert!(t.step(Phase::Cache).expect("cache").detail.contains("an API key cannot grant it"));
+    let (r, _) = send(&mut gw, signed("AKIAUNKNOWNCALLER01"), t0.plus_millis(15));
+    assert_eq!(r.header("x-gatewise-cache"), Some("HIT"), "a principal the definition does not name");
+    let (r, t) = send(&mut gw, signed("AKIAGATEWISECACHE01"), t0.plus_millis(20));
     assert_eq!(t.cache, Some(CacheStatus::Invalidated));
+    assert!(t.step(Phase::Cache).expect("cache").detail.contains("cache-admin"));
     assert!(r.header("x-gatewise-cache").is_some_and(|h| h.starts_with("MISS")));
     assert_eq!(gw.cached_responses(), 1);
 }

@@ -10,6 +10,8 @@ use super::time::VirtualTime;
 struct Entry<V> {
     value: V,
     expires_at: VirtualTime,
+    /// The entry's bytes against the budget (0 where there is none).
+    bytes: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -18,6 +20,9 @@ pub struct TtlCache<K, V> {
     /// Past this many entries, expired ones are swept before inserting; a sandbox has no
     /// cache-size knob, but memory must stay bounded in a long `serve` session.
     max_entries: usize,
+    /// The most bytes the entries may hold together (`usize::MAX`: no budget).
+    max_bytes: usize,
+    bytes: usize,
 }
 
 /// A cache hit, with how long the entry has left.
@@ -29,7 +34,22 @@ pub struct Hit<'a, V> {
 
 impl<K: Eq + Hash + Clone, V> TtlCache<K, V> {
     pub fn new(max_entries: usize) -> Self {
-        Self { map: HashMap::new(), max_entries: max_entries.max(1) }
+        Self { map: HashMap::new(), max_entries: max_entries.max(1), max_bytes: usize::MAX, bytes: 0 }
+    }
+
+    /// A cache that also keeps the entries' total bytes within `max_bytes`.
+    pub fn with_byte_budget(max_entries: usize, max_bytes: usize) -> Self {
+        Self { max_bytes, ..Self::new(max_entries) }
+    }
+
+    /// The bytes the entries hold.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// The byte budget.
+    pub fn max_bytes(&self) -> usize {
+        self.max_bytes
     }
 
     pub fn get<Q>(&self, key: &Q, now: VirtualTime) -> Option<Hit<'_, V>>
@@ -41,19 +61,38 @@ impl<K: Eq + Hash + Clone, V> TtlCache<K, V> {
     }
 
     pub fn insert(&mut self, key: K, value: V, now: VirtualTime, ttl_millis: u64) -> VirtualTime {
-        if self.map.len() >= self.max_entries {
-            self.map.retain(|_, e| now < e.expires_at);
-            if self.map.len() >= self.max_entries {
-                // Still full of live entries: drop the one closest to expiry.
-                let victim = self.map.iter().min_by_key(|(_, e)| e.expires_at).map(|(k, _)| k.clone());
-                if let Some(v) = victim {
-                    self.map.remove(&v);
-                }
-            }
+        self.insert_sized(key, value, now, ttl_millis, 0);
+        now.plus_millis(ttl_millis)
+    }
+
+    /// Inserts an entry of `bytes` bytes, first making room within the entry count and the byte
+    /// budget: expired entries go first, then live ones closest to expiry. Returns how many live
+    /// entries were evicted. An entry larger than the whole budget is not stored.
+    pub fn insert_sized(&mut self, key: K, value: V, now: VirtualTime, ttl_millis: u64, bytes: usize) -> usize {
+        if let Some(old) = self.map.remove(&key) {
+            self.bytes -= old.bytes;
         }
-        let expires_at = now.plus_millis(ttl_millis);
-        self.map.insert(key, Entry { value, expires_at });
-        expires_at
+        if bytes > self.max_bytes {
+            return 0;
+        }
+        let full = |c: &Self| c.map.len() >= c.max_entries || c.bytes + bytes > c.max_bytes;
+        if full(self) {
+            self.map.retain(|_, e| now < e.expires_at);
+            self.bytes = self.map.values().map(|e| e.bytes).sum();
+        }
+        let mut evicted = 0;
+        while full(self) {
+            let Some(victim) = self.map.iter().min_by_key(|(_, e)| e.expires_at).map(|(k, _)| k.clone()) else {
+                break;
+            };
+            if let Some(e) = self.map.remove(&victim) {
+                self.bytes -= e.bytes;
+            }
+            evicted += 1;
+        }
+        self.map.insert(key, Entry { value, expires_at: now.plus_millis(ttl_millis), bytes });
+        self.bytes += bytes;
+        evicted
     }
 
     pub fn remove<Q>(&mut self, key: &Q)
@@ -61,11 +100,14 @@ impl<K: Eq + Hash + Clone, V> TtlCache<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: Eq + Hash + ?Sized,
     {
-        self.map.remove(key);
+        if let Some(e) = self.map.remove(key) {
+            self.bytes -= e.bytes;
+        }
     }
 
     pub fn clear(&mut self) {
         self.map.clear();
+        self.bytes = 0;
     }
 
     pub fn len(&self) -> usize {
@@ -88,6 +130,27 @@ mod tests {
         c.insert("k".into(), 1, t0, 300_000);
         assert!(c.get("k", t0.plus_millis(299_999)).is_some());
         assert!(c.get("k", t0.plus_millis(300_000)).is_none());
+    }
+
+    #[test]
+    fn keeps_within_its_byte_budget_evicting_the_soonest_to_expire() {
+        let mut c: TtlCache<u32, ()> = TtlCache::with_byte_budget(100, 1000);
+        let t0 = VirtualTime::from_secs(1);
+        assert_eq!(c.insert_sized(1, (), t0, 5_000, 400), 0);
+        assert_eq!(c.insert_sized(2, (), t0, 9_000, 400), 0);
+        assert_eq!(c.insert_sized(3, (), t0, 7_000, 400), 1, "one must go to fit");
+        assert!(c.get(&1, t0).is_none() && c.get(&2, t0).is_some() && c.get(&3, t0).is_some());
+        assert_eq!(c.bytes(), 800);
+        assert_eq!(c.insert_sized(4, (), t0, 1_000, 2_000), 0, "larger than the budget: not stored");
+        assert!(c.get(&4, t0).is_none());
+        c.insert_sized(2, (), t0, 9_000, 100);
+        assert_eq!(c.bytes(), 500, "replacing an entry releases its old bytes");
+        // Expired entries are swept before any live one is evicted.
+        assert_eq!(c.insert_sized(5, (), t0.plus_millis(8_000), 1_000, 800), 0);
+        assert!(c.get(&2, t0.plus_millis(8_000)).is_some());
+        c.remove(&5);
+        c.clear();
+        assert_eq!(c.bytes(), 0);
     }
 
     #[test]

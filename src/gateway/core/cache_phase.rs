@@ -5,6 +5,7 @@
 use super::definition::{ApiType, CacheControlStrategy};
 use super::gateway::{CachedResponse, Gateway, ParamRef};
 use super::http::Response;
+use super::iam::{INVALIDATE_CACHE, caller};
 use super::phases::param_value;
 use super::pipeline::Flow;
 use super::responses::GatewayError;
@@ -72,36 +73,45 @@ impl Gateway {
             .req
             .header("cache-control")
             .is_some_and(|v| v.split(',').any(|d| d.trim().eq_ignore_ascii_case("max-age=0")));
-        let mut note = "";
+        let mut note = String::new();
         if wants_refresh {
-            let allowed = !cfg.require_authorization || flow.key.is_some_and(|k| self.keys[k].can_invalidate);
+            let signer = caller(&self.principals, flow.req);
+            let allowed = !cfg.require_authorization || signer.is_some_and(|p| p.can_invalidate);
             if allowed {
                 self.cache.remove(&key);
                 flow.cache = Some(CacheStatus::Invalidated);
                 flow.cache_key = Some(key);
                 trace.push_with(Phase::Cache, Outcome::Passed, || {
-                    format!(
-                        "Cache-Control: max-age=0 from a caller allowed to invalidate: entry for {} dropped, fetching afresh",
-                        self.cache_desc(flow, ri)
-                    )
+                    let who = match signer {
+                        Some(p) if cfg.require_authorization => format!(
+                            "from IAM principal {} (SigV4 access key {}), allowed {INVALIDATE_CACHE}; AWS would also verify the signature, this sandbox only reads the key id",
+                            p.name, p.access_key_id
+                        ),
+                        _ => "from any caller (requireAuthorizationForCacheControl is false)".to_owned(),
+                    };
+                    format!("Cache-Control: max-age=0 {who}: entry for {} dropped, fetching afresh", self.cache_desc(flow, ri))
                 });
                 return Ok(None);
             }
+            let why = match signer {
+                Some(p) => format!("IAM principal {} is not allowed {INVALIDATE_CACHE}", p.name),
+                None => format!(
+                    "the request is not signed (SigV4) by an IAM principal allowed {INVALIDATE_CACHE}; an API key cannot grant it"
+                ),
+            };
             match cfg.strategy {
                 CacheControlStrategy::FailWith403 => {
-                    trace.push(
-                        Phase::Cache,
-                        Outcome::Rejected,
-                        "Cache-Control: max-age=0 from a caller not allowed to invalidate the cache; the stage says FAIL_WITH_403",
-                    );
+                    trace.push_with(Phase::Cache, Outcome::Rejected, || {
+                        format!("Cache-Control: max-age=0, but {why}; the stage says FAIL_WITH_403")
+                    });
                     return Err(GatewayError::CacheInvalidationDenied);
                 }
                 CacheControlStrategy::SucceedWithResponseHeader => {
                     flow.cache_warning = true;
-                    note = "; Cache-Control: max-age=0 ignored (caller may not invalidate; a Warning header says so)";
+                    note = format!("; Cache-Control: max-age=0 ignored ({why}; a Warning header says so)");
                 }
                 CacheControlStrategy::SucceedWithoutResponseHeader => {
-                    note = "; Cache-Control: max-age=0 silently ignored (caller may not invalidate)";
+                    note = format!("; Cache-Control: max-age=0 silently ignored ({why})");
                 }
             }
         }
@@ -142,9 +152,19 @@ impl Gateway {
         } else if resp.body.len() > MAX_CACHED_BYTES {
             trace.append(Phase::Cache, || ", not stored (over the 1 MB cached-response limit)".to_owned());
         } else {
+            let bytes = resp.body.len() + resp.headers.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>();
             let cached = CachedResponse { status, headers: resp.headers.clone(), body: resp.body.clone() };
-            self.cache.insert(key, cached, flow.now, ttl_ms);
+            let evicted = self.cache.insert_sized(key, cached, flow.now, ttl_ms, bytes);
             trace.append(Phase::Cache, || format!(", stored for {} s", ttl_ms / 1000));
+            if evicted > 0 {
+                trace.append(Phase::Cache, || {
+                    format!(
+                        "; {} evicted to stay within this sandbox's {} MiB cache budget (AWS would size the cache at 0.5 GB or more)",
+                        crate::text::plural_as(evicted, "older entry", "older entries"),
+                        self.cache.max_bytes() / (1024 * 1024)
+                    )
+                });
+            }
         }
     }
 }

@@ -13,8 +13,12 @@ fn origin_allowed(c: &CorsDef, origin: &str) -> Option<String> {
     c.allow_origins.iter().any(|o| o.eq_ignore_ascii_case(origin)).then(|| origin.to_owned())
 }
 
-/// Answers a preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`), or `None`
-/// when the request is not one.
+/// A preflight: `OPTIONS` with `Origin` and `Access-Control-Request-Method`.
+pub(crate) fn is_preflight(req: &Request) -> bool {
+    req.method == "OPTIONS" && req.header("origin").is_some() && req.header("access-control-request-method").is_some()
+}
+
+/// Answers a preflight, or `None` when the request is not one.
 pub(crate) fn preflight(c: &CorsDef, req: &Request) -> Option<Response> {
     if req.method != "OPTIONS" {
         return None;

@@ -28,6 +28,9 @@ pub struct ApiDefinition {
     pub usage_plans: Vec<UsagePlanDef>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub api_keys: Vec<ApiKeyDef>,
+    /// IAM callers: who signs requests (SigV4) and which `execute-api` actions they may use.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub iam_principals: Vec<IamPrincipalDef>,
     /// HTTP APIs only: API Gateway's built-in CORS configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cors: Option<CorsDef>,
@@ -333,9 +336,22 @@ pub struct ApiKeyDef {
     pub value: String,
     #[serde(default = "yes")]
     pub enabled: bool,
-    /// Stands in for the IAM permission `execute-api:InvalidateCache`.
+    /// Read only to refuse it with an explanation: AWS has no such API-key setting (cache
+    /// invalidation is the IAM permission `execute-api:InvalidateCache`; see `iamPrincipals`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_invalidate_cache: Option<bool>,
+}
+
+/// An IAM principal that signs its requests with SigV4.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IamPrincipalDef {
+    pub name: String,
+    /// The access key id in its signatures' `Credential=` (`AKIA…`).
+    pub access_key_id: String,
+    /// Allowed actions; `execute-api:InvalidateCache` is the one the sandbox checks.
     #[serde(default)]
-    pub can_invalidate_cache: bool,
+    pub allow: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

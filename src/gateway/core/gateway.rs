@@ -95,7 +95,6 @@ pub(crate) struct KeyInfo {
     /// Shared with each request's trace, so not copied per request.
     pub name: Arc<str>,
     pub enabled: bool,
-    pub can_invalidate: bool,
     /// The usage plan covering this stage, if any.
     pub plan: Option<usize>,
 }
@@ -142,6 +141,7 @@ pub struct Gateway {
     // keys costs less per request than hashing one.
     pub(crate) keys_by_value: BTreeMap<String, usize>,
     pub(crate) keys: Vec<KeyInfo>,
+    pub(crate) principals: Vec<crate::gateway::core::iam::Principal>,
     pub(crate) plans: Vec<PlanInfo>,
     pub(crate) overrides: BTreeMap<String, CompiledGatewayResponse>,
     pub(crate) cors: Option<CorsDef>,
@@ -160,6 +160,10 @@ pub struct Gateway {
     /// `{apiId}.execute-api.us-east-1.amazonaws.com`, for `$context.domainName` and the log.
     pub(crate) domain_name: String,
 }
+
+/// The sandbox's byte budget for the stage response cache. AWS sells caches of 0.5 GB and up
+/// (`cacheClusterSize`); a learner's laptop gets 32 MiB, and entries closest to expiry make room.
+pub const RESPONSE_CACHE_BUDGET: usize = 32 * 1024 * 1024;
 
 fn route_key(method: &str, path: &str) -> String {
     if path == "$default" { "$default".to_owned() } else { format!("{} {path}", method.to_ascii_uppercase()) }
@@ -240,7 +244,6 @@ impl Gateway {
             .map(|k| KeyInfo {
                 name: k.name.as_str().into(),
                 enabled: k.enabled,
-                can_invalidate: k.can_invalidate_cache,
                 plan: def
                     .usage_plans
                     .iter()
@@ -268,6 +271,7 @@ impl Gateway {
             authorizers,
             keys_by_value,
             keys,
+            principals: def.iam_principals.iter().map(crate::gateway::core::iam::Principal::from_def).collect(),
             plans,
             overrides: compile_overrides(&def.gateway_responses),
             cors: def.cors.clone(),
@@ -275,7 +279,7 @@ impl Gateway {
             plan_buckets: BTreeMap::new(),
             account_bucket: TokenBucket::new(def.account.throttle),
             quotas: BTreeMap::new(),
-            cache: TtlCache::new(10_000),
+            cache: TtlCache::with_byte_budget(10_000, RESPONSE_CACHE_BUDGET),
             auth_cache: TtlCache::new(10_000),
             handlers: Handlers::new(),
             metrics: Metrics::default(),

@@ -17,6 +17,11 @@ pub struct Request {
     pub source_ip: String,
     /// Set when the server shell has already refused the request (see [`ShellRefusal`]).
     pub refusal: Option<ShellRefusal>,
+    /// The resource path as sent when it differs from `path`: `//pets` routes as `/pets`, but
+    /// payload 1.0's `requestContext.path` and `$context.path` show the slashes as sent.
+    pub raw_path: Option<String>,
+    /// The query string as sent, undecoded (`a=1;b=2`); `None` when there was none.
+    pub raw_query: Option<String>,
 }
 
 /// Why the server shell answers a request without running the pipeline: it knows something the
@@ -39,6 +44,7 @@ impl Request {
             method: method.to_ascii_uppercase(),
             path: if path.is_empty() { "/".to_owned() } else { path.to_owned() },
             query: parse_query(query),
+            raw_query: (!query.is_empty()).then(|| query.to_owned()),
             source_ip: "127.0.0.1".to_owned(),
             ..Self::default()
         }
@@ -80,6 +86,19 @@ impl Request {
     /// The last value of a query parameter, as payload 1.0's `queryStringParameters` keeps it.
     pub fn query_param(&self, name: &str) -> Option<&str> {
         self.query.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The path as sent (see `raw_path`).
+    pub fn path_as_sent(&self) -> &str {
+        self.raw_path.as_deref().unwrap_or(&self.path)
+    }
+
+    /// REST APIs split query values at `;` as well as `&` ("results in the data being split",
+    /// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html):
+    /// the query re-read that way, or `None` when the query has no raw `;`.
+    pub(crate) fn query_split_at_semicolons(&self) -> Option<Vec<(String, String)>> {
+        let raw = self.raw_query.as_deref().filter(|q| q.contains(';'))?;
+        Some(parse_query(&raw.replace(';', "&")))
     }
 
     /// `a=1&b=2`, re-encoded, for payload 2.0's `rawQueryString` and access logs.
@@ -139,16 +158,30 @@ impl Response {
 
 /// Splits the stage off a URL path the way API Gateway's default endpoint does:
 /// `/dev/pets/7` with stage `dev` → `Some("/pets/7")`. A `$default` stage has no prefix.
-/// For the server shell, which receives full paths and feeds the core resource paths.
+/// Extra slashes before the stage are ignored (`//dev/pets` is served). For the server shell,
+/// which receives full paths and feeds the core resource paths.
 pub fn strip_stage<'a>(path: &'a str, stage: &str) -> Option<&'a str> {
     if stage == "$default" {
         return Some(path);
     }
-    let rest = path.strip_prefix('/')?.strip_prefix(stage)?;
+    let rest = path.trim_start_matches('/').strip_prefix(stage)?;
     match rest {
         "" => Some("/"),
         r if r.starts_with('/') => Some(r),
         _ => None,
+    }
+}
+
+/// The resource path a stage-stripped path routes as, and the path as sent when that differs:
+/// leading slashes fold into one (`//pets` → `/pets`), later ones stay (`/a//b`). AWS does the
+/// same (LocalStack's AWS-validated snapshots `invocation-payload-with-prepended-slash` and
+/// `invocation-payload-with-double-slash`, tests/aws/services/apigateway/test_apigateway_lambda).
+pub fn fold_leading_slashes(path: &str) -> (&str, Option<&str>) {
+    if path.starts_with("//") {
+        let folded = &path[path.len() - path.trim_start_matches('/').len() - 1..];
+        (folded, Some(path))
+    } else {
+        (path, None)
     }
 }
 
@@ -245,5 +278,13 @@ mod tests {
         assert_eq!(strip_stage("/dev", "dev"), Some("/"));
         assert_eq!(strip_stage("/development/x", "dev"), None);
         assert_eq!(strip_stage("/pets", "$default"), Some("/pets"));
+        assert_eq!(strip_stage("//dev/pets", "dev"), Some("/pets"));
+        assert_eq!(fold_leading_slashes("//pets"), ("/pets", Some("//pets")));
+        assert_eq!(fold_leading_slashes("/a//b"), ("/a//b", None));
+        assert_eq!(fold_leading_slashes("//"), ("/", Some("//")));
+        let r = Request::new("GET", "/x?a=1;b=%3B&c=2");
+        assert_eq!(r.query_param("a"), Some("1;b=;"));
+        let split = r.query_split_at_semicolons().unwrap_or_default();
+        assert_eq!(split, vec![("a".into(), "1".into()), ("b".into(), ";".into()), ("c".into(), "2".into())]);
     }
 }

@@ -5,7 +5,8 @@
 //! request ids derive from a counter and that time. Modules, in pipeline order:
 //! `definition` (the JSON format) and `check`/`rules`/`locate` (validation with JSON paths);
 //! `gateway` (compiled state), `pipeline` (`handle`), `phases` (receive, route, API key,
-//! throttle, quota, validation), `auth` + `jwt`, `cache_phase` + `cache`, `integration`,
+//! throttle, quota, validation), `auth` + `jwt`, `cache_phase` + `cache` + `iam` (who may
+//! invalidate), `integration`,
 //! `responses` (gateway errors), `cors`; and the instruments `trace`, `metrics`, `access_log`.
 //! WebSocket APIs have their own engine in `ws`, which shares the trace, templates and policies.
 
@@ -20,6 +21,7 @@ pub mod fuzzing;
 mod gateway;
 pub mod handlers;
 pub mod http;
+pub mod iam;
 pub mod integration;
 pub mod jwt;
 mod locate;
@@ -42,7 +44,7 @@ pub mod ws;
 
 pub use check::{DefinitionProblem, check_definition, validate_definition};
 pub use definition::{ApiDefinition, ApiType};
-pub use gateway::{BucketLevel, Gateway, GatewayBuildError};
+pub use gateway::{BucketLevel, Gateway, GatewayBuildError, RESPONSE_CACHE_BUDGET};
 pub use http::{Request, Response, ShellRefusal};
 pub use metrics::{MetricDatum, MetricsSnapshot, Stat};
 pub use pipeline::{CACHE_TEACHING_HEADER, GATEWAY_OVERHEAD_MS};

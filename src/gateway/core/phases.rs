@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::cors;
-use super::definition::{ApiType, RequestValidator};
+use super::definition::{AWS_MAX_PAYLOAD, ApiType, RequestValidator};
 use super::gateway::{Gateway, ParamRef};
 use super::http::ShellRefusal;
 use super::http::{Response, header_value};
@@ -16,7 +16,7 @@ use super::responses::GatewayError;
 use super::throttle::{Take, TokenBucket};
 use super::trace::{Outcome, Phase, Trace};
 
-fn fmt_bytes(n: u64) -> String {
+pub(crate) fn fmt_bytes(n: u64) -> String {
     if n >= 1024 * 1024 {
         format!("{:.1} MB", n as f64 / (1024.0 * 1024.0))
     } else if n >= 1024 {
@@ -69,14 +69,21 @@ impl Gateway {
         if size > self.max_payload {
             trace.push_with(Phase::Receive, Outcome::Rejected, || {
                 format!(
-                    "body is {}, over the {} payload limit (AWS allows 10 MB)",
+                    "body is {}, over the {} payload limit{}",
                     fmt_bytes(size),
-                    fmt_bytes(self.max_payload)
+                    fmt_bytes(self.max_payload),
+                    self.cap_note(size)
                 )
             });
-            return Err(GatewayError::RequestTooLarge);
+            return Err(GatewayError::RequestTooLarge { sandbox_cap: self.sandbox_cap(size) });
         }
-        if let Some(c) = &self.cors
+        if self.cors.is_some() && cors::is_preflight(flow.req) && self.preflight_goes_to_a_route(flow) {
+            trace.push(
+                Phase::Receive,
+                Outcome::Passed,
+                "CORS preflight, but the $default route (or an OPTIONS route) catches OPTIONS too, so the route's authorizer and integration answer it, not the built-in CORS; an OPTIONS /{proxy+} route without an authorizer lets preflights through",
+            );
+        } else if let Some(c) = &self.cors
             && let Some(resp) = cors::preflight(c, flow.req)
         {
             trace.push(
@@ -102,18 +109,43 @@ impl Gateway {
         Ok(None)
     }
 
+    /// The sandbox's cap when it, not AWS's 10 MB, refuses a body of `size` bytes.
+    fn sandbox_cap(&self, size: u64) -> Option<u64> {
+        (self.max_payload < AWS_MAX_PAYLOAD && size <= AWS_MAX_PAYLOAD).then_some(self.max_payload)
+    }
+
+    fn cap_note(&self, size: u64) -> &'static str {
+        if self.sandbox_cap(size).is_some() {
+            " (AWS would accept it: AWS allows 10 MB; this sandbox's cap is lower)"
+        } else {
+            " (AWS allows 10 MB)"
+        }
+    }
+
+    /// Whether a preflight reaches a route instead of the built-in CORS answer: the `$default`
+    /// route catches every method, OPTIONS included, and an `OPTIONS` route is the documented
+    /// way to answer preflights yourself
+    /// (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html).
+    fn preflight_goes_to_a_route(&self, flow: &Flow<'_>) -> bool {
+        self.router.route(&flow.req.method, &flow.req.path).is_some_and(|m| {
+            let r = &self.routes[m.route];
+            r.path == "$default" || r.method.eq_ignore_ascii_case("OPTIONS")
+        })
+    }
+
     /// The trace step for a request the server shell refused before the pipeline ran.
     pub(crate) fn phase_shell_refusal(&self, refusal: &ShellRefusal, trace: &mut Trace) -> GatewayError {
         match refusal {
             ShellRefusal::BodyTooLarge { bytes } => {
                 trace.push_with(Phase::Receive, Outcome::Rejected, || {
                     format!(
-                        "body is over the {} payload limit (AWS allows 10 MB); the server stopped reading it after {}",
+                        "body is over the {} payload limit{}; the server stopped reading it after {}",
                         fmt_bytes(self.max_payload),
+                        self.cap_note(*bytes),
                         fmt_bytes(*bytes)
                     )
                 });
-                GatewayError::RequestTooLarge
+                GatewayError::RequestTooLarge { sandbox_cap: self.sandbox_cap(*bytes) }
             }
             ShellRefusal::WrongStage { stage } => {
                 let (err, answer) = match self.api_type {

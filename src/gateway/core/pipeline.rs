@@ -91,6 +91,17 @@ impl Gateway {
     /// Never panics and never reads a clock: the same sequence of `(request, now)` pairs gives
     /// the same responses and traces, byte for byte, whatever the mode.
     pub fn handle(&mut self, req: &Request, now: VirtualTime, mode: TraceMode) -> (Response, Option<Trace>) {
+        let split;
+        let req = match self.api_type {
+            ApiType::Rest => match req.query_split_at_semicolons() {
+                Some(query) => {
+                    split = Request { query, ..req.clone() };
+                    &split
+                }
+                None => req,
+            },
+            ApiType::Http => req,
+        };
         self.counter += 1;
         let (mut request_id, apigw_id) = request_ids(self.counter, now);
         if self.api_type == ApiType::Http {

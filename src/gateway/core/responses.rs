@@ -38,7 +38,11 @@ pub enum GatewayError {
         missing: Vec<String>,
     },
     BadRequestBody,
-    RequestTooLarge,
+    /// Over the payload limit. `sandbox_cap` is set when the limit was the sandbox's own,
+    /// below AWS's 10 MB, and AWS would have taken the body: the answer says so.
+    RequestTooLarge {
+        sandbox_cap: Option<u64>,
+    },
     IntegrationTimeout,
     /// The Lambda proxy response did not have the required shape, or the function failed.
     MalformedProxyResponse,
@@ -62,7 +66,7 @@ impl GatewayError {
             Self::QuotaExceeded => "QUOTA_EXCEEDED",
             Self::BadRequestParameters { .. } => "BAD_REQUEST_PARAMETERS",
             Self::BadRequestBody => "BAD_REQUEST_BODY",
-            Self::RequestTooLarge => "REQUEST_TOO_LARGE",
+            Self::RequestTooLarge { .. } => "REQUEST_TOO_LARGE",
             Self::IntegrationTimeout => "INTEGRATION_TIMEOUT",
             Self::MalformedProxyResponse => "DEFAULT_5XX",
             Self::ApiConfigurationError => "API_CONFIGURATION_ERROR",
@@ -80,7 +84,7 @@ impl GatewayError {
             Self::Unauthorized | Self::InvalidJwt { .. } => 401,
             Self::Throttled | Self::QuotaExceeded => 429,
             Self::BadRequestParameters { .. } | Self::BadRequestBody => 400,
-            Self::RequestTooLarge => 413,
+            Self::RequestTooLarge { .. } => 413,
             Self::AuthorizerFailure | Self::ApiConfigurationError => 500,
             Self::IntegrationTimeout if api == ApiType::Http => 503,
             Self::IntegrationTimeout => 504,
@@ -109,7 +113,11 @@ impl GatewayError {
                 format!("Missing required request parameters: [{}]", missing.join(", "))
             }
             Self::BadRequestBody => "Invalid request body".to_owned(),
-            Self::RequestTooLarge => "Request Too Long".to_owned(),
+            Self::RequestTooLarge { sandbox_cap: None } => "Request Too Long".to_owned(),
+            Self::RequestTooLarge { sandbox_cap: Some(cap) } => format!(
+                "Request Too Long: the body is over this sandbox's {} cap; AWS accepts bodies up to 10 MB",
+                crate::gateway::core::phases::fmt_bytes(*cap)
+            ),
             Self::IntegrationTimeout if http => "Service Unavailable".to_owned(),
             Self::IntegrationTimeout => "Endpoint request timed out".to_owned(),
             Self::MalformedProxyResponse | Self::ApiConfigurationError if http => "Internal Server Error".to_owned(),
@@ -144,7 +152,7 @@ impl GatewayError {
             Self::Throttled => "TooManyRequestsException",
             Self::QuotaExceeded => "LimitExceededException",
             Self::BadRequestParameters { .. } | Self::BadRequestBody => "BadRequestException",
-            Self::RequestTooLarge => "RequestTooLargeException",
+            Self::RequestTooLarge { .. } => "RequestTooLargeException",
             Self::IntegrationTimeout | Self::MalformedProxyResponse | Self::ApiConfigurationError => {
                 "InternalServerErrorException"
             }
@@ -164,7 +172,7 @@ impl GatewayError {
             Self::Throttled => "a token bucket was empty",
             Self::QuotaExceeded => "the usage plan's quota for this period is used up",
             Self::BadRequestParameters { .. } | Self::BadRequestBody => "the request validator rejected the request",
-            Self::RequestTooLarge => "the body is over the payload limit",
+            Self::RequestTooLarge { .. } => "the body is over the payload limit",
             Self::IntegrationTimeout => "the integration did not answer within its timeout",
             Self::MalformedProxyResponse => "the Lambda proxy response was not {statusCode, headers, body…}",
             Self::ApiConfigurationError => "the API's own configuration failed (template or response mapping)",
@@ -220,7 +228,9 @@ pub(crate) fn error_response(
     let mut status = err.status(api);
     let mut body = err.default_body(api);
     let mut extra_headers: Vec<(String, String)> = Vec::new();
-    if api == ApiType::Rest {
+    // AWS does not apply customisations to the 413 REQUEST_TOO_LARGE response, not even
+    // DEFAULT_4XX's (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
+    if api == ApiType::Rest && !matches!(err, GatewayError::RequestTooLarge { .. }) {
         let fallback = if status >= 500 { "DEFAULT_5XX" } else { "DEFAULT_4XX" };
         let specific = overrides.get(err.response_type());
         let default = overrides.get(fallback);

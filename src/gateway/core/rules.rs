@@ -135,6 +135,11 @@ impl V<'_> {
             self.rest_only(p!["gatewayResponses", k], "gatewayResponses");
             if !RESPONSE_TYPES.contains(&k.as_str()) {
                 self.err(p!["gatewayResponses", k], format!("'{k}' is not a gateway response type"));
+            } else if k == "REQUEST_TOO_LARGE" {
+                self.err(
+                    p!["gatewayResponses", k],
+                    "AWS does not support customising the 413 REQUEST_TOO_LARGE gateway response (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html)",
+                );
             }
             if g.status_code.is_some_and(|s| !(100..=599).contains(&s)) {
                 self.err(p!["gatewayResponses", k, "statusCode"], "statusCode must be 100–599");
@@ -364,6 +369,33 @@ impl V<'_> {
             }
             if k.value.len() < 20 || k.value.len() > 128 {
                 self.err(p!["apiKeys", i, "value"], "an API key value is 20 to 128 characters long, as on AWS");
+            }
+            if k.can_invalidate_cache.is_some() {
+                self.err(
+                    p!["apiKeys", i, "canInvalidateCache"],
+                    "API keys cannot invalidate the cache on AWS: that is the IAM permission execute-api:InvalidateCache on a SigV4-signed request; declare the caller under iamPrincipals with \"allow\": [\"execute-api:InvalidateCache\"]",
+                );
+            }
+        }
+        let mut seen_ids = HashSet::new();
+        for (i, pr) in d.iam_principals.iter().enumerate() {
+            let id = &pr.access_key_id;
+            if !(16..=128).contains(&id.len()) || !id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+                self.err(
+                    p!["iamPrincipals", i, "accessKeyId"],
+                    "an access key id is 16 to 128 upper-case letters and digits, such as AKIAIOSFODNN7EXAMPLE",
+                );
+            }
+            if !seen_ids.insert(id) {
+                self.err(p!["iamPrincipals", i, "accessKeyId"], "two principals have the same access key id");
+            }
+            for (j, action) in pr.allow.iter().enumerate() {
+                if !crate::gateway::core::iam::ACTIONS.contains(&action.as_str()) {
+                    self.err(
+                        p!["iamPrincipals", i, "allow", j],
+                        format!("'{action}' is not an action this sandbox checks (only execute-api:InvalidateCache)"),
+                    );
+                }
             }
         }
     }

@@ -1,10 +1,12 @@
-//! The accept loop: the connection cap, hyper's HTTP/1.1 settings (parser limits and the
-//! slow-client timeout), the log's flushing, and a graceful stop that lets in-flight requests
-//! finish.
+//! The accept loop: the connection cap and each client's share of it, hyper's HTTP/1.1
+//! settings (parser limits and the slow-client timeout, shorter under load), the log's flushing,
+//! and a graceful stop that lets in-flight requests finish.
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::net::SocketAddr;
-use std::sync::Arc;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use hyper::server::conn::http1;
@@ -13,6 +15,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 
+use super::case::{CaseNotes, CaseStream};
 use super::service::Peer;
 use super::{Refused, ServerEvent, Shared, service};
 
@@ -23,21 +26,15 @@ pub const GRACE: Duration = Duration::from_secs(3);
 /// for busy ones, flushes the log and returns (the runtime's drop cancels whatever is left).
 pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, stop: impl Future<Output = ()>) {
     let max = shared.limits.max_connections.clamp(1, Semaphore::MAX_PERMITS);
+    let per_client = shared.limits.max_connections_per_client.max(1);
     let permits = Arc::new(Semaphore::new(max));
-    let mut builder = http1::Builder::new();
-    builder
-        .timer(TokioTimer::new())
-        // Also bounds an idle keep-alive connection: hyper starts the timer when it waits for
-        // the next request's head.
-        .header_read_timeout(shared.limits.header_read_timeout)
-        // hyper copies each body after the head and writes once, instead of queueing both for
-        // `writev`: one system call per response.
-        .writev(false)
-        .max_headers(shared.limits.hyper_max_headers())
-        .max_header_size(shared.limits.hyper_max_header_bytes())
-        .max_buf_size(shared.limits.hyper_max_buf());
-    let builder = Arc::new(builder);
+    let clients: Arc<Mutex<HashMap<IpAddr, usize>>> = Arc::default();
+    let builder = Arc::new(http1_builder(&shared, shared.limits.header_read_timeout));
+    let busy_builder =
+        Arc::new(http1_builder(&shared, shared.limits.busy_header_timeout.min(shared.limits.header_read_timeout)));
     let (closing_tx, closing_rx) = watch::channel(false);
+    // Bumped when the server gets busy: every idle keep-alive connection then closes.
+    let (pressure_tx, _) = watch::channel(0u64);
     let flusher = tokio::spawn({
         let shared = Arc::clone(&shared);
         async move {
@@ -61,6 +58,19 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, stop: impl F
                 }
             },
         };
+        let Some(share) = ClientShare::take(&clients, addr.ip(), per_client) else {
+            drop(stream);
+            shared.notify(|| {
+                refused(
+                    addr,
+                    format!(
+                        "connection closed: {} already has {per_client} open (the sandbox's per-client share of {max})",
+                        addr.ip()
+                    ),
+                )
+            });
+            continue;
+        };
         let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
             drop(stream);
             shared.notify(|| {
@@ -68,26 +78,57 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, stop: impl F
             });
             continue;
         };
+        // Over three quarters of the slots taken: idle keep-alive connections make room, and
+        // this one gets the short header deadline.
+        let in_use = max - permits.available_permits();
+        let busy = in_use * 4 > max * 3;
+        if busy {
+            pressure_tx.send_modify(|n| *n += 1);
+        }
+        let mut pressure = pressure_tx.subscribe();
+        let builder = Arc::clone(if busy { &busy_builder } else { &builder });
+        let header_note = if busy {
+            format!(
+                "{} ms, shortened because the sandbox is near its connection cap",
+                shared.limits.busy_header_timeout.min(shared.limits.header_read_timeout).as_millis()
+            )
+        } else {
+            format!("{} ms", shared.limits.header_read_timeout.as_millis())
+        };
         // Responses are small and written whole; Nagle would only add latency.
         let _ = stream.set_nodelay(true);
         let shared = Arc::clone(&shared);
-        let builder = Arc::clone(&builder);
         let mut closing = closing_rx.clone();
         tokio::spawn(async move {
             let _permit = permit;
-            let peer = Peer { addr, ip: addr.ip().to_string() };
+            let _share = share;
+            let case = Arc::new(CaseNotes::default());
+            let served = Arc::new(AtomicBool::new(false));
+            let peer = Peer { addr, ip: addr.ip().to_string(), case: Arc::clone(&case), served: Arc::clone(&served) };
             let svc_shared = Arc::clone(&shared);
             let svc = service_fn(move |req| service::call(&svc_shared, &peer, req));
             // A client that stops reading would hold its slot for ever; writes time out instead.
             let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
             stream.set_write_timeout(Some(shared.limits.write_timeout));
-            let conn = builder.serve_connection(TokioIo::new(Box::pin(stream)), svc);
+            let stream = CaseStream::new(Box::pin(stream), case);
+            let conn = builder.serve_connection(TokioIo::new(stream), svc);
             tokio::pin!(conn);
-            let result = tokio::select! {
-                result = conn.as_mut() => result,
-                _ = closing.changed() => {
-                    conn.as_mut().graceful_shutdown();
-                    conn.await
+            let result = loop {
+                tokio::select! {
+                    result = conn.as_mut() => break result,
+                    _ = closing.changed() => {
+                        conn.as_mut().graceful_shutdown();
+                        break conn.await;
+                    }
+                    // Under load, a keep-alive connection that has had its answers makes room:
+                    // at once when idle, after its response when busy. A new one has the short
+                    // header deadline instead.
+                    changed = pressure.changed() => {
+                        if changed.is_err() || served.load(Ordering::Relaxed) {
+                            conn.as_mut().graceful_shutdown();
+                            break conn.await;
+                        }
+                    }
                 }
             };
             if let Err(e) = &result
@@ -103,12 +144,11 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, stop: impl F
                     )
                 });
             } else if result.is_err_and(|e| e.is_timeout()) {
-                let ms = shared.limits.header_read_timeout.as_millis();
                 shared.notify(|| {
                     refused(
                         addr,
                         format!(
-                            "connection closed: no complete request headers within {ms} ms (slow-client protection)"
+                            "connection closed: no complete request headers within {header_note} (slow-client protection)"
                         ),
                     )
                 });
@@ -123,6 +163,54 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, stop: impl F
     flusher.abort();
     if let Some(log) = &shared.log {
         log.flush();
+    }
+}
+
+/// hyper's HTTP/1.1 settings with the given header deadline.
+fn http1_builder(shared: &Shared, header_timeout: Duration) -> http1::Builder {
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        // Also bounds an idle keep-alive connection: hyper starts the timer when it waits for
+        // the next request's head.
+        .header_read_timeout(header_timeout)
+        // hyper copies each body after the head and writes once, instead of queueing both for
+        // `writev`: one system call per response.
+        .writev(false)
+        .max_headers(shared.limits.hyper_max_headers())
+        .max_header_size(shared.limits.hyper_max_header_bytes())
+        .max_buf_size(shared.limits.hyper_max_buf());
+    builder
+}
+
+/// One open connection counted against its client address; dropping it gives the slot back.
+struct ClientShare {
+    clients: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    ip: IpAddr,
+}
+
+impl ClientShare {
+    /// Counts a connection from `ip`, or `None` when `ip` already has `max` open.
+    fn take(clients: &Arc<Mutex<HashMap<IpAddr, usize>>>, ip: IpAddr, max: usize) -> Option<Self> {
+        let mut map = clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let n = map.entry(ip).or_insert(0);
+        if *n >= max {
+            return None;
+        }
+        *n += 1;
+        Some(Self { clients: Arc::clone(clients), ip })
+    }
+}
+
+impl Drop for ClientShare {
+    fn drop(&mut self) {
+        let mut map = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(n) = map.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                map.remove(&self.ip);
+            }
+        }
     }
 }
 

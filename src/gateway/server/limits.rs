@@ -11,8 +11,10 @@ use std::time::Duration;
 /// where AWS has a limit, the doc says how ours compares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
-    /// Request line plus headers, in bytes. Default 16 KiB. Over it: 431 with a JSON message
-    /// (far over it, twice this, hyper itself answers a bare 431 and closes).
+    /// Request line plus headers, in bytes. Default 10,240, AWS's limit ("request line and
+    /// header values", https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html).
+    /// Over it: 431 with a JSON message (far over it, twice this, hyper itself answers a bare
+    /// 431 and closes).
     pub max_header_bytes: usize,
     /// Header fields per request. Default 64. Over it: 431 with a JSON message (past 100,
     /// hyper's parser refuses first with a bare 431).
@@ -34,12 +36,20 @@ pub struct Limits {
     pub write_timeout: Duration,
     /// Open connections at once. Default 256; connections beyond it are closed at once.
     pub max_connections: usize,
+    /// Open connections from one client address at once. Default 128, half the cap, so one
+    /// client (a runaway script, a slow-header attack) cannot take every slot; the rest stay
+    /// for other addresses (on loopback: 127.0.0.2 and so on are other clients).
+    pub max_connections_per_client: usize,
+    /// Under load (over three quarters of the slots taken), a new connection gets this long
+    /// for its request headers instead of `header_read_timeout`, and idle keep-alive
+    /// connections are closed, so slots come free quickly. Default 1 s.
+    pub busy_header_timeout: Duration,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_header_bytes: 16 * 1024,
+            max_header_bytes: 10_240,
             max_headers: 64,
             max_url_len: 10_240,
             max_body_bytes: 1024 * 1024,
@@ -47,6 +57,8 @@ impl Default for Limits {
             body_read_timeout: Duration::from_secs(30),
             write_timeout: Duration::from_secs(10),
             max_connections: 256,
+            max_connections_per_client: 128,
+            busy_header_timeout: Duration::from_secs(1),
         }
     }
 }
@@ -152,7 +164,7 @@ impl ShellAnswer {
         Self {
             status: 431,
             message: format!(
-                "Request Header Fields Too Large: {bytes} bytes of headers, over this sandbox's limit of {max}"
+                "Request Header Fields Too Large: {bytes} bytes of headers (request line included), over the limit of {max} (AWS: 10240)"
             ),
             reason: format!("{bytes} bytes of headers over the {max}-byte limit"),
             close: false,

@@ -1,7 +1,8 @@
 //! The loopback HTTP/1.1 shell around the pure core: binds 127.0.0.1 or ::1 only, turns real
 //! requests into [`Request`]s for [`Gateway::handle`], and reports each one to an observer.
 //!
-//! Submodules: `limits` (the sandbox's caps and the Host check), `service` (one request:
+//! Submodules: `limits` (the sandbox's caps and the Host check), `case` (header-name case on
+//! the wire, which hyper does not keep), `service` (one request:
 //! checks, body, core call, response), `accept` (the accept loop, connection cap, slow-client
 //! timeout, shutdown), `output` (the buffered stdout log), `banner` (the start-up text with
 //! ready-to-paste curl commands), `ws` (the same shell for WebSocket APIs: the socket and the
@@ -15,6 +16,7 @@
 
 mod accept;
 mod banner;
+mod case;
 mod limits;
 mod output;
 mod service;
@@ -101,8 +103,8 @@ pub enum ServeError {
 /// One request the core answered, for live views and the CLI's access log.
 #[derive(Debug, Clone)]
 pub struct Served {
-    /// The request as the core saw it: stage stripped, header names lower-cased by HTTP/1.1
-    /// parsing. A refused oversized body is not included.
+    /// The request as the core saw it: stage stripped, header names as the client spelled them.
+    /// A refused oversized body is not included.
     pub request: Request,
     pub response: Response,
     pub trace: Trace,

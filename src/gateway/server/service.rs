@@ -6,6 +6,7 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError};
 
 use bytes::Bytes;
@@ -14,9 +15,10 @@ use hyper::body::{Body, Incoming};
 use hyper::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, TRANSFER_ENCODING};
 use hyper::{HeaderMap, StatusCode};
 
+use super::case::{CaseNotes, Respeller, ResponseCase};
 use super::limits::{ShellAnswer, host_allowed};
 use super::{Refused, Served, ServerEvent, Shared};
-use crate::gateway::core::http::{HeaderText, parse_query, strip_stage};
+use crate::gateway::core::http::{HeaderText, fold_leading_slashes, parse_query, strip_stage};
 use crate::gateway::{Request, Response, ShellRefusal, TraceMode};
 
 pub(crate) type HyperResponse = hyper::Response<Full<Bytes>>;
@@ -27,6 +29,10 @@ pub(crate) struct Peer {
     pub addr: SocketAddr,
     /// The address as text, written once per connection rather than per request.
     pub ip: String,
+    /// Header-name spellings for this connection's requests and responses.
+    pub case: Arc<CaseNotes>,
+    /// Set once the connection has sent a request: under load it may then be closed when idle.
+    pub served: Arc<AtomicBool>,
 }
 
 /// hyper's service for one request. Everything that needs only the request head runs here, at
@@ -35,6 +41,9 @@ pub(crate) struct Peer {
 /// connection makes hyper allocate a new read buffer.
 pub(crate) fn call(shared: &Arc<Shared>, peer: &Peer, req: hyper::Request<Incoming>) -> Reply {
     let (parts, body) = req.into_parts();
+    peer.served.store(true, Ordering::Relaxed);
+    let spellings = peer.case.take_request();
+    let head_only = parts.method == hyper::Method::HEAD;
     if let Some(answer) = check_head(shared, &parts) {
         shared.notify(|| {
             ServerEvent::Refused(Refused {
@@ -45,7 +54,7 @@ pub(crate) fn call(shared: &Arc<Shared>, peer: &Peer, req: hyper::Request<Incomi
                 reason: answer.reason.clone(),
             })
         });
-        return Box::pin(std::future::ready(Ok(shell_response(&answer))));
+        return Box::pin(std::future::ready(Ok(spelled(&peer.case, head_only, shell_response(&answer)))));
     }
 
     let path = parts.uri.path();
@@ -53,30 +62,37 @@ pub(crate) fn call(shared: &Arc<Shared>, peer: &Peer, req: hyper::Request<Incomi
         None => Some(path),
         Some(stage) => strip_stage(path, stage),
     };
-    let mut request = Request::new(parts.method.as_str(), stripped.unwrap_or(path));
+    let (resource, raw) = fold_leading_slashes(stripped.unwrap_or(path));
+    let mut request = Request::new(parts.method.as_str(), resource);
+    request.raw_path = raw.map(str::to_owned);
     if stripped.is_none() {
         let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
         request.refusal = Some(ShellRefusal::WrongStage { stage: first.to_owned() });
     }
     if let Some(q) = parts.uri.query() {
         request.query = parse_query(q);
+        request.raw_query = Some(q.to_owned());
     }
+    // hyper lower-cases names; the client's own spelling comes from the connection's notes.
+    let mut spell = Respeller::new(spellings);
     request.headers = parts
         .headers
         .iter()
-        .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(k, v)| (spell.name(k.as_str()), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
     peer.ip.clone_into(&mut request.source_ip);
 
     if request.refusal.is_some() || body.is_end_stream() {
         // The body of a wrong-stage request is never needed; don't wait for it.
         let close = !body.is_end_stream();
-        return Box::pin(std::future::ready(Ok(answer(shared, peer.addr, request, close))));
+        let resp = answer(shared, peer.addr, request, close);
+        return Box::pin(std::future::ready(Ok(spelled(&peer.case, head_only, resp))));
     }
     // Only a refusal report needs the target as sent; keep it only if someone listens.
     let target = shared.observer.is_some().then(|| target_of(&parts.uri));
     drop(parts);
     let shared = Arc::clone(shared);
+    let case = Arc::clone(&peer.case);
     let peer = peer.addr;
     Box::pin(async move {
         let resp = match read_body(&shared, body).await {
@@ -101,13 +117,13 @@ pub(crate) fn call(shared: &Arc<Shared>, peer: &Peer, req: hyper::Request<Incomi
                 shell_response(&shell)
             }
         };
-        Ok(resp)
+        Ok(spelled(&case, head_only, resp))
     })
 }
 
 /// The core's answer under the lock, written to the access log and reported to the observer,
 /// as a hyper response.
-fn answer(shared: &Shared, peer: SocketAddr, request: Request, close: bool) -> HyperResponse {
+fn answer(shared: &Shared, peer: SocketAddr, request: Request, close: bool) -> Spelled {
     let now = shared.clock.now();
     // The trace's sentences are most of what a request costs the core: record one only for
     // someone who will read it.
@@ -236,7 +252,7 @@ fn wire_value(v: HeaderText) -> Option<HeaderValue> {
 const KEEP_ALIVE_MAX_BODY: usize = 32 * 1024;
 
 /// The core's response on the wire; headers HTTP cannot carry and framing headers are left out.
-fn to_hyper(resp: Response, close: bool) -> HyperResponse {
+fn to_hyper(resp: Response, close: bool) -> Spelled {
     let Response { status, headers, body } = resp;
     // hyper copies each body into the connection's write buffer (see `writev(false)` in
     // `accept`), which keeps its largest size until the connection ends; a connection that
@@ -245,18 +261,20 @@ fn to_hyper(resp: Response, close: bool) -> HyperResponse {
     let mut out = hyper::Response::new(Full::new(body));
     *out.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let map = out.headers_mut();
+    let mut case = ResponseCase::default();
     for (k, v) in headers {
         if let (Some(name), Some(value)) = (wire_name(&k), wire_value(v)) {
             map.append(name, value);
+            case.add(&k);
         }
     }
     if close {
         map.insert(CONNECTION, HeaderValue::from_static("close"));
     }
-    out
+    (out, case)
 }
 
-pub(crate) fn shell_response(answer: &ShellAnswer) -> HyperResponse {
+pub(crate) fn shell_response(answer: &ShellAnswer) -> Spelled {
     let mut out = hyper::Response::new(Full::new(Bytes::from(answer.json_body())));
     *out.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_REQUEST);
     let headers = out.headers_mut();
@@ -265,5 +283,22 @@ pub(crate) fn shell_response(answer: &ShellAnswer) -> HyperResponse {
     if answer.close {
         headers.insert(CONNECTION, HeaderValue::from_static("close"));
     }
-    out
+    let mut case = ResponseCase::default();
+    case.add("Content-Type");
+    (out, case)
+}
+
+/// A response and the spellings its header names should have on the wire.
+pub(crate) type Spelled = (HyperResponse, ResponseCase);
+
+/// Queues the response's spellings for the connection's writer and hands hyper the response.
+fn spelled(notes: &CaseNotes, head_only: bool, (resp, mut case): Spelled) -> HyperResponse {
+    let status = resp.status();
+    let no_body = head_only
+        || status.is_informational()
+        || status == StatusCode::NO_CONTENT
+        || status == StatusCode::NOT_MODIFIED;
+    case.body = if no_body { 0 } else { resp.body().size_hint().exact().unwrap_or(0) };
+    notes.push_response(case);
+    resp
 }

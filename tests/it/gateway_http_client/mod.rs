@@ -42,6 +42,22 @@ impl Conn {
         Conn { stream, buf: Vec::new() }
     }
 
+    /// A connection from a chosen loopback source address (127.0.0.2 is another client to the
+    /// server than 127.0.0.1).
+    pub fn open_from(source: std::net::IpAddr, addr: SocketAddr) -> Conn {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().expect("runtime");
+        let stream = rt.block_on(async {
+            let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+            socket.bind(SocketAddr::new(source, 0)).expect("bind the source address");
+            socket.connect(addr).await.expect("connect")
+        });
+        let stream = stream.into_std().expect("std stream");
+        stream.set_nonblocking(false).expect("blocking");
+        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        stream.set_nodelay(true).expect("nodelay");
+        Conn { stream, buf: Vec::new() }
+    }
+
     pub fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         self.stream.write_all(bytes)
     }

@@ -9,6 +9,8 @@ use crate::gateway::core::gateway::{CompiledRoute, Gateway};
 use crate::gateway::core::pipeline::Flow;
 use crate::gateway::core::responses::GatewayError;
 
+use super::forwarded::proxy_headers;
+
 fn domain(gw: &Gateway) -> String {
     gw.domain_name.clone()
 }
@@ -100,11 +102,11 @@ pub(crate) fn event_v1(gw: &Gateway, flow: &Flow<'_>, route: &CompiledRoute) -> 
     let req = flow.req;
     let mut headers = Map::new();
     let mut multi_headers: Map<String, Value> = Map::new();
-    for (k, v) in &req.headers {
-        headers.insert(k.clone(), Value::String(v.clone()));
+    for (k, v) in proxy_headers(flow) {
         if let Value::Array(a) = multi_headers.entry(k.clone()).or_insert_with(|| Value::Array(Vec::new())) {
             a.push(Value::String(v.clone()));
         }
+        headers.insert(k, Value::String(v));
     }
     let mut query = Map::new();
     let mut multi_query: Map<String, Value> = Map::new();
@@ -123,7 +125,7 @@ pub(crate) fn event_v1(gw: &Gateway, flow: &Flow<'_>, route: &CompiledRoute) -> 
         "extendedRequestId": flow.apigw_id,
         "httpMethod": req.method,
         "identity": identity_v1(gw, flow),
-        "path": stage_path(gw, &req.path),
+        "path": stage_path(gw, req.path_as_sent()),
         "protocol": "HTTP/1.1",
         "requestId": flow.request_id,
         "requestTime": flow.now.clf(),
@@ -161,7 +163,7 @@ pub(crate) fn event_v2(gw: &Gateway, flow: &Flow<'_>, route: &CompiledRoute) -> 
     // Payload 2.0 lower-cases header names and joins repeated values with commas.
     let mut headers: Map<String, Value> = Map::new();
     let mut cookies = Vec::new();
-    for (k, v) in &req.headers {
+    for (k, v) in &proxy_headers(flow) {
         let name = k.to_ascii_lowercase();
         if name == "cookie" {
             cookies.extend(v.split(';').map(|c| Value::String(c.trim().to_owned())));
@@ -267,7 +269,7 @@ pub(crate) fn context_json(gw: &Gateway, flow: &Flow<'_>, error: Option<&Gateway
             "apiKey": api_key,
             "apiKeyId": api_key_id
         },
-        "path": stage_path(gw, &flow.req.path),
+        "path": stage_path(gw, flow.req.path_as_sent()),
         "protocol": "HTTP/1.1",
         "requestId": flow.request_id,
         "requestTime": flow.now.clf(),

@@ -3,6 +3,7 @@
 //! built-in back ends. This module compiles them; `run.rs` executes the three integration phases.
 
 mod events;
+mod forwarded;
 mod proxy_response;
 mod run;
 

@@ -7,14 +7,16 @@ use std::borrow::Cow;
 use serde_json::{Value, json};
 
 use super::events::{context_json, event_v1, event_v2};
+use super::forwarded::{backend_headers, trace_header};
 use super::proxy_response::{parse_v1, parse_v2};
 use super::{CompiledIntegration, HeaderSource, IntResponse, PayloadVersion};
+use crate::gateway::core::definition::ApiType;
 use crate::gateway::core::gateway::Gateway;
 use crate::gateway::core::handlers::{BackendRequest, InvokeMode};
 use crate::gateway::core::http::{HeaderText, Response, header_value};
 use crate::gateway::core::pipeline::Flow;
 use crate::gateway::core::responses::GatewayError;
-use crate::gateway::core::template::{InputData, RenderContext, Template};
+use crate::gateway::core::template::{InputData, Overrides, RenderContext, Template};
 use crate::gateway::core::trace::{Outcome, Phase, Trace};
 
 /// The template for the request's content type: an exact match, else `application/json`, else
@@ -88,10 +90,15 @@ fn timed_out(trace: &mut Trace, flow: &mut Flow<'_>, what: &str, took: u64, time
 
 impl Gateway {
     fn render(&self, flow: &Flow<'_>, t: &Template, body: &str) -> Result<String, String> {
+        self.render_full(flow, t, body).map(|(text, _)| text)
+    }
+
+    /// Renders, with what the template wrote to `$context.requestOverride`/`responseOverride`.
+    fn render_full(&self, flow: &Flow<'_>, t: &Template, body: &str) -> Result<(String, Overrides), String> {
         // Building `$context` is most of a MOCK request's cost; most templates never read it.
         let context = if t.needs_context() { context_json(self, flow, None) } else { Value::Null };
         let input = InputData { body, path: &flow.params, query: &flow.req.query, headers: &flow.req.headers };
-        t.render(&RenderContext::new(input, &context, &self.stage_vars)).map_err(|e| e.to_string())
+        t.render_with_overrides(&RenderContext::new(input, &context, &self.stage_vars)).map_err(|e| e.to_string())
     }
 
     pub(crate) fn run_integration(&mut self, flow: &mut Flow<'_>, trace: &mut Trace) -> Result<Response, GatewayError> {
@@ -119,7 +126,7 @@ impl Gateway {
         trace.push_with(
             Phase::IntegrationRequest,
             Outcome::Passed,
-            || format!("Lambda proxy: the whole request becomes a payload {v} event for function {handler}; no mapping template"));
+            || format!("Lambda proxy: the whole request becomes a payload {v} event for function {handler}, with the X-Forwarded-For/Port/Proto and X-Amzn-Trace-Id headers API Gateway adds (port 443 and https, as AWS's endpoint has; this sandbox itself listens on plain HTTP); no mapping template"));
         let inv = self.handlers.invoke_lambda(&handler, &event, InvokeMode::Proxy);
         if inv.duration_ms >= timeout {
             return Err(timed_out(trace, flow, &format!("Lambda {handler}"), inv.duration_ms, timeout));
@@ -157,6 +164,10 @@ impl Gateway {
                 let mut resp = Response { status: r.status, headers, body: r.body.into() };
                 if resp.header("content-type").is_none() {
                     resp.headers.push(("Content-Type".into(), "application/json".into()));
+                }
+                // A REST API's Lambda proxy answer carries the request's X-Ray trace header.
+                if self.api_type == ApiType::Rest && resp.header("x-amzn-trace-id").is_none() {
+                    resp.headers.push(("X-Amzn-Trace-Id".into(), trace_header(flow).into()));
                 }
                 Ok(resp)
             }
@@ -230,10 +241,14 @@ impl Gateway {
         };
         let (handler, timeout) = (handler.clone(), *timeout_ms);
         let body = flow.req.body_text();
+        let mut request_overrides = Vec::new();
         let event = match pick_template(templates, flow.req.header("content-type")) {
-            Some(t) => match self.render(flow, t, &body) {
-                Ok(s) => match serde_json::from_str::<Value>(&s) {
-                    Ok(v) => v,
+            Some(t) => match self.render_full(flow, t, &body) {
+                Ok((s, o)) => match serde_json::from_str::<Value>(&s) {
+                    Ok(v) => {
+                        request_overrides = o.request;
+                        v
+                    }
                     Err(e) => {
                         trace.push_with(Phase::IntegrationRequest, Outcome::Failed, || {
                             format!("the request template did not render JSON ({e}): {s:?}")
@@ -253,6 +268,15 @@ impl Gateway {
         trace.push_with(Phase::IntegrationRequest, Outcome::Passed, || {
             format!("request template mapped the request to the event {event} for Lambda {handler}")
         });
+        if !request_overrides.is_empty() {
+            trace.append(Phase::IntegrationRequest, || {
+                let set: Vec<String> = request_overrides.iter().map(|(kind, k, v)| format!("{kind}.{k}={v}")).collect();
+                format!(
+                    "; $context.requestOverride set {}: they change the integration request's headers, query string or path, which a Lambda function behind an AWS integration never sees (it gets the body only), here as on AWS",
+                    set.join(", ")
+                )
+            });
+        }
         let inv = self.handlers.invoke_lambda(&handler, &event, InvokeMode::Custom);
         if inv.duration_ms >= timeout {
             return Err(timed_out(trace, flow, &format!("Lambda {handler}"), inv.duration_ms, timeout));
@@ -303,10 +327,14 @@ impl Gateway {
             });
             return Err(GatewayError::ApiConfigurationError);
         };
+        let mut overrides = Overrides::default();
         let out_body: bytes::Bytes = match (&sel.literal_body, &sel.template) {
             (Some(text), _) => text.clone(),
-            (None, Some(t)) => match self.render(flow, t, body) {
-                Ok(s) => s.into(),
+            (None, Some(t)) => match self.render_full(flow, t, body) {
+                Ok((s, o)) => {
+                    overrides = o;
+                    s.into()
+                }
                 Err(e) => {
                     trace.push_with(Phase::IntegrationResponse, Outcome::Failed, || {
                         format!("response template failed at {e}")
@@ -329,6 +357,12 @@ impl Gateway {
                 headers.push((name.clone().into(), v.into()));
             }
         }
+        // `$context.responseOverride` from the response template wins over the mapping.
+        for (name, v) in &overrides.response_headers {
+            headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+            headers.push((name.clone().into(), v.clone().into()));
+        }
+        let status = overrides.status.unwrap_or(sel.status);
         trace.push_with(Phase::IntegrationResponse, Outcome::Passed, || {
             let how = match &sel.pattern_src {
                 Some(p) => format!("selectionPattern {p:?} matched"),
@@ -345,7 +379,12 @@ impl Gateway {
                 }
             )
         });
-        Ok(Response { status: sel.status, headers, body: out_body })
+        if let Some(s) = overrides.status {
+            trace.append(Phase::IntegrationResponse, || {
+                format!("; the template set $context.responseOverride.status, so the status is {s}")
+            });
+        }
+        Ok(Response { status, headers, body: out_body })
     }
 
     fn http_proxy(&mut self, flow: &mut Flow<'_>, trace: &mut Trace, ri: usize) -> Result<Response, GatewayError> {
@@ -367,12 +406,12 @@ impl Gateway {
             method: flow.req.method.clone(),
             path: target,
             query: flow.req.query.clone(),
-            headers: flow.req.headers.clone(),
+            headers: backend_headers(self, flow, &backend),
             body: flow.req.body_text(),
         };
         trace.push_with(Phase::IntegrationRequest, Outcome::Passed, || {
             format!(
-                "HTTP proxy: {} {} forwarded to the built-in back end '{backend}' as is (no mapping)",
+                "HTTP proxy: {} {} forwarded to the built-in back end '{backend}' (no mapping); API Gateway sets Host to the back end's host and adds x-amzn-apigateway-api-id, X-Forwarded-For/Port/Proto and X-Amzn-Trace-Id",
                 req.method, req.path
             )
         });

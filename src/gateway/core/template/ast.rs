@@ -11,9 +11,11 @@ pub(crate) enum Node {
         /// The reference as written, printed when its variable is undefined (as Velocity does).
         src: String,
     },
+    /// `#set($var = …)`, `#set($var.key = …)`, `#set($map[$k] = …)`, or deeper:
+    /// `keys` are the steps below `var`, each a property name or an index.
     Set {
         var: String,
-        key: Option<String>,
+        keys: Vec<Expr>,
         expr: Expr,
         line: usize,
     },

@@ -2,7 +2,7 @@
 //! `$stageVariables`, with caps on output size and loop work so no template can stall the core.
 
 use std::cell::OnceCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 use super::TemplateError;
 use super::ast::{BinOp, Expr, Node, Ref, Step};
 use super::jsonpath::JsonPath;
-use super::value::{call_method, loose_eq, text_of, to_text, truthy};
+use super::overrides::Overrides;
+use super::value::{call_method, loose_eq, text_of, to_text, to_text_json_lists, truthy};
 use crate::gateway::core::http::{url_decode, url_encode};
 
 const MAX_OUTPUT: usize = 1024 * 1024;
@@ -50,14 +51,34 @@ impl<'a> RenderContext<'a> {
 struct State<'c, 'a> {
     ctx: &'c RenderContext<'a>,
     vars: HashMap<String, Value>,
+    /// Variables holding a value from `$input.path`, which prints its lists as JSON.
+    json_vars: HashSet<String>,
+    /// `$context.requestOverride` and `$context.responseOverride`, the writable part of `$context`.
+    overrides: Map<String, Value>,
     out: String,
     work: usize,
 }
 
-pub(crate) fn render(nodes: &[Node], ctx: &RenderContext<'_>) -> Result<String, TemplateError> {
-    let mut st = State { ctx, vars: HashMap::new(), out: String::new(), work: 0 };
+pub(crate) fn render(nodes: &[Node], ctx: &RenderContext<'_>) -> Result<(String, Overrides), TemplateError> {
+    let mut st = State {
+        ctx,
+        vars: HashMap::new(),
+        json_vars: HashSet::new(),
+        overrides: Overrides::empty_map(),
+        out: String::new(),
+        work: 0,
+    };
     st.nodes(nodes)?;
-    Ok(st.out)
+    let overrides = Overrides::from_map(&st.overrides);
+    Ok((st.out, overrides))
+}
+
+/// Whether a reference's value came from `$input.path`.
+fn from_input_path(r: &Ref, json_vars: &HashSet<String>) -> bool {
+    match r.root.as_str() {
+        "input" => matches!(r.steps.first(), Some(Step::Call(name, _)) if name == "path"),
+        name => json_vars.contains(name),
+    }
 }
 
 fn err(line: usize, msg: impl Into<String>) -> TemplateError {
@@ -84,26 +105,12 @@ impl State<'_, '_> {
         match node {
             Node::Text(t) => self.out.push_str(t),
             Node::Ref { r, quiet, src } => match self.reference(r)? {
+                Some(v) if from_input_path(r, &self.json_vars) => to_text_json_lists(&v, &mut self.out),
                 Some(v) => to_text(&v, &mut self.out),
                 None if *quiet => {}
                 None => self.out.push_str(src),
             },
-            Node::Set { var, key, expr, line } => {
-                let v = self.expr(expr)?;
-                match key {
-                    None => {
-                        self.vars.insert(var.clone(), v);
-                    }
-                    Some(k) => match self.vars.get_mut(var) {
-                        Some(Value::Object(m)) => {
-                            m.insert(k.clone(), v);
-                        }
-                        _ => {
-                            return Err(err(*line, format!("${var} is not a map, so ${var}.{k} cannot be set")));
-                        }
-                    },
-                }
-            }
+            Node::Set { var, keys, expr, line } => self.set(var, keys, expr, *line)?,
             Node::If { branches, otherwise } => {
                 for (cond, body) in branches {
                     if truthy(&self.expr(cond)?) {
@@ -122,7 +129,59 @@ impl State<'_, '_> {
         Ok(())
     }
 
+    /// `#set`: a variable, or a slot inside a map or list it holds (`$m.k`, `$m[$k]`, deeper).
+    fn set(&mut self, var: &str, keys: &[Expr], expr: &Expr, line: usize) -> Result<(), TemplateError> {
+        let json = matches!(expr, Expr::Ref(r) if from_input_path(r, &self.json_vars));
+        let v = self.expr(expr)?;
+        if keys.is_empty() {
+            if json {
+                self.json_vars.insert(var.to_owned());
+            } else {
+                self.json_vars.remove(var);
+            }
+            self.vars.insert(var.to_owned(), v);
+            return Ok(());
+        }
+        let mut steps = Vec::with_capacity(keys.len());
+        for k in keys {
+            steps.push(self.expr(k)?);
+        }
+        let (last, path) = steps.split_last().ok_or_else(|| err(line, "#set needs a target"))?;
+        // `$context` is read-only apart from its two override maps (the parser allows no other).
+        let (mut slot, path) = match (var, path.split_first()) {
+            ("context", Some((map, rest))) => (self.overrides.get_mut(&text_of(map)), rest),
+            ("context", None) => (None, path),
+            _ => (self.vars.get_mut(var), path),
+        };
+        for step in path {
+            slot = match slot {
+                Some(Value::Object(m)) => m.get_mut(&text_of(step)),
+                Some(Value::Array(a)) => a.get_mut(index(step).unwrap_or(usize::MAX)),
+                _ => None,
+            };
+        }
+        let cell = match slot {
+            Some(Value::Object(m)) => Some(m.entry(text_of(last)).or_insert(Value::Null)),
+            Some(Value::Array(a)) => a.get_mut(index(last).unwrap_or(usize::MAX)),
+            _ => None,
+        };
+        match cell {
+            Some(cell) => {
+                *cell = v;
+                Ok(())
+            }
+            None => Err(err(line, format!("${var} has no map or list at that place, so #set cannot write into it"))),
+        }
+    }
+
     fn foreach(&mut self, var: &str, iter: &Expr, body: &[Node], line: usize) -> Result<(), TemplateError> {
+        let json = matches!(iter, Expr::Ref(r) if from_input_path(r, &self.json_vars));
+        let was_json = self.json_vars.contains(var);
+        if json {
+            self.json_vars.insert(var.to_owned());
+        } else {
+            self.json_vars.remove(var);
+        }
         let items = match self.expr(iter)? {
             Value::Array(a) => a,
             Value::Object(m) => m.into_iter().map(|(_, v)| v).collect(),
@@ -146,6 +205,11 @@ impl State<'_, '_> {
             self.nodes(body)?;
         }
         self.vars.remove("velocityCount");
+        if was_json {
+            self.json_vars.insert(var.to_owned());
+        } else {
+            self.json_vars.remove(var);
+        }
         restore(&mut self.vars, var, saved_var);
         restore(&mut self.vars, "foreach", saved_fe);
         Ok(())
@@ -157,7 +221,13 @@ impl State<'_, '_> {
         let start = match r.root.as_str() {
             "input" => self.input_member(r, steps.next())?,
             "util" => self.util(r, steps.next())?,
-            "context" => self.ctx.context.clone(),
+            "context" => {
+                let mut c = self.ctx.context.clone();
+                if let Value::Object(m) = &mut c {
+                    m.extend(self.overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                c
+            }
             "stageVariables" => self.ctx.stage_variables.clone(),
             name => match self.vars.get(name) {
                 Some(v) => v.clone(),
@@ -180,6 +250,11 @@ impl State<'_, '_> {
                         (Value::Object(m), k) => m.get(&text_of(k)).cloned().unwrap_or(Value::Null),
                         _ => Value::Null,
                     }
+                }
+                Step::Call(name, _) if name == "toString" && from_input_path(r, &self.json_vars) => {
+                    let mut s = String::new();
+                    to_text_json_lists(&cur, &mut s);
+                    Value::String(s)
                 }
                 Step::Call(name, args) => {
                     let args = self.args(args)?;
@@ -337,6 +412,11 @@ impl State<'_, '_> {
             _ => arith(op, &x, &y).map_err(|m| err(line, m))?,
         })
     }
+}
+
+/// A list index from a template value.
+fn index(v: &Value) -> Option<usize> {
+    v.as_u64().and_then(|i| usize::try_from(i).ok())
 }
 
 fn restore(vars: &mut HashMap<String, Value>, name: &str, saved: Option<Value>) {

@@ -2,7 +2,7 @@
 //!
 //! Supported: `$input.body/json/path/params`, `$context.*`, `$stageVariables.*`, `$util.*`
 //! (`escapeJavaScript`, `parseJson`, `urlEncode`, `urlDecode`, `base64Encode`, `base64Decode`),
-//! `#set`, `#if/#elseif/#else/#end`, `#foreach`, comments, and a few Java string/collection
+//! `#set` (also `$map[$k]` and `$context.requestOverride`/`responseOverride`), `#if/#elseif/#else/#end`, `#foreach`, comments, and a few Java string/collection
 //! methods. Anything else is rejected when the definition is checked, with the line it is on,
 //! so a learner never sees a template silently render something AWS would not.
 
@@ -10,12 +10,14 @@ mod ast;
 mod eval;
 mod expr;
 mod jsonpath;
+mod overrides;
 mod parse;
 mod subset;
 mod value;
 
 pub use eval::{InputData, RenderContext};
 pub use jsonpath::JsonPath;
+pub use overrides::Overrides;
 
 use std::fmt;
 
@@ -67,8 +69,14 @@ impl Template {
 
     /// Renders against one request's data.
     pub fn render(&self, ctx: &RenderContext<'_>) -> Result<String, TemplateError> {
+        self.render_with_overrides(ctx).map(|(text, _)| text)
+    }
+
+    /// Renders, and says what the template wrote to `$context.requestOverride` and
+    /// `$context.responseOverride`.
+    pub fn render_with_overrides(&self, ctx: &RenderContext<'_>) -> Result<(String, Overrides), TemplateError> {
         if let Some(text) = self.as_literal() {
-            return Ok(text.to_owned());
+            return Ok((text.to_owned(), Overrides::default()));
         }
         eval::render(&self.nodes, ctx)
     }

@@ -265,17 +265,39 @@ impl Parser<'_> {
         self.ws();
         self.expect(b'$', "#set needs a variable: #set($name = value)")?;
         let var = self.ident().ok_or_else(|| err(self.line, "#set needs a variable name"))?;
-        let mut key = None;
-        if self.peek() == Some(b'.') {
-            self.bump();
-            key = Some(self.ident().ok_or_else(|| err(self.line, "expected a property name"))?);
+        let mut keys = Vec::new();
+        loop {
+            match self.peek() {
+                Some(b'.') => {
+                    self.bump();
+                    let name = self.ident().ok_or_else(|| err(self.line, "expected a property name"))?;
+                    keys.push(Expr::Lit(serde_json::Value::String(name)));
+                }
+                Some(b'[') => {
+                    self.bump();
+                    let index = self.expr()?;
+                    self.ws();
+                    self.expect(b']', "#set($map[key] = …) is missing its ]")?;
+                    keys.push(index);
+                }
+                _ => break,
+            }
+        }
+        // Of `$context`, only the two override maps can be written (as on AWS).
+        if var == "context"
+            && !matches!(keys.first(), Some(Expr::Lit(serde_json::Value::String(k))) if k == "requestOverride" || k == "responseOverride")
+        {
+            return Err(err(
+                line,
+                "#set can write only $context.requestOverride.* and $context.responseOverride.*; the rest of $context is read-only",
+            ));
         }
         self.ws();
         self.expect(b'=', "#set needs '=': #set($name = value)")?;
         let expr = self.expr()?;
         self.ws();
         self.expect(b')', "#set is missing its closing )")?;
-        Ok(Node::Set { var, key, expr, line })
+        Ok(Node::Set { var, keys, expr, line })
     }
 
     fn if_rest(&mut self, first: Expr, line: usize) -> Result<Node, TemplateError> {

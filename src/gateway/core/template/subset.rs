@@ -22,6 +22,8 @@ const CONTEXT_VARS: &[&str] = &[
     "path",
     "protocol",
     "requestId",
+    "requestOverride",
+    "responseOverride",
     "requestTime",
     "requestTimeEpoch",
     "resourceId",

@@ -75,7 +75,8 @@ fn outside_the_subset_names_the_line() {
         ("ok\n#macro(x)#end", 2, "#macro"),
         ("\n\n$util.toJson($x)", 3, "$util.toJson"),
         ("$input.headers", 1, "$input.headers"),
-        ("a\n$context.requestOverride.header.x", 2, "$context.requestOverride"),
+        ("a\n$context.requestOverrides.header.x", 2, "$context.requestOverrides"),
+        ("\n#set($context.stage = 'x')", 2, "read-only"),
         ("$x.foo()", 1, ".foo()"),
         ("#if($a)\nno end", 1, "missing its #end"),
         ("#end", 1, "#end without"),
@@ -101,4 +102,55 @@ fn runaway_templates_stop() {
     assert!(Template::parse(&parens).is_err());
     let loops = "#foreach($a in [1..9999])#foreach($b in [1..9999])x#end#end";
     assert!(render(loops).starts_with("ERROR"));
+}
+
+/// AWS's own output for `$input.path` values: LocalStack's AWS-validated snapshot
+/// `test_input_path_template_formatting` (tests/aws/services/apigateway/
+/// test_apigateway_common.snapshot.json), one line per snapshot key.
+#[test]
+fn input_path_values_print_as_aws_does() {
+    let r = |src: &str, body: &str| render_with(src, body).unwrap_or_else(|e| format!("ERROR {e}"));
+    let path = "#set($result = $input.path(\"$.json\"))$result";
+    let nested = "#set($result = $input.path(\"$.json\"))$result.nested";
+    let list = "#set($result = $input.path(\"$.json\"))$result[0]";
+    let to_string = "#set($result = $input.path(\"$.json\"))$result.toString()";
+    let probe = |p: &str| {
+        format!(
+            "#set($result = $input.path(\"{p}\")){{\"body\": $result, \"nested\": $result.nested, \"isNull\": #if( $result == $null )\"true\"#else\"false\"#end, \"isEmptyString\": #if( $result == \"\" )\"true\"#else\"false\"#end}}"
+        )
+    };
+    assert_eq!(r(path, r#"{"json":{"foo":"bar"}}"#), "{foo=bar}"); // dict-response
+    assert_eq!(r(path, r#"{"json":[{"foo":"bar"}]}"#), r#"[{"foo":"bar"}]"#); // json-list
+    assert_eq!(r(nested, r#"{"json":{"nested":{"foo":"bar"}}}"#), "{foo=bar}"); // nested-dict
+    assert_eq!(r(nested, r#"{"json":{"nested":[{"foo":"bar"}]}}"#), r#"[{"foo":"bar"}]"#); // nested-list
+    assert_eq!(r(list, r#"{"json":[{"foo":"bar"}]}"#), "{foo=bar}"); // dict-in-list
+    assert_eq!(r(list, r#"{"json":[[{"foo":"bar"}]]}"#), r#"[{"foo":"bar"}]"#); // list-with-nested-list
+    assert_eq!(r(path, r#"{"json":{"foo":[{"nested":"bar"}]}}"#), r#"{foo=[{"nested":"bar"}]}"#); // dict-with-nested-list
+    assert_eq!(r(to_string, r#"{"json":{"list":[{"foo":"bar"}]}}"#), r#"{list=[{"foo":"bar"}]}"#); // list-to-string
+    assert_eq!(r(&probe("$.nonExisting"), ""), r#"{"body": , "nested": , "isNull": "true", "isEmptyString": "true"}"#); // empty-body
+    assert_eq!(
+        r(&probe("$.listValue"), r#"{"listValue":[]}"#),
+        r#"{"body": [], "nested": , "isNull": "false", "isEmptyString": "false"}"#
+    ); // nested-empty-list
+    // A list written in the template itself still prints the Java way.
+    assert_eq!(render("#set($l = [{'a': 1}])$l"), "[{a=1}]");
+}
+
+#[test]
+fn set_writes_into_maps_lists_and_the_context_overrides() {
+    assert_eq!(render("#set($m = {})#set($k = 'tier')#set($m[$k] = 'gold')#set($m.n = 2)$m"), "{n=2, tier=gold}");
+    assert_eq!(render("#set($l = [1, 2])#set($l[1] = 9)$l"), "[1, 9]");
+    assert!(render("#set($s = 'x')#set($s[0] = 1)").contains("cannot write"));
+    let t = Template::parse(
+        "#set($context.responseOverride.status = 418)#set($context.responseOverride.header['X-Why'] = 'tea')#set($context.requestOverride.header['X-Up'] = 'u')$context.responseOverride.status",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (context, sv) = (json!({}), json!({}));
+    let input = InputData { body: "", path: &[], query: &[], headers: &[] };
+    let (text, o) =
+        t.render_with_overrides(&RenderContext::new(input, &context, &sv)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(text, "418");
+    assert_eq!(o.status, Some(418));
+    assert_eq!(o.response_headers, vec![("X-Why".to_owned(), "tea".to_owned())]);
+    assert_eq!(o.request, vec![("header".to_owned(), "X-Up".to_owned(), "u".to_owned())]);
 }

@@ -40,6 +40,29 @@ pub(crate) fn text_of(v: &Value) -> String {
     s
 }
 
+/// How a value that came from `$input.path` prints: a list as compact JSON (`[{"c":5}]`), a map
+/// Java-style but with the lists inside it as JSON (`{a=1, b=[{"c":5}]}`), as AWS does
+/// (LocalStack's AWS-validated snapshot `test_input_path_template_formatting`,
+/// tests/aws/services/apigateway/test_apigateway_common.snapshot.json).
+pub(crate) fn to_text_json_lists(v: &Value, out: &mut String) {
+    match v {
+        Value::Array(_) => out.push_str(&v.to_string()),
+        Value::Object(m) => {
+            out.push('{');
+            for (i, (k, item)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push('=');
+                to_text_json_lists(item, out);
+            }
+            out.push('}');
+        }
+        other => to_text(other, out),
+    }
+}
+
 /// Velocity 1.7 truthiness: only null and `false` are false.
 pub(crate) fn truthy(v: &Value) -> bool {
     !matches!(v, Value::Null | Value::Bool(false))
@@ -48,6 +71,10 @@ pub(crate) fn truthy(v: &Value) -> bool {
 pub(crate) fn loose_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        // AWS's VTL treats null and the empty string alike: `$x == ""` holds for a null `$x`
+        // (LocalStack's AWS-validated snapshot `test_input_path_template_formatting`, key
+        // `empty-body`, tests/aws/services/apigateway/test_apigateway_common.snapshot.json).
+        (Value::Null, Value::String(s)) | (Value::String(s), Value::Null) => s.is_empty(),
         // Velocity compares a string with anything else by its text.
         (Value::String(s), other) | (other, Value::String(s)) if !other.is_null() => *s == text_of(other),
         _ => a == b,

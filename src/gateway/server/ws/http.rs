@@ -51,7 +51,7 @@ pub(super) async fn call(
 ) -> Result<HyperResponse, Infallible> {
     let (parts, body) = req.into_parts();
     if let Some(answer) = head_refusal(&shared.limits, &parts) {
-        return Ok(shell_response(&answer));
+        return Ok(shell_response(&answer).0);
     }
     let path = parts.uri.path().to_owned();
     let Some(rest) = path.strip_prefix('/').and_then(|p| p.strip_prefix(shared.stage.as_str())) else {
@@ -75,11 +75,11 @@ pub(super) async fn call(
     let cap = MAX_MESSAGE_BYTES + 1;
     let limit = shared.limits.body_read_timeout;
     let data = match tokio::time::timeout(limit, Limited::new(body, MAX_MESSAGE_BYTES).collect()).await {
-        Err(_) => return Ok(shell_response(&ShellAnswer::body_timeout(limit))),
+        Err(_) => return Ok(shell_response(&ShellAnswer::body_timeout(limit)).0),
         Ok(Ok(b)) => b.to_bytes(),
         // Over the quota: what the core sees is "more than 128 KB", which is all it needs.
         Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => Bytes::from(vec![b' '; cap]),
-        Ok(Err(_)) => return Ok(shell_response(&ShellAnswer::body_error())),
+        Ok(Err(_)) => return Ok(shell_response(&ShellAnswer::body_error()).0),
     };
     let text = String::from_utf8_lossy(&data).into_owned();
     let response = shared.with_core(|gw, now| {
