@@ -89,7 +89,7 @@ const HISTORY: usize = 200;
 
 /// A WebSocket scenario's checked definition: the one way it becomes a gateway, for the Lab
 /// (virtual and live) and `gateway serve --scenario`.
-pub fn ws_definition_for(scenario: &WsScenario) -> Result<WsApiDefinition, LabError> {
+pub(crate) fn ws_definition_for(scenario: &WsScenario) -> Result<WsApiDefinition, LabError> {
     check_ws_definition(scenario.json).map_err(|p| LabError {
         scenario: scenario.id,
         message: p.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
@@ -97,7 +97,7 @@ pub fn ws_definition_for(scenario: &WsScenario) -> Result<WsApiDefinition, LabEr
 }
 
 /// The WebSocket gateway a scenario runs on.
-pub fn ws_gateway_for(scenario: &WsScenario) -> Result<WsGateway, LabError> {
+pub(crate) fn ws_gateway_for(scenario: &WsScenario) -> Result<WsGateway, LabError> {
     WsGateway::new(ws_definition_for(scenario)?, scenario.stage)
         .map_err(|e| LabError { scenario: scenario.id, message: e.to_string() })
 }
@@ -150,7 +150,7 @@ impl WsLabSession {
 
     /// An event from the live server (a real client such as websocat), checked against the
     /// objectives like a virtual client's; `open` is the live server's open connections.
-    pub fn record_live(&mut self, outcome: WsOutcome, open: usize) -> Vec<&'static str> {
+    pub(crate) fn record_live(&mut self, outcome: WsOutcome, open: usize) -> Vec<&'static str> {
         let action = format!("live: {} {}", outcome.trace.method, outcome.trace.path);
         self.check(None, action, outcome, open)
     }

@@ -9,10 +9,10 @@ use std::sync::Arc;
 use super::time::VirtualTime;
 
 /// The CLF-like format the API Gateway console offers by default.
-pub const DEFAULT_FORMAT: &str = "$context.identity.sourceIp $context.identity.caller $context.identity.user [$context.requestTime] \"$context.httpMethod $context.resourcePath $context.protocol\" $context.status $context.responseLength $context.requestId";
+pub(crate) const DEFAULT_FORMAT: &str = "$context.identity.sourceIp $context.identity.caller $context.identity.user [$context.requestTime] \"$context.httpMethod $context.resourcePath $context.protocol\" $context.status $context.responseLength $context.requestId";
 
 /// The variables an access-log format may use.
-pub const VARIABLES: &[&str] = &[
+pub(crate) const VARIABLES: &[&str] = &[
     "apiId",
     "authorizer.principalId",
     "domainName",

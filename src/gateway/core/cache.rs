@@ -38,7 +38,7 @@ impl<K: Eq + Hash + Clone, V> TtlCache<K, V> {
     }
 
     /// A cache that also keeps the entries' total bytes within `max_bytes`.
-    pub fn with_byte_budget(max_entries: usize, max_bytes: usize) -> Self {
+    pub(crate) fn with_byte_budget(max_entries: usize, max_bytes: usize) -> Self {
         Self { max_bytes, ..Self::new(max_entries) }
     }
 
@@ -48,7 +48,7 @@ impl<K: Eq + Hash + Clone, V> TtlCache<K, V> {
     }
 
     /// The byte budget.
-    pub fn max_bytes(&self) -> usize {
+    pub(crate) fn max_bytes(&self) -> usize {
         self.max_bytes
     }
 
@@ -68,7 +68,7 @@ impl<K: Eq + Hash + Clone, V> TtlCache<K, V> {
     /// Inserts an entry of `bytes` bytes, first making room within the entry count and the byte
     /// budget: expired entries go first, then live ones closest to expiry. Returns how many live
     /// entries were evicted. An entry larger than the whole budget is not stored.
-    pub fn insert_sized(&mut self, key: K, value: V, now: VirtualTime, ttl_millis: u64, bytes: usize) -> usize {
+    pub(crate) fn insert_sized(&mut self, key: K, value: V, now: VirtualTime, ttl_millis: u64, bytes: usize) -> usize {
         if let Some(old) = self.map.remove(&key) {
             self.bytes -= old.bytes;
         }

@@ -417,7 +417,7 @@ impl Default for LimitsDef {
 }
 
 /// AWS's 10 MB payload limit.
-pub const AWS_MAX_PAYLOAD: u64 = 10 * 1024 * 1024;
+pub(crate) const AWS_MAX_PAYLOAD: u64 = 10 * 1024 * 1024;
 
 fn max_payload() -> u64 {
     AWS_MAX_PAYLOAD

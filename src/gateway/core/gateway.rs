@@ -295,13 +295,8 @@ impl Gateway {
         &self.def
     }
 
-    pub fn stage_name(&self) -> &str {
+    pub(crate) fn stage_name(&self) -> &str {
         &self.stage.name
-    }
-
-    /// Route keys in definition order, e.g. `GET /pets/{id}`.
-    pub fn route_keys(&self) -> Vec<&str> {
-        self.routes.iter().map(|r| &*r.route_key).collect()
     }
 
     /// Every bucket that exists so far, with its level at `now` (for gauges).
@@ -353,7 +348,7 @@ impl Gateway {
 
     /// The payload limit in bytes: the definition's `limits.maxPayloadBytes`, or lower if
     /// [`Gateway::limit_payload`] lowered it.
-    pub fn max_payload(&self) -> u64 {
+    pub(crate) fn max_payload(&self) -> u64 {
         self.max_payload
     }
 
@@ -364,7 +359,7 @@ impl Gateway {
     }
 
     /// The newest access-log line.
-    pub fn last_access_log(&self) -> Option<&str> {
+    pub(crate) fn last_access_log(&self) -> Option<&str> {
         self.access_log.last()
     }
 
@@ -374,18 +369,8 @@ impl Gateway {
     }
 
     /// The newest `n` access-log lines, oldest of them first.
-    pub fn access_log_tail(&self, n: usize) -> Vec<String> {
+    pub(crate) fn access_log_tail(&self, n: usize) -> Vec<String> {
         self.access_log.tail(n).map(str::to_owned).collect()
-    }
-
-    /// `FlushStageCache`: drops every cached response of the stage.
-    pub fn flush_stage_cache(&mut self) {
-        self.cache.clear();
-    }
-
-    /// Drops cached authorizer results, as redeploying an authorizer change would.
-    pub fn flush_authorizer_cache(&mut self) {
-        self.auth_cache.clear();
     }
 
     pub fn cached_responses(&self) -> usize {

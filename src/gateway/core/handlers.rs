@@ -7,14 +7,14 @@
 use serde_json::{Value, json};
 
 /// Names usable as `integration.handler` for `AWS_PROXY` and `AWS` integrations.
-pub const LAMBDA_HANDLERS: &[&str] = &["echo", "pets", "slow", "malformed"];
+pub(crate) const LAMBDA_HANDLERS: &[&str] = &["echo", "pets", "slow", "malformed"];
 /// Names usable as an authorizer's `handler`.
-pub const AUTHORIZER_HANDLERS: &[&str] = &["authorizer"];
+pub(crate) const AUTHORIZER_HANDLERS: &[&str] = &["authorizer"];
 /// Names usable as `integration.backend` for `HTTP_PROXY` integrations.
-pub const BACKENDS: &[&str] = &["echo", "pets", "slow"];
+pub(crate) const BACKENDS: &[&str] = &["echo", "pets", "slow"];
 
 /// How long `slow` takes unless told otherwise: past REST's 29 s and HTTP's 30 s limits.
-pub const SLOW_DEFAULT_MS: u64 = 35_000;
+pub(crate) const SLOW_DEFAULT_MS: u64 = 35_000;
 
 /// What a function call returned (or threw) and how long it pretended to take.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,8 +58,8 @@ struct Pet {
 
 /// The pets store: the same three pets as AWS's PetStore example.
 /// The sandbox's pet store is bounded, so repeated POSTs cannot grow the server's memory.
-pub const MAX_PETS: usize = 100;
-pub const MAX_PET_TYPE: usize = 64;
+pub(crate) const MAX_PETS: usize = 100;
+pub(crate) const MAX_PET_TYPE: usize = 64;
 
 /// A header's value, by case-insensitive name.
 fn header<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>, name: &str) -> Option<&'a str> {
@@ -189,7 +189,7 @@ impl Handlers {
     }
 
     /// Invokes a Lambda handler. An unknown name is a function error, like a missing function.
-    pub fn invoke_lambda(&mut self, name: &str, event: &Value, mode: InvokeMode) -> Invocation {
+    pub(crate) fn invoke_lambda(&mut self, name: &str, event: &Value, mode: InvokeMode) -> Invocation {
         let ok = |v: Value, ms| Invocation { result: Ok(v), duration_ms: ms };
         match (name, mode) {
             ("echo", InvokeMode::Proxy) => ok(proxy_reply(200, event), 2),
@@ -225,7 +225,7 @@ impl Handlers {
     }
 
     /// Calls a fake HTTP back end.
-    pub fn invoke_backend(&mut self, name: &str, req: &BackendRequest) -> BackendReply {
+    pub(crate) fn invoke_backend(&mut self, name: &str, req: &BackendRequest) -> BackendReply {
         let json_reply = |status, body: Value, ms| BackendReply {
             status,
             headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],

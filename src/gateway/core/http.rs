@@ -72,24 +72,18 @@ impl Request {
         self
     }
 
-    #[must_use]
-    pub fn with_source_ip(mut self, ip: &str) -> Self {
-        ip.clone_into(&mut self.source_ip);
-        self
-    }
-
     /// The first value of a header, ignoring the name's case as HTTP does.
     pub fn header(&self, name: &str) -> Option<&str> {
         header_value(&self.headers, name)
     }
 
     /// The last value of a query parameter, as payload 1.0's `queryStringParameters` keeps it.
-    pub fn query_param(&self, name: &str) -> Option<&str> {
+    pub(crate) fn query_param(&self, name: &str) -> Option<&str> {
         self.query.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
     /// The path as sent (see `raw_path`).
-    pub fn path_as_sent(&self) -> &str {
+    pub(crate) fn path_as_sent(&self) -> &str {
         self.raw_path.as_deref().unwrap_or(&self.path)
     }
 
@@ -102,7 +96,7 @@ impl Request {
     }
 
     /// `a=1&b=2`, re-encoded, for payload 2.0's `rawQueryString` and access logs.
-    pub fn raw_query(&self) -> String {
+    pub(crate) fn raw_query(&self) -> String {
         let mut out = String::new();
         for (i, (k, v)) in self.query.iter().enumerate() {
             if i > 0 {
@@ -141,19 +135,6 @@ impl Response {
     pub fn body_text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
-
-    /// Sets a header, replacing any existing value of the same name.
-    pub fn set_header(&mut self, name: &str, value: &str) {
-        if let Some(slot) = self.headers.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
-            slot.1 = Cow::Owned(value.to_owned());
-        } else {
-            self.headers.push((Cow::Owned(name.to_owned()), Cow::Owned(value.to_owned())));
-        }
-    }
-
-    pub fn remove_header(&mut self, name: &str) {
-        self.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
-    }
 }
 
 /// Splits the stage off a URL path the way API Gateway's default endpoint does:
@@ -176,7 +157,7 @@ pub fn strip_stage<'a>(path: &'a str, stage: &str) -> Option<&'a str> {
 /// leading slashes fold into one (`//pets` → `/pets`), later ones stay (`/a//b`). AWS does the
 /// same (LocalStack's AWS-validated snapshots `invocation-payload-with-prepended-slash` and
 /// `invocation-payload-with-double-slash`, tests/aws/services/apigateway/test_apigateway_lambda).
-pub fn fold_leading_slashes(path: &str) -> (&str, Option<&str>) {
+pub(crate) fn fold_leading_slashes(path: &str) -> (&str, Option<&str>) {
     if path.starts_with("//") {
         let folded = &path[path.len() - path.trim_start_matches('/').len() - 1..];
         (folded, Some(path))
@@ -190,7 +171,7 @@ pub(crate) fn header_value<'a, K: AsRef<str>, V: AsRef<str>>(headers: &'a [(K, V
 }
 
 /// Splits `a=1&b=x%20y` into decoded pairs; `+` means a space, as browsers send it.
-pub fn parse_query(q: &str) -> Vec<(String, String)> {
+pub(crate) fn parse_query(q: &str) -> Vec<(String, String)> {
     q.split('&')
         .filter(|p| !p.is_empty())
         .map(|pair| {
@@ -201,7 +182,7 @@ pub fn parse_query(q: &str) -> Vec<(String, String)> {
 }
 
 /// Percent-decoding that never fails: a malformed escape is kept literally, as lenient servers do.
-pub fn url_decode(s: &str) -> String {
+pub(crate) fn url_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -223,7 +204,7 @@ pub fn url_decode(s: &str) -> String {
 }
 
 /// Percent-decoding of a path segment, where `+` stays a plus sign.
-pub fn path_decode(s: &str) -> String {
+pub(crate) fn path_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_owned();
     }
@@ -231,7 +212,7 @@ pub fn path_decode(s: &str) -> String {
 }
 
 /// `application/x-www-form-urlencoded` encoding, matching Java's `URLEncoder` that `$util.urlEncode` uses.
-pub fn url_encode(s: &str) -> String {
+pub(crate) fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
         match b {

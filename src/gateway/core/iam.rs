@@ -9,7 +9,7 @@ use super::definition::IamPrincipalDef;
 use super::http::Request;
 
 /// The one action the sandbox checks.
-pub const INVALIDATE_CACHE: &str = "execute-api:InvalidateCache";
+pub(crate) const INVALIDATE_CACHE: &str = "execute-api:InvalidateCache";
 /// Actions a principal may list.
 pub(crate) const ACTIONS: &[&str] = &[INVALIDATE_CACHE];
 
@@ -22,7 +22,7 @@ pub(crate) struct Principal {
 }
 
 impl Principal {
-    pub fn from_def(d: &IamPrincipalDef) -> Self {
+    pub(crate) fn from_def(d: &IamPrincipalDef) -> Self {
         Self {
             name: d.name.clone(),
             access_key_id: d.access_key_id.clone(),

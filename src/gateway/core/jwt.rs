@@ -22,7 +22,7 @@ fn reject(d: &str) -> JwtRejection {
 }
 
 /// Verifies `token` and returns its claims.
-pub fn verify(
+pub(crate) fn verify(
     token: &str,
     secret: &str,
     issuer: &str,
@@ -76,7 +76,7 @@ pub fn verify(
 }
 
 /// The token's scopes, from `scope` (space-separated) or `scp` (a list or a string).
-pub fn scopes(claims: &Map<String, Value>) -> Vec<String> {
+pub(crate) fn scopes(claims: &Map<String, Value>) -> Vec<String> {
     match claims.get("scope").or_else(|| claims.get("scp")) {
         Some(Value::String(s)) => s.split_whitespace().map(str::to_owned).collect(),
         Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_owned).collect(),

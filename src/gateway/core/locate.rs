@@ -9,7 +9,7 @@ pub enum PathSeg {
 }
 
 /// Renders `$.routes[3].integration.handler`, quoting keys that are not plain names.
-pub fn render_path(segs: &[PathSeg]) -> String {
+pub(crate) fn render_path(segs: &[PathSeg]) -> String {
     let mut s = String::from("$");
     for seg in segs {
         match seg {
@@ -156,7 +156,7 @@ impl Scan<'_> {
 
 /// The 1-based line and column of `path` in `src`; if the full path is not there (an absent
 /// field), the closest enclosing value that is.
-pub fn locate(src: &str, path: &[PathSeg]) -> Option<(usize, usize)> {
+pub(crate) fn locate(src: &str, path: &[PathSeg]) -> Option<(usize, usize)> {
     let mut n = path.len();
     loop {
         let mut s = Scan { b: src.as_bytes(), i: 0, depth: 0 };

@@ -31,7 +31,7 @@ impl Stat {
         self.sum += v;
     }
 
-    pub fn average(&self) -> Option<f64> {
+    pub(crate) fn average(&self) -> Option<f64> {
         (self.sample_count > 0).then(|| self.sum / self.sample_count as f64)
     }
 }

@@ -54,7 +54,7 @@ pub enum GatewayError {
 
 impl GatewayError {
     /// The gateway response type, the key for overrides and `$context.error.responseType`.
-    pub fn response_type(&self) -> &'static str {
+    pub(crate) fn response_type(&self) -> &'static str {
         match self {
             Self::MissingAuthenticationToken => "MISSING_AUTHENTICATION_TOKEN",
             Self::NotFound => "RESOURCE_NOT_FOUND",
@@ -135,13 +135,13 @@ impl GatewayError {
     }
 
     /// The default body AWS sends for this error, before any gateway-response override.
-    pub fn default_body(&self, api: ApiType) -> String {
+    pub(crate) fn default_body(&self, api: ApiType) -> String {
         let message = self.message(api).map_or_else(|| "null".to_owned(), |m| serde_json::Value::String(m).to_string());
         if self.spaced_body(api) { format!("{{\"message\": {message}}}") } else { format!("{{\"message\":{message}}}") }
     }
 
     /// The `x-amzn-ErrorType` header value (REST only).
-    pub fn error_type(&self) -> &'static str {
+    pub(crate) fn error_type(&self) -> &'static str {
         match self {
             Self::MissingAuthenticationToken => "MissingAuthenticationTokenException",
             Self::NotFound => "NotFoundException",

@@ -75,7 +75,7 @@ impl TokenBucket {
     }
 
     /// When (from `now`) the next whole token will be there, in milliseconds; `None` if never.
-    pub fn millis_until_token(&self, now: VirtualTime) -> Option<u64> {
+    pub(crate) fn millis_until_token(&self, now: VirtualTime) -> Option<u64> {
         let level = self.level(now);
         if level >= 1.0 - EPSILON {
             return Some(0);

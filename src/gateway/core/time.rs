@@ -35,7 +35,8 @@ const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Au
 
 impl VirtualTime {
     /// The Unix epoch; handy as the start of a lab's virtual timeline.
-    pub const EPOCH: VirtualTime = VirtualTime { millis: 0 };
+    #[cfg(test)]
+    pub(crate) const EPOCH: VirtualTime = VirtualTime { millis: 0 };
 
     pub const fn from_millis(millis: u64) -> Self {
         Self { millis }
@@ -73,7 +74,7 @@ impl VirtualTime {
         self.millis.saturating_sub(earlier.millis)
     }
 
-    pub fn civil(self) -> Civil {
+    pub(crate) fn civil(self) -> Civil {
         let days = self.millis / MS_PER_DAY;
         let rem = self.millis % MS_PER_DAY;
         // `days` fits an i64 for any u64 millisecond count divided by a day.
@@ -101,21 +102,22 @@ impl VirtualTime {
 
     /// Sunday 00:00 UTC of this instant's week.
     #[must_use]
-    pub fn week_start(self) -> Self {
+    pub(crate) fn week_start(self) -> Self {
         let day = self.day_start();
         Self::from_millis(day.millis - u64::from(self.civil().weekday) * MS_PER_DAY)
     }
 
     /// The 1st of this instant's month, 00:00 UTC.
     #[must_use]
-    pub fn month_start(self) -> Self {
+    pub(crate) fn month_start(self) -> Self {
         let c = self.civil();
         Self::from_millis(self.day_start().millis - u64::from(c.day - 1) * MS_PER_DAY)
     }
 
     /// The 1st of the next month, 00:00 UTC.
     #[must_use]
-    pub fn next_month_start(self) -> Self {
+    #[cfg(test)]
+    pub(crate) fn next_month_start(self) -> Self {
         let c = self.civil();
         let (y, m) = if c.month == 12 { (c.year + 1, 1) } else { (c.year, c.month + 1) };
         let days = u64::try_from(days_from_civil(y, m, 1)).unwrap_or(0);
@@ -123,7 +125,7 @@ impl VirtualTime {
     }
 
     /// `$context.requestTime` format, as in CLF: `25/Nov/2026:16:44:00 +0000`.
-    pub fn clf(self) -> String {
+    pub(crate) fn clf(self) -> String {
         let c = self.civil();
         let month = MONTHS.get(c.month as usize - 1).copied().unwrap_or("Jan");
         format!("{:02}/{}/{:04}:{:02}:{:02}:{:02} +0000", c.day, month, c.year, c.hour, c.minute, c.second)

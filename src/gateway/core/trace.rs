@@ -77,7 +77,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub fn symbol(self) -> &'static str {
+    pub(crate) fn symbol(self) -> &'static str {
         match self {
             Outcome::Passed => "✔",
             Outcome::Skipped => "·",

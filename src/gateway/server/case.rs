@@ -89,12 +89,12 @@ pub(crate) struct CaseNotes {
 
 impl CaseNotes {
     /// The head of the next request hyper hands the service.
-    pub fn take_request(&self) -> Option<RequestNames> {
+    pub(crate) fn take_request(&self) -> Option<RequestNames> {
         self.requests.lock().unwrap_or_else(PoisonError::into_inner).pop_front()
     }
 
     /// Queues the spelling of the response the service is about to return.
-    pub fn push_response(&self, case: ResponseCase) {
+    pub(crate) fn push_response(&self, case: ResponseCase) {
         self.responses.lock().unwrap_or_else(PoisonError::into_inner).push_back(case);
     }
 }

@@ -133,7 +133,7 @@ impl ShellAnswer {
         }
     }
 
-    pub fn several_hosts(n: usize) -> Self {
+    pub(crate) fn several_hosts(n: usize) -> Self {
         Self {
             status: 400,
             message: format!("Bad Request: {n} Host headers; a request carries exactly one"),
@@ -142,7 +142,7 @@ impl ShellAnswer {
         }
     }
 
-    pub fn url_too_long(len: usize, max: usize) -> Self {
+    pub(crate) fn url_too_long(len: usize, max: usize) -> Self {
         Self {
             status: 414,
             message: format!("URI Too Long: {len} bytes, over this sandbox's limit of {max} (AWS: 10240)"),
@@ -151,7 +151,7 @@ impl ShellAnswer {
         }
     }
 
-    pub fn too_many_headers(count: usize, max: usize) -> Self {
+    pub(crate) fn too_many_headers(count: usize, max: usize) -> Self {
         Self {
             status: 431,
             message: format!("Request Header Fields Too Large: {count} headers, over this sandbox's limit of {max}"),
@@ -160,7 +160,7 @@ impl ShellAnswer {
         }
     }
 
-    pub fn headers_too_large(bytes: usize, max: usize) -> Self {
+    pub(crate) fn headers_too_large(bytes: usize, max: usize) -> Self {
         Self {
             status: 431,
             message: format!(
@@ -171,7 +171,7 @@ impl ShellAnswer {
         }
     }
 
-    pub fn body_timeout(after: std::time::Duration) -> Self {
+    pub(crate) fn body_timeout(after: std::time::Duration) -> Self {
         Self {
             status: 408,
             message: format!("Request Timeout: the body did not arrive within {} s", after.as_secs()),
@@ -180,7 +180,7 @@ impl ShellAnswer {
         }
     }
 
-    pub fn body_error() -> Self {
+    pub(crate) fn body_error() -> Self {
         Self {
             status: 400,
             message: "Bad Request: the body could not be read".to_owned(),
@@ -189,7 +189,7 @@ impl ShellAnswer {
         }
     }
 
-    pub fn json_body(&self) -> Vec<u8> {
+    pub(crate) fn json_body(&self) -> Vec<u8> {
         serde_json::json!({ "message": self.message }).to_string().into_bytes()
     }
 }

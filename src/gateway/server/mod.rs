@@ -149,7 +149,7 @@ pub struct Ready {
 
 /// Accepts 127.0.0.0/8 and ::1 only. `0.0.0.0`, `::` and every routable address are refused:
 /// the sandbox must not be reachable from another machine.
-pub fn check_loopback(addr: IpAddr) -> Result<(), ServeError> {
+pub(crate) fn check_loopback(addr: IpAddr) -> Result<(), ServeError> {
     let why = match addr {
         IpAddr::V4(v4) if v4.is_loopback() => return Ok(()),
         IpAddr::V6(v6) if v6.is_loopback() => return Ok(()),
@@ -177,7 +177,7 @@ pub(crate) struct Shared {
 impl Shared {
     /// Reports a refusal to the stdout log's stderr side and the observer, if either is there;
     /// `event` runs only then.
-    pub fn notify(&self, event: impl FnOnce() -> ServerEvent) {
+    pub(crate) fn notify(&self, event: impl FnOnce() -> ServerEvent) {
         if self.observer.is_none() && self.log.is_none() {
             return;
         }
@@ -234,7 +234,7 @@ fn prepare(mut gateway: Gateway, options: ServeOptions, observer: Option<Observe
 /// Serves on the calling thread until Ctrl-C (SIGINT) or SIGTERM, then lets in-flight requests
 /// finish (up to [`GRACE`]) and returns. `on_ready` runs once the port is bound, before
 /// the first request: print [`Ready::banner`] there.
-pub fn serve_blocking(
+pub(crate) fn serve_blocking(
     gateway: Gateway,
     options: ServeOptions,
     observer: Option<Observer>,
@@ -295,11 +295,6 @@ impl ServerHandle {
     /// Reads the gateway's state (bucket levels, metrics, access log) while it serves.
     pub fn with_gateway<R>(&self, f: impl FnOnce(&Gateway) -> R) -> R {
         f(&self.shared.gateway.lock().unwrap_or_else(PoisonError::into_inner))
-    }
-
-    /// Changes the gateway's state, e.g. `flush_stage_cache`, between requests.
-    pub fn with_gateway_mut<R>(&self, f: impl FnOnce(&mut Gateway) -> R) -> R {
-        f(&mut self.shared.gateway.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Stops accepting, lets in-flight requests finish (bounded by [`GRACE`]), and

@@ -16,9 +16,9 @@ use super::gateway::full_match_regex;
 use super::template::Template;
 
 /// REST's default and maximum integration timeout.
-pub const REST_TIMEOUT_MS: u64 = 29_000;
+pub(crate) const REST_TIMEOUT_MS: u64 = 29_000;
 /// HTTP APIs allow up to 30 s.
-pub const HTTP_TIMEOUT_MS: u64 = 30_000;
+pub(crate) const HTTP_TIMEOUT_MS: u64 = 30_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PayloadVersion {

@@ -53,13 +53,13 @@ impl Template {
 
     /// False only if `$context` cannot be read by this template (its source never names it),
     /// so rendering with an empty context gives the same text.
-    pub fn needs_context(&self) -> bool {
+    pub(crate) fn needs_context(&self) -> bool {
         self.mentions_context
     }
 
     /// The output when it cannot depend on the request: the template is plain text (a MOCK
     /// template such as `{"statusCode": 200}` usually is) or empty.
-    pub fn as_literal(&self) -> Option<&str> {
+    pub(crate) fn as_literal(&self) -> Option<&str> {
         match self.nodes.as_slice() {
             [] => Some(""),
             [ast::Node::Text(t)] => Some(t),
@@ -74,7 +74,7 @@ impl Template {
 
     /// Renders, and says what the template wrote to `$context.requestOverride` and
     /// `$context.responseOverride`.
-    pub fn render_with_overrides(&self, ctx: &RenderContext<'_>) -> Result<(String, Overrides), TemplateError> {
+    pub(crate) fn render_with_overrides(&self, ctx: &RenderContext<'_>) -> Result<(String, Overrides), TemplateError> {
         if let Some(text) = self.as_literal() {
             return Ok((text.to_owned(), Overrides::default()));
         }
@@ -84,7 +84,7 @@ impl Template {
 
 /// The fuzz and corpus entry point: parse, and if that works, render against a fixed request.
 /// It must never panic, whatever `src` is.
-pub fn fuzz_parse_and_render(src: &str) {
+pub(crate) fn fuzz_parse_and_render(src: &str) {
     if let Ok(t) = Template::parse(src) {
         let context = serde_json::json!({"requestId": "r-1", "stage": "dev", "identity": {"sourceIp": "127.0.0.1"}});
         let stage_variables = serde_json::json!({"env": "dev"});

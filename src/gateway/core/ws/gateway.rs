@@ -199,12 +199,12 @@ impl WsGateway {
         &self.def
     }
 
-    pub fn stage_name(&self) -> &str {
+    pub(crate) fn stage_name(&self) -> &str {
         &self.stage.name
     }
 
     /// Route keys in definition order.
-    pub fn route_keys(&self) -> Vec<&str> {
+    pub(crate) fn route_keys(&self) -> Vec<&str> {
         self.routes.iter().map(|r| &*r.key).collect()
     }
 

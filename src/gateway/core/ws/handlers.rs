@@ -10,11 +10,11 @@ use serde_json::{Value, json};
 use crate::gateway::core::handlers::{Handlers, Invocation, InvokeMode};
 
 /// Names usable as `integration.handler` on a WebSocket route.
-pub const WS_LAMBDA_HANDLERS: &[&str] = &["echo", "inspect", "chat"];
+pub(crate) const WS_LAMBDA_HANDLERS: &[&str] = &["echo", "inspect", "chat"];
 
 /// The most members the chat room keeps; the connection cap is far lower, so this only bounds
 /// a room that a definition without `$disconnect` would never empty.
-pub const MAX_CHAT_MEMBERS: usize = 1000;
+pub(crate) const MAX_CHAT_MEMBERS: usize = 1000;
 
 /// A WebSocket function's result, plus the `@connections` POSTs it made (connection id, data).
 #[derive(Debug, Clone, PartialEq)]
@@ -47,12 +47,12 @@ impl WsHandlers {
     }
 
     /// Calls a REQUEST authorizer function (the same `authorizer` as REST and HTTP APIs).
-    pub fn authorize(&mut self, handler: &str, event: &Value) -> Invocation {
+    pub(crate) fn authorize(&mut self, handler: &str, event: &Value) -> Invocation {
         self.authorizers.invoke_lambda(handler, event, InvokeMode::Proxy)
     }
 
     /// Invokes a WebSocket Lambda proxy function with its event.
-    pub fn invoke(&mut self, name: &str, event: &Value) -> WsInvocation {
+    pub(crate) fn invoke(&mut self, name: &str, event: &Value) -> WsInvocation {
         let event_type = event.pointer("/requestContext/eventType").and_then(Value::as_str).unwrap_or("");
         let conn = event.pointer("/requestContext/connectionId").and_then(Value::as_str).unwrap_or("").to_owned();
         let body = event.get("body").and_then(Value::as_str).unwrap_or("");

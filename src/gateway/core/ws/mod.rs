@@ -26,17 +26,17 @@ pub use gateway::{Admission, CloseCause, Connection, Effect, Handshake, Inbound,
 
 /// AWS's WebSocket frame size quota: 32 KB, not adjustable.
 /// <https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html>
-pub const MAX_FRAME_BYTES: usize = 32 * 1024;
+pub(crate) const MAX_FRAME_BYTES: usize = 32 * 1024;
 /// AWS's message payload quota: 128 KB, not adjustable (same page).
-pub const MAX_MESSAGE_BYTES: usize = 128 * 1024;
+pub(crate) const MAX_MESSAGE_BYTES: usize = 128 * 1024;
 /// AWS's idle connection timeout: 10 minutes (same page).
-pub const IDLE_TIMEOUT_MS: u64 = 10 * 60 * 1000;
+pub(crate) const IDLE_TIMEOUT_MS: u64 = 10 * 60 * 1000;
 /// AWS's maximum connection duration: 2 hours (same page).
-pub const MAX_CONNECTION_MS: u64 = 2 * 60 * 60 * 1000;
+pub(crate) const MAX_CONNECTION_MS: u64 = 2 * 60 * 60 * 1000;
 /// The close code AWS sends for a frame or message over its quota (same page, footnote).
-pub const CLOSE_TOO_BIG: u16 = 1009;
+pub(crate) const CLOSE_TOO_BIG: u16 = 1009;
 /// RFC 6455's "going away": what this sandbox sends when a connection reaches the idle timeout
 /// or the 2-hour limit. AWS's quota page names no code for these.
-pub const CLOSE_GOING_AWAY: u16 = 1001;
+pub(crate) const CLOSE_GOING_AWAY: u16 = 1001;
 /// RFC 6455's normal closure, sent when `DELETE @connections/{id}` closes a connection.
-pub const CLOSE_NORMAL: u16 = 1000;
+pub(crate) const CLOSE_NORMAL: u16 = 1000;

@@ -38,7 +38,7 @@ pub(crate) enum Outgoing {
 
 /// Messages queued for one client before it counts as not reading: then it is disconnected,
 /// so a client that never reads cannot make the server hold its messages for ever.
-pub const SEND_QUEUE: usize = 64;
+pub(crate) const SEND_QUEUE: usize = 64;
 
 /// How often the expiry timer looks at the clock at most (idle and 2-hour limits).
 const EXPIRY_TICK: Duration = Duration::from_millis(200);
@@ -122,7 +122,7 @@ impl WsShared {
 
 /// Binds and serves a WebSocket API until `stop` resolves; `on_ready` runs once the port is
 /// bound. The blocking twin of [`spawn_ws`], for `gatewise gateway serve`.
-pub fn serve_ws_until(
+pub(crate) fn serve_ws_until(
     gateway: WsGateway,
     options: ServeOptions,
     on_ready: impl FnOnce(&Ready),
@@ -135,7 +135,7 @@ pub fn serve_ws_until(
 }
 
 /// [`serve_ws_until`] until Ctrl-C or SIGTERM.
-pub fn serve_ws_blocking(
+pub(crate) fn serve_ws_blocking(
     gateway: WsGateway,
     options: ServeOptions,
     on_ready: impl FnOnce(&Ready),
@@ -227,7 +227,7 @@ fn prepare(gateway: WsGateway, options: ServeOptions, observer: Option<WsObserve
 }
 
 /// `ws://127.0.0.1:PORT/STAGE`.
-pub fn ws_url(addr: SocketAddr, stage: &str) -> String {
+pub(crate) fn ws_url(addr: SocketAddr, stage: &str) -> String {
     format!("ws://{addr}/{stage}")
 }
 

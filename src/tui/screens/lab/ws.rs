@@ -18,7 +18,7 @@ use crate::tui::markdown::wrap_spans;
 use crate::tui::screens::practice;
 
 /// Objectives met in a WebSocket scenario, from stored (scenario, objective) pairs.
-pub fn ws_met_in(done: &[(String, String)], s: &WsScenario) -> Vec<&'static str> {
+pub(crate) fn ws_met_in(done: &[(String, String)], s: &WsScenario) -> Vec<&'static str> {
     s.objectives.iter().map(|o| o.id).filter(|id| done.iter().any(|(sc, ob)| sc == s.id && ob == id)).collect()
 }
 
