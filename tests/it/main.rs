@@ -18,6 +18,7 @@ mod gateway_fidelity;
 mod gateway_fuzz_corpus;
 mod gateway_http;
 mod gateway_http_client;
+mod gateway_load;
 mod gateway_properties;
 mod gateway_proxy_events;
 mod gateway_safety;
