@@ -110,31 +110,39 @@ pub(crate) fn locate_all(json: &str, problems: &mut [DefinitionProblem]) {
 }
 
 fn structural(value: &Value) -> Vec<DefinitionProblem> {
+    structural_as::<ApiDefinition>(value, |name, item, prefix, out| match name {
+        "stages" => drop(typed::<StageDef>(item, prefix, out)),
+        "routes" => drop(typed::<RouteDef>(item, prefix, out)),
+        "authorizers" => drop(typed::<AuthorizerDef>(item, prefix, out)),
+        "usagePlans" => drop(typed::<UsagePlanDef>(item, prefix, out)),
+        _ => drop(typed::<ApiKeyDef>(item, prefix, out)),
+    })
+}
+
+/// The structural pass of every definition kind (REST/HTTP, WebSocket): the top level typed as
+/// `T` with its big arrays emptied, so its own fields are checked on their own, then each item of
+/// those arrays typed by `item` (given the array's name), every problem with its path.
+pub(crate) fn structural_as<T: DeserializeOwned>(
+    value: &Value,
+    item: impl Fn(&str, &Value, &[PathSeg], &mut Vec<DefinitionProblem>),
+) -> Vec<DefinitionProblem> {
     let mut out = Vec::new();
     let Some(obj) = value.as_object() else {
         out.push(DefinitionProblem::new(Vec::new(), "an API definition must be a JSON object"));
         return out;
     };
-    // The top level with the big arrays emptied, so its own fields are checked on their own.
     let mut top = serde_json::Map::new();
     for (k, v) in obj {
         let empty = ARRAYS.contains(&k.as_str()) && v.is_array();
         top.insert(k.clone(), if empty { Value::Array(Vec::new()) } else { v.clone() });
     }
-    let _: Option<ApiDefinition> = typed(&Value::Object(top), &[], &mut out);
+    let _: Option<T> = typed(&Value::Object(top), &[], &mut out);
     for name in ARRAYS {
         let Some(Value::Array(items)) = obj.get(name) else {
             continue;
         };
-        for (i, item) in items.iter().enumerate() {
-            let prefix = [PathSeg::Key(name.to_owned()), PathSeg::Index(i)];
-            match name {
-                "stages" => drop(typed::<StageDef>(item, &prefix, &mut out)),
-                "routes" => drop(typed::<RouteDef>(item, &prefix, &mut out)),
-                "authorizers" => drop(typed::<AuthorizerDef>(item, &prefix, &mut out)),
-                "usagePlans" => drop(typed::<UsagePlanDef>(item, &prefix, &mut out)),
-                _ => drop(typed::<ApiKeyDef>(item, &prefix, &mut out)),
-            }
+        for (i, v) in items.iter().enumerate() {
+            item(name, v, &[PathSeg::Key(name.to_owned()), PathSeg::Index(i)], &mut out);
         }
     }
     out

@@ -287,8 +287,36 @@ pub struct ServerHandle {
     pub local_addr: SocketAddr,
     pub ready: Ready,
     shared: Arc<Shared>,
+    thread: ServerThread,
+}
+
+/// A server's thread and the sender that asks it to stop: stopping sends, then joins. Shared by
+/// the HTTP and the WebSocket servers' handles; dropping it stops the server.
+pub(crate) struct ServerThread {
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
+}
+
+impl ServerThread {
+    pub(crate) fn new(stop: oneshot::Sender<()>, thread: JoinHandle<()>) -> ServerThread {
+        ServerThread { stop: Some(stop), thread: Some(thread) }
+    }
+
+    pub(crate) fn stop_and_join(&mut self) -> Result<(), ServeError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.thread.take() {
+            Some(t) => t.join().map_err(|_| ServeError::ThreadPanicked),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for ServerThread {
+    fn drop(&mut self) {
+        let _ = self.stop_and_join();
+    }
 }
 
 impl ServerHandle {
@@ -300,23 +328,7 @@ impl ServerHandle {
     /// Stops accepting, lets in-flight requests finish (bounded by [`GRACE`]), and
     /// joins the server thread.
     pub fn shutdown(mut self) -> Result<(), ServeError> {
-        self.stop_and_join()
-    }
-
-    fn stop_and_join(&mut self) -> Result<(), ServeError> {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        match self.thread.take() {
-            Some(t) => t.join().map_err(|_| ServeError::ThreadPanicked),
-            None => Ok(()),
-        }
-    }
-}
-
-impl Drop for ServerHandle {
-    fn drop(&mut self) {
-        let _ = self.stop_and_join();
+        self.thread.stop_and_join()
     }
 }
 
@@ -345,8 +357,7 @@ pub fn spawn(gateway: Gateway, options: ServeOptions, observer: Option<Observer>
         local_addr: p.ready.local_addr,
         ready: p.ready,
         shared,
-        stop: Some(stop_tx),
-        thread: Some(thread),
+        thread: ServerThread::new(stop_tx, thread),
     })
 }
 

@@ -137,20 +137,9 @@ impl LabScreen {
 
     /// Stores objectives just met and says so.
     pub(crate) fn store_met(&mut self, ctx: &mut Ctx, newly: &[&'static str]) {
-        for id in newly {
-            if let Err(e) = crate::progress::complete_lab_objective(&mut ctx.db, self.lab.scenario.id, id, ctx.now) {
-                ctx.status = Some(e.to_string());
-                return;
-            }
-        }
-        if let Some(last) = newly.last() {
-            let text = self.lab.scenario.objectives.iter().find(|o| o.id == *last).map_or("", |o| o.text);
-            ctx.status = Some(if self.lab.complete() {
-                format!("✓ {text} — scenario complete! Press u for its questions.")
-            } else {
-                format!("✓ Objective met: {text}")
-            });
-        }
+        let s = self.lab.scenario;
+        let text = |id: &str| s.objectives.iter().find(|o| o.id == id).map_or("", |o| o.text);
+        store_objectives(ctx, s.id, newly, text, self.lab.complete());
     }
 
     /// Starts or stops the loopback server on the scenario's current definition.
@@ -365,5 +354,30 @@ impl LabScreen {
             tabs,
         );
         self.max_pane_scroll.set(self.render_pane(frame, body, ctx));
+    }
+}
+
+/// Stores the objectives just met in a scenario (HTTP or WebSocket Lab) and says so in the
+/// status line, naming the last one and whether the scenario is now complete.
+pub(crate) fn store_objectives<'a>(
+    ctx: &mut Ctx,
+    scenario: &str,
+    newly: &[&'static str],
+    text: impl Fn(&str) -> &'a str,
+    complete: bool,
+) {
+    for id in newly {
+        if let Err(e) = crate::progress::complete_lab_objective(&mut ctx.db, scenario, id, ctx.now) {
+            ctx.status = Some(e.to_string());
+            return;
+        }
+    }
+    if let Some(last) = newly.last() {
+        let text = text(last);
+        ctx.status = Some(if complete {
+            format!("✓ {text} — scenario complete! Press u for its questions.")
+        } else {
+            format!("✓ Objective met: {text}")
+        });
     }
 }

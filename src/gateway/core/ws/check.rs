@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::definition::{WsApiDefinition, WsIntegrationDef, WsRouteDef, WsStageDef};
 use super::select::{KeySelection, RouteSelection};
-use crate::gateway::core::check::{DefinitionProblem, locate_all, typed};
+use crate::gateway::core::check::{DefinitionProblem, locate_all, structural_as, typed};
 use crate::gateway::core::definition::{ApiKeyDef, AuthorizerDef, UsagePlanDef};
 use crate::gateway::core::handlers::AUTHORIZER_HANDLERS;
 use crate::gateway::core::locate::PathSeg;
@@ -34,9 +34,6 @@ impl ToSeg for usize {
         PathSeg::Index(*self)
     }
 }
-
-const ARRAYS: [&str; 5] = ["stages", "routes", "authorizers", "usagePlans", "apiKeys"];
-
 /// Parses and validates a WebSocket definition; `Err` lists every problem found.
 pub fn check_ws_definition(json: &str) -> Result<WsApiDefinition, Vec<DefinitionProblem>> {
     let value: Value = match serde_json::from_str(json) {
@@ -65,33 +62,13 @@ pub fn check_ws_definition(json: &str) -> Result<WsApiDefinition, Vec<Definition
 }
 
 fn structural(value: &Value) -> Vec<DefinitionProblem> {
-    let mut out = Vec::new();
-    let Some(obj) = value.as_object() else {
-        out.push(DefinitionProblem::new(Vec::new(), "an API definition must be a JSON object"));
-        return out;
-    };
-    let mut top = serde_json::Map::new();
-    for (k, v) in obj {
-        let empty = ARRAYS.contains(&k.as_str()) && v.is_array();
-        top.insert(k.clone(), if empty { Value::Array(Vec::new()) } else { v.clone() });
-    }
-    let _: Option<WsApiDefinition> = typed(&Value::Object(top), &[], &mut out);
-    for name in ARRAYS {
-        let Some(Value::Array(items)) = obj.get(name) else {
-            continue;
-        };
-        for (i, item) in items.iter().enumerate() {
-            let prefix = [PathSeg::Key(name.to_owned()), PathSeg::Index(i)];
-            match name {
-                "stages" => drop(typed::<WsStageDef>(item, &prefix, &mut out)),
-                "routes" => drop(typed::<WsRouteDef>(item, &prefix, &mut out)),
-                "authorizers" => drop(typed::<AuthorizerDef>(item, &prefix, &mut out)),
-                "usagePlans" => drop(typed::<UsagePlanDef>(item, &prefix, &mut out)),
-                _ => drop(typed::<ApiKeyDef>(item, &prefix, &mut out)),
-            }
-        }
-    }
-    out
+    structural_as::<WsApiDefinition>(value, |name, item, prefix, out| match name {
+        "stages" => drop(typed::<WsStageDef>(item, prefix, out)),
+        "routes" => drop(typed::<WsRouteDef>(item, prefix, out)),
+        "authorizers" => drop(typed::<AuthorizerDef>(item, prefix, out)),
+        "usagePlans" => drop(typed::<UsagePlanDef>(item, prefix, out)),
+        _ => drop(typed::<ApiKeyDef>(item, prefix, out)),
+    })
 }
 
 /// The meaning checks for a WebSocket definition built in code (paths, no line numbers).

@@ -148,8 +148,7 @@ pub struct WsServerHandle {
     pub local_addr: SocketAddr,
     pub ready: Ready,
     shared: Arc<WsShared>,
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    thread: super::ServerThread,
 }
 
 impl WsServerHandle {
@@ -159,23 +158,7 @@ impl WsServerHandle {
     }
 
     pub fn shutdown(mut self) -> Result<(), ServeError> {
-        self.stop_and_join()
-    }
-
-    fn stop_and_join(&mut self) -> Result<(), ServeError> {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        match self.thread.take() {
-            Some(t) => t.join().map_err(|_| ServeError::ThreadPanicked),
-            None => Ok(()),
-        }
-    }
-}
-
-impl Drop for WsServerHandle {
-    fn drop(&mut self) {
-        let _ = self.stop_and_join();
+        self.thread.stop_and_join()
     }
 }
 
@@ -196,7 +179,12 @@ pub fn spawn_ws(
             }));
         })
         .map_err(ServeError::Runtime)?;
-    Ok(WsServerHandle { local_addr: ready.local_addr, ready, shared, stop: Some(stop_tx), thread: Some(thread) })
+    Ok(WsServerHandle {
+        local_addr: ready.local_addr,
+        ready,
+        shared,
+        thread: super::ServerThread::new(stop_tx, thread),
+    })
 }
 
 type Prepared = (tokio::runtime::Runtime, tokio::net::TcpListener, Arc<WsShared>, Ready);

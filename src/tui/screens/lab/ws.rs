@@ -46,20 +46,9 @@ impl LabWsScreen {
     }
 
     fn store_met(&mut self, ctx: &mut Ctx, newly: &[&'static str]) {
-        for id in newly {
-            if let Err(e) = crate::progress::complete_lab_objective(&mut ctx.db, self.lab.scenario.id, id, ctx.now) {
-                ctx.status = Some(e.to_string());
-                return;
-            }
-        }
-        if let Some(last) = newly.last() {
-            let text = self.lab.scenario.objectives.iter().find(|o| o.id == *last).map_or("", |o| o.text);
-            ctx.status = Some(if self.lab.complete() {
-                format!("✓ {text} — scenario complete! Press u for its questions.")
-            } else {
-                format!("✓ Objective met: {text}")
-            });
-        }
+        let s = self.lab.scenario;
+        let text = |id: &str| s.objectives.iter().find(|o| o.id == id).map_or("", |o| o.text);
+        super::store_objectives(ctx, s.id, newly, text, self.lab.complete());
     }
 
     /// Starts or stops a real WebSocket server on the scenario's definition.
