@@ -290,20 +290,8 @@ impl LabScreen {
     pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let t = &ctx.theme;
         let s = self.lab.scenario;
-        let w = usize::from(area.width.saturating_sub(2));
-        let mut top: Vec<Line> = wrap_spans(&[], &[], &[Span::styled(s.goal, t.text)], w);
-        for o in s.objectives {
-            let done = self.lab.met.contains(&o.id);
-            let mut spans = vec![
-                if done { Span::styled("[x] ", t.good) } else { Span::styled("[ ] ", t.muted) },
-                Span::styled(o.text, if done { t.good } else { t.text }),
-            ];
-            if self.hints && !done {
-                spans.push(Span::styled(format!("  — {}", o.hint), t.muted));
-            }
-            top.push(Line::from(spans));
-        }
-        let top_h = u16::try_from(top.len() + 2).unwrap_or(8).min(area.height / 2);
+        let objectives = s.objectives.iter().map(|o| (o.id, o.text, o.hint));
+        let (top, top_h) = goal_panel(ctx, s.goal, objectives, &self.lab.met, self.hints, area);
         let [goal, composer, main] =
             Layout::vertical([Constraint::Length(top_h), Constraint::Length(4), Constraint::Min(3)]).areas(area);
         frame.render_widget(Paragraph::new(top).block(Block::bordered().title(format!(" {} ", s.title))), goal);
@@ -380,4 +368,32 @@ pub(crate) fn store_objectives<'a>(
             format!("✓ Objective met: {text}")
         });
     }
+}
+
+/// The top of a Lab screen (HTTP or WebSocket): the goal, then each objective ticked when met,
+/// with its hint while open when hints are on; and the height it takes (at most half the area).
+pub(crate) fn goal_panel(
+    ctx: &Ctx,
+    goal: &'static str,
+    objectives: impl Iterator<Item = (&'static str, &'static str, &'static str)>,
+    met: &[&'static str],
+    hints: bool,
+    area: Rect,
+) -> (Vec<Line<'static>>, u16) {
+    let t = &ctx.theme;
+    let mut top: Vec<Line> =
+        wrap_spans(&[], &[], &[Span::styled(goal, t.text)], usize::from(area.width.saturating_sub(2)));
+    for (id, text, hint) in objectives {
+        let done = met.contains(&id);
+        let mut spans = vec![
+            if done { Span::styled("[x] ", t.good) } else { Span::styled("[ ] ", t.muted) },
+            Span::styled(text, if done { t.good } else { t.text }),
+        ];
+        if hints && !done {
+            spans.push(Span::styled(format!("  — {hint}"), t.muted));
+        }
+        top.push(Line::from(spans));
+    }
+    let top_h = u16::try_from(top.len() + 2).unwrap_or(8).min(area.height / 2);
+    (top, top_h)
 }

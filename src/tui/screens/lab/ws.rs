@@ -14,7 +14,6 @@ use crate::lab::ws::{WsLabSession, WsScenario};
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Nav};
 use crate::tui::keymap::Context;
-use crate::tui::markdown::wrap_spans;
 use crate::tui::screens::practice;
 
 /// Objectives met in a WebSocket scenario, from stored (scenario, objective) pairs.
@@ -165,20 +164,8 @@ impl LabWsScreen {
     pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let t = &ctx.theme;
         let s = self.lab.scenario;
-        let w = usize::from(area.width.saturating_sub(2));
-        let mut top: Vec<Line> = wrap_spans(&[], &[], &[Span::styled(s.goal, t.text)], w);
-        for o in s.objectives {
-            let done = self.lab.met.contains(&o.id);
-            let mut spans = vec![
-                if done { Span::styled("[x] ", t.good) } else { Span::styled("[ ] ", t.muted) },
-                Span::styled(o.text, if done { t.good } else { t.text }),
-            ];
-            if self.hints && !done {
-                spans.push(Span::styled(format!("  — {}", o.hint), t.muted));
-            }
-            top.push(Line::from(spans));
-        }
-        let top_h = u16::try_from(top.len() + 2).unwrap_or(8).min(area.height / 2);
+        let objectives = s.objectives.iter().map(|o| (o.id, o.text, o.hint));
+        let (top, top_h) = super::goal_panel(ctx, s.goal, objectives, &self.lab.met, self.hints, area);
         let [goal, bar, main] =
             Layout::vertical([Constraint::Length(top_h), Constraint::Length(3), Constraint::Min(3)]).areas(area);
         frame.render_widget(Paragraph::new(top).block(Block::bordered().title(format!(" {} ", s.title))), goal);
