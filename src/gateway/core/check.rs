@@ -73,17 +73,19 @@ pub(crate) fn typed<T: DeserializeOwned>(v: &Value, prefix: &[PathSeg], out: &mu
 
 const ARRAYS: [&str; 5] = ["stages", "routes", "authorizers", "usagePlans", "apiKeys"];
 
+/// The definition text as JSON, or the one problem saying where it stops being JSON.
+pub(crate) fn parse_json(json: &str) -> Result<Value, Vec<DefinitionProblem>> {
+    serde_json::from_str(json).map_err(|e| {
+        let mut p = DefinitionProblem::new(Vec::new(), format!("not valid JSON: {e}"));
+        p.line = Some(e.line());
+        p.column = Some(e.column());
+        vec![p]
+    })
+}
+
 /// Parses and validates a definition; `Err` lists every problem found. Never panics.
 pub fn check_definition(json: &str) -> Result<ApiDefinition, Vec<DefinitionProblem>> {
-    let value: Value = match serde_json::from_str(json) {
-        Ok(v) => v,
-        Err(e) => {
-            let mut p = DefinitionProblem::new(Vec::new(), format!("not valid JSON: {e}"));
-            p.line = Some(e.line());
-            p.column = Some(e.column());
-            return Err(vec![p]);
-        }
-    };
+    let value = parse_json(json)?;
     let mut problems = structural(&value);
     if problems.is_empty() {
         match serde_json::from_value::<ApiDefinition>(value) {

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::definition::{WsApiDefinition, WsIntegrationDef, WsRouteDef, WsStageDef};
 use super::select::{KeySelection, RouteSelection};
-use crate::gateway::core::check::{DefinitionProblem, locate_all, structural_as, typed};
+use crate::gateway::core::check::{DefinitionProblem, locate_all, parse_json, structural_as, typed};
 use crate::gateway::core::definition::{ApiKeyDef, AuthorizerDef, UsagePlanDef};
 use crate::gateway::core::handlers::AUTHORIZER_HANDLERS;
 use crate::gateway::core::locate::PathSeg;
@@ -36,15 +36,7 @@ impl ToSeg for usize {
 }
 /// Parses and validates a WebSocket definition; `Err` lists every problem found.
 pub fn check_ws_definition(json: &str) -> Result<WsApiDefinition, Vec<DefinitionProblem>> {
-    let value: Value = match serde_json::from_str(json) {
-        Ok(v) => v,
-        Err(e) => {
-            let mut p = DefinitionProblem::new(Vec::new(), format!("not valid JSON: {e}"));
-            p.line = Some(e.line());
-            p.column = Some(e.column());
-            return Err(vec![p]);
-        }
-    };
+    let value = parse_json(json)?;
     let mut problems = structural(&value);
     if problems.is_empty() {
         match serde_json::from_value::<WsApiDefinition>(value) {
