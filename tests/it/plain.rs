@@ -302,3 +302,44 @@ fn sit_plain_exam(
     p.exam(None, spec, seed).expect("exam");
     String::from_utf8(out).expect("utf8")
 }
+
+/// Input that only ever says time passed (a learner thinking), as the stdin thread's ticks do.
+struct OnlyTicks;
+
+impl gatewise::plain::LineSource for OnlyTicks {
+    fn next_line(&mut self) -> std::io::Result<gatewise::plain::Waited> {
+        Ok(gatewise::plain::Waited::Tick)
+    }
+}
+
+#[test]
+fn plain_exam_warns_and_submits_when_time_runs_out_while_the_learner_thinks() {
+    let bank = Bank::load(&ContentSource::Embedded).expect("bank");
+    let mut db = Db::open_in_memory().expect("db");
+    // A 40-minute exam and a clock that moves a minute per tick: the 30-, 15- and 5-minute
+    // warnings print and time up submits without another line being typed.
+    let mut t = T0;
+    let mut clock = || {
+        t += 60_000;
+        t
+    };
+    let mut out = Vec::new();
+    let mut p = Plain {
+        db: &mut db,
+        bank: &bank,
+        bank_name: "builtin",
+        scheduler: &Fsrs::default(),
+        settings: SrsSettings::default(),
+        input: OnlyTicks,
+        out: &mut out,
+        clock: &mut clock,
+    };
+    p.exam(None, gatewise::study::exam::ExamSpec::custom(3, 40, Vec::new()), 8).expect("exam");
+    let text = String::from_utf8(out).expect("utf8");
+    for m in [30, 15, 5] {
+        assert!(text.contains(&format!("{m} minutes left.")), "{m}: {text}");
+    }
+    assert!(text.contains("Time is up: submitting with the answers given."), "{text}");
+    assert!(text.contains("Result: 0 of 3 correct"), "{text}");
+    assert_eq!(db.exam_history("builtin").expect("history").len(), 1);
+}
