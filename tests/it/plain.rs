@@ -152,8 +152,14 @@ fn an_exam_answer_typed_after_time_is_up_does_not_count() {
         i += 1;
         t
     };
-    let text =
-        sit_plain_exam(&mut db, &bank, "a\n", &mut clock, gatewise::study::exam::ExamSpec::custom(2, 1, Vec::new()), 4);
+    let text = sit_plain_exam(
+        &mut db,
+        &bank,
+        "a\n".as_bytes(),
+        &mut clock,
+        gatewise::study::exam::ExamSpec::custom(2, 1, Vec::new()),
+        4,
+    );
     assert!(text.contains("Time is up"), "{text}");
     assert!(text.contains("Result: 0 of 2 correct"), "{text}");
     let hist = db.exam_history("builtin").expect("history");
@@ -272,7 +278,7 @@ fn plain_exam_keeps_one_pick_of_a_choose_two_as_incomplete_in_the_question_list_
         t += 1_000;
         t
     };
-    let text = sit_plain_exam(&mut db, &bank, &input, &mut clock, spec, 11);
+    let text = sit_plain_exam(&mut db, &bank, input.as_bytes(), &mut clock, spec, 11);
     assert!(text.contains(&format!("Kept as incomplete (1 of {need})")), "{text}");
     assert!(text.contains(&format!("{:>3}  incomplete (1 of {need})", pos + 1)), "{text}");
     assert!(text.contains("1 incomplete (fewer picks than asked)"), "{text}");
@@ -283,7 +289,7 @@ fn plain_exam_keeps_one_pick_of_a_choose_two_as_incomplete_in_the_question_list_
 fn sit_plain_exam(
     db: &mut Db,
     bank: &Bank,
-    input: &str,
+    input: impl gatewise::plain::LineSource,
     clock: &mut dyn FnMut() -> i64,
     spec: gatewise::study::exam::ExamSpec,
     seed: u64,
@@ -295,7 +301,7 @@ fn sit_plain_exam(
         bank_name: "builtin",
         scheduler: &Fsrs::default(),
         settings: SrsSettings::default(),
-        input: input.as_bytes(),
+        input,
         out: &mut out,
         clock,
     };
@@ -323,19 +329,14 @@ fn plain_exam_warns_and_submits_when_time_runs_out_while_the_learner_thinks() {
         t += 60_000;
         t
     };
-    let mut out = Vec::new();
-    let mut p = Plain {
-        db: &mut db,
-        bank: &bank,
-        bank_name: "builtin",
-        scheduler: &Fsrs::default(),
-        settings: SrsSettings::default(),
-        input: OnlyTicks,
-        out: &mut out,
-        clock: &mut clock,
-    };
-    p.exam(None, gatewise::study::exam::ExamSpec::custom(3, 40, Vec::new()), 8).expect("exam");
-    let text = String::from_utf8(out).expect("utf8");
+    let text = sit_plain_exam(
+        &mut db,
+        &bank,
+        OnlyTicks,
+        &mut clock,
+        gatewise::study::exam::ExamSpec::custom(3, 40, Vec::new()),
+        8,
+    );
     for m in [30, 15, 5] {
         assert!(text.contains(&format!("{m} minutes left.")), "{m}: {text}");
     }

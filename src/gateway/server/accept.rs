@@ -48,15 +48,7 @@ pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, stop: impl F
     loop {
         let (stream, addr) = tokio::select! {
             () = &mut stop => break,
-            accepted = listener.accept() => match accepted {
-                Ok(pair) => pair,
-                Err(_) => {
-                    // Out of file descriptors or a connection reset before accept: back off
-                    // briefly instead of spinning.
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                    continue;
-                }
-            },
+            pair = super::accept_with_backoff(&listener) => pair,
         };
         let Some(share) = ClientShare::take(&clients, addr.ip(), per_client) else {
             drop(stream);

@@ -199,7 +199,11 @@ struct Prepared {
     ready: Ready,
 }
 
-fn prepare(mut gateway: Gateway, options: ServeOptions, observer: Option<Observer>) -> Result<Prepared, ServeError> {
+/// Binds the loopback address of `options` (refusing any other) and makes the runtime the
+/// server runs on: the same for the HTTP and the WebSocket servers.
+pub(crate) fn bind_loopback(
+    options: &ServeOptions,
+) -> Result<(Runtime, tokio::net::TcpListener, SocketAddr), ServeError> {
     check_loopback(options.addr)?;
     let addr = SocketAddr::new(options.addr, options.port);
     let std_listener = StdListener::bind(addr).map_err(|source| ServeError::Bind { addr, source })?;
@@ -212,6 +216,22 @@ fn prepare(mut gateway: Gateway, options: ServeOptions, observer: Option<Observe
         let _guard = runtime.enter();
         tokio::net::TcpListener::from_std(std_listener).map_err(|source| ServeError::Bind { addr, source })?
     };
+    Ok((runtime, listener, local_addr))
+}
+
+/// The next connection, waiting out accept errors (out of file descriptors, a connection reset
+/// before accept) with a short back-off instead of spinning. Cancel-safe, for `select!`.
+pub(crate) async fn accept_with_backoff(listener: &tokio::net::TcpListener) -> (tokio::net::TcpStream, SocketAddr) {
+    loop {
+        match listener.accept().await {
+            Ok(pair) => return pair,
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+        }
+    }
+}
+
+fn prepare(mut gateway: Gateway, options: ServeOptions, observer: Option<Observer>) -> Result<Prepared, ServeError> {
+    let (runtime, listener, local_addr) = bind_loopback(&options)?;
     gateway.limit_payload(options.limits.max_body_bytes);
     let stage = gateway.stage_name();
     let ready = Ready {

@@ -19,19 +19,22 @@ pub(crate) fn to_text(v: &Value, out: &mut String) {
             }
             out.push(']');
         }
-        Value::Object(m) => {
-            out.push('{');
-            for (i, (k, item)) in m.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(k);
-                out.push('=');
-                to_text(item, out);
-            }
-            out.push('}');
-        }
+        Value::Object(m) => java_map(m, out, to_text),
     }
+}
+
+/// A map as Java prints one (`{a=1, b=2}`), each value printed by `item`.
+fn java_map(m: &serde_json::Map<String, Value>, out: &mut String, item: fn(&Value, &mut String)) {
+    out.push('{');
+    for (i, (k, v)) in m.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(k);
+        out.push('=');
+        item(v, out);
+    }
+    out.push('}');
 }
 
 pub(crate) fn text_of(v: &Value) -> String {
@@ -47,18 +50,7 @@ pub(crate) fn text_of(v: &Value) -> String {
 pub(crate) fn to_text_json_lists(v: &Value, out: &mut String) {
     match v {
         Value::Array(_) => out.push_str(&v.to_string()),
-        Value::Object(m) => {
-            out.push('{');
-            for (i, (k, item)) in m.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(k);
-                out.push('=');
-                to_text_json_lists(item, out);
-            }
-            out.push('}');
-        }
+        Value::Object(m) => java_map(m, out, to_text_json_lists),
         other => to_text(other, out),
     }
 }

@@ -13,7 +13,7 @@ mod socket;
 
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::net::{SocketAddr, TcpListener as StdListener};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -23,7 +23,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::{Semaphore, mpsc, oneshot, watch};
 
 use super::output::LogWriter;
-use super::{Ready, ServeError, ServeOptions, ServerClock, check_loopback};
+use super::{Ready, ServeError, ServeOptions, ServerClock};
 use crate::gateway::core::ws::{Effect, WsGateway, WsOutcome};
 
 /// A connection's place under the connection cap, handed to its WebSocket on upgrade.
@@ -190,16 +190,7 @@ pub fn spawn_ws(
 type Prepared = (tokio::runtime::Runtime, tokio::net::TcpListener, Arc<WsShared>, Ready);
 
 fn prepare(gateway: WsGateway, options: ServeOptions, observer: Option<WsObserver>) -> Result<Prepared, ServeError> {
-    check_loopback(options.addr)?;
-    let addr = SocketAddr::new(options.addr, options.port);
-    let std_listener = StdListener::bind(addr).map_err(|source| ServeError::Bind { addr, source })?;
-    std_listener.set_nonblocking(true).map_err(|source| ServeError::Bind { addr, source })?;
-    let local_addr = std_listener.local_addr().map_err(|source| ServeError::Bind { addr, source })?;
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(ServeError::Runtime)?;
-    let listener = {
-        let _guard = runtime.enter();
-        tokio::net::TcpListener::from_std(std_listener).map_err(|source| ServeError::Bind { addr, source })?
-    };
+    let (runtime, listener, local_addr) = super::bind_loopback(&options)?;
     let stage = gateway.stage_name().to_owned();
     let ready = Ready { local_addr, base_url: ws_url(local_addr, &stage), banner: banner(&gateway, local_addr) };
     let shared = Arc::new(WsShared {
@@ -254,13 +245,7 @@ async fn run(listener: tokio::net::TcpListener, shared: Arc<WsShared>, stop: imp
     loop {
         let (stream, addr) = tokio::select! {
             () = &mut stop => break,
-            accepted = listener.accept() => match accepted {
-                Ok(pair) => pair,
-                Err(_) => {
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                    continue;
-                }
-            },
+            pair = super::accept_with_backoff(&listener) => pair,
         };
         let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
             drop(stream);
